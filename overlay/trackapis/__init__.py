@@ -1,0 +1,5 @@
+"""Typed clients and drop-in replacements for the Interakt Track, 7SEGMENTS and Attribution.io APIs."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0.dev0"
