@@ -1,0 +1,327 @@
+"""The ASGI machinery shared by the fakes: routing, recording, faults, validation, credentials.
+
+A request goes through, in order: record -> latency -> injected fault -> route (404/405) ->
+openapi-core validation (401 when the security scheme's credentials are missing, 400 when the
+request breaks the spec) -> the fake's credential check (401) -> the operation's handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl
+
+import attrs
+import httpx
+from jsonschema.exceptions import best_match
+from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.validation.request.exceptions import SecurityValidationError
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+from ._faults import Fault, Faults
+from ._specs import ApiName, loopback_spec
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+class DroppedConnection(httpx.RemoteProtocolError):
+    """Raised by a fake to drop a connection on purpose.
+
+    Under a real server (uvicorn) the response has started, so the server closes the socket and
+    the client sees a broken response. In-process (`httpx.ASGITransport`) the client gets this
+    exception, which is the same transport error httpx raises for a real dropped connection.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("the fake dropped the connection (injected fault)")
+
+
+@attrs.define
+class RecordedRequest:
+    """One request a fake received, and the status it answered with (None: dropped)."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]] = attrs.field(repr=False)
+    headers: dict[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
+    operation_id: str | None
+    status: int | None = None
+    received_at: float = attrs.field(factory=time.time, repr=False)
+
+    def json(self) -> Any:
+        """The body, decoded as JSON."""
+        return json.loads(self.body)
+
+
+@attrs.frozen
+class Call:
+    """A request that passed validation, as a handler sees it."""
+
+    operation_id: str
+    body: Any
+    path_params: Mapping[str, Any]
+    query: Mapping[str, Any]
+    raw_query: Mapping[str, str]
+    headers: Mapping[str, str]
+
+
+@attrs.frozen
+class Reply:
+    """What a handler answers."""
+
+    status: int
+    body: Any
+    headers: tuple[tuple[str, str], ...] = ()
+    content_type: str = "application/json"
+
+
+@attrs.frozen
+class _Route:
+    operation_id: str
+    method: str
+    template: str
+    pattern: re.Pattern[str]
+
+
+class _ValidationRequest:
+    """The request as openapi-core's `Request` protocol wants it."""
+
+    def __init__(self, method: str, path: str, query: list[tuple[str, str]], headers: Headers, body: bytes) -> None:
+        self.method = method
+        self.path = path
+        self.host_url = "http://127.0.0.1"
+        self.full_url_pattern = self.host_url + path
+        self.body = body or None
+        self.content_type = headers.get("content-type", "").lower()
+        self.parameters = RequestParameters(query=ImmutableMultiDict(query), header=headers)
+
+
+def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
+    routes = []
+    for template, path_item in document["paths"].items():
+        regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+        for method in _METHODS:
+            operation = path_item.get(method)
+            if operation is not None:
+                routes.append(_Route(operation["operationId"], method.upper(), template, re.compile(f"^{regex}$")))
+    return routes
+
+
+def _describe(error: Exception) -> str:
+    """A short, useful message for an openapi-core validation error."""
+    if isinstance(error, SecurityValidationError):
+        return "credentials are missing"
+    cause = error.__cause__
+    schema_errors = list(getattr(cause, "schema_errors", None) or [])
+    if not schema_errors:
+        return str(cause or error)
+    details = []
+    for schema_error in schema_errors[:3]:
+        where = "/".join(str(part) for part in schema_error.absolute_path) or "body"
+        if schema_error.validator in ("anyOf", "oneOf"):
+            # The default message repeats the whole instance; the schema's description states the rule.
+            rule = schema_error.schema.get("description") if isinstance(schema_error.schema, dict) else None
+            message = f"{where}: matches none of the allowed shapes" + (f" ({rule})" if rule else "")
+            if schema_error.context:
+                closest = best_match(schema_error.context)
+                closest_where = "/".join(str(part) for part in closest.absolute_path) or "body"
+                message += f"; closest: {closest_where}: {closest.message}"
+            details.append(message)
+        else:
+            details.append(f"{where}: {schema_error.message}")
+    return "; ".join(details)
+
+
+class FakeAPI:
+    """Base of the fakes: an ASGI app that validates requests against its API's spec.
+
+    Subclasses name their spec in `api`, implement one `op_<operationId>` method per operation,
+    `error_body`, and optionally `check_credentials`; state changes happen under `self.lock`.
+    """
+
+    api: ClassVar[ApiName]
+
+    def __init__(self) -> None:
+        document = loopback_spec(self.api)
+        self._openapi = OpenAPI.from_dict(document)
+        self._routes = _build_routes(document)
+        self.lock = threading.RLock()
+        self.faults = Faults()
+        self.requests: list[RecordedRequest] = []
+        self._url: str | None = None
+
+    # -- what subclasses provide ------------------------------------------------------------
+
+    def error_body(self, status: int, message: str) -> Any:
+        """The API's JSON error body."""
+        raise NotImplementedError
+
+    def check_credentials(self, call: Call) -> Reply | None:
+        """A 401 (or 403) reply when the credentials are wrong; None when they are right."""
+        return None
+
+    def reset_state(self) -> None:
+        """Forget what the API stored (subclasses)."""
+
+    # -- public --------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The base URL the fake is served on (see `trackapis.testing.serve`)."""
+        if self._url is None:
+            raise RuntimeError(f"{type(self).__name__} is not being served; start it with trackapis.testing.serve()")
+        return self._url
+
+    def reset(self) -> None:
+        """Forget the state, the recorded requests and the fault plan."""
+        with self.lock:
+            self.reset_state()
+            self.requests.clear()
+        self.faults.clear()
+
+    def requests_to(self, operation_id: str) -> list[RecordedRequest]:
+        """The recorded requests routed to one operation."""
+        with self.lock:
+            return [request for request in self.requests if request.operation_id == operation_id]
+
+    def error(self, status: int, message: str, *headers: tuple[str, str]) -> Reply:
+        """A reply with the API's JSON error body."""
+        return Reply(status, self.error_body(status, message), headers)
+
+    # -- ASGI ----------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = await self._read_body(receive)
+        method = scope["method"].upper()
+        path = scope["path"]
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
+        route, allowed = self._route(method, path)
+        recorded = RecordedRequest(
+            method, path, query, dict(raw_headers), body, route.operation_id if route else None
+        )
+        with self.lock:
+            self.requests.append(recorded)
+
+        if self.faults.latency:
+            await asyncio.sleep(self.faults.latency)
+        fault = self.faults.draw(recorded.operation_id)
+        if fault is not None and fault.drops_connection:
+            await self._drop(send, recorded)
+        reply = self._fault_reply(fault) if fault is not None else None
+        if reply is None:
+            reply = self._answer(route, allowed, method, path, query, Headers(raw_headers), body)
+        recorded.status = reply.status
+        await self._send(send, reply)
+
+    def _answer(
+        self,
+        route: _Route | None,
+        allowed: list[str],
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        headers: Headers,
+        body: bytes,
+    ) -> Reply:
+        if route is None:
+            if allowed:
+                return self.error(405, f"method {method} is not allowed on {path}", ("allow", ", ".join(allowed)))
+            return self.error(404, f"no operation at {path}")
+        request = _ValidationRequest(method.lower(), path, query, headers, body)
+        result = self._openapi.unmarshal_request(request)
+        if result.errors:
+            first = result.errors[0]
+            status = 401 if isinstance(first, SecurityValidationError) else 400
+            return self.error(status, _describe(first))
+        match = route.pattern.match(path)
+        assert match is not None  # the route was chosen by this pattern
+        call = Call(
+            operation_id=route.operation_id,
+            body=json.loads(body) if body else None,
+            path_params=match.groupdict(),
+            query=dict(result.parameters.query),
+            raw_query=dict(query),
+            headers={k.lower(): v for k, v in headers.items()},
+        )
+        rejected = self.check_credentials(call)
+        if rejected is not None:
+            return rejected
+        handler: Callable[[Call], Reply] = getattr(self, f"op_{route.operation_id}")
+        with self.lock:
+            return handler(call)
+
+    def _route(self, method: str, path: str) -> tuple[_Route | None, list[str]]:
+        allowed = []
+        for route in self._routes:
+            if route.pattern.match(path):
+                if route.method == method:
+                    return route, []
+                allowed.append(route.method)
+        return None, allowed
+
+    def _fault_reply(self, fault: Fault) -> Reply:
+        assert fault.status is not None
+        headers = tuple(fault.headers())
+        if fault.body is not None:
+            return Reply(fault.status, fault.body, headers, fault.content_type)
+        return self.error(fault.status, f"injected fault: {fault.status}", *headers)
+
+    @staticmethod
+    async def _read_body(receive: Receive) -> bytes:
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    @staticmethod
+    async def _send(send: Send, reply: Reply) -> None:
+        if reply.content_type == "application/json" and not isinstance(reply.body, (str, bytes)):
+            payload = json.dumps(reply.body).encode()
+        else:
+            payload = reply.body if isinstance(reply.body, bytes) else str(reply.body).encode()
+        headers = [
+            (b"content-type", reply.content_type.encode()),
+            (b"content-length", str(len(payload)).encode()),
+            *((name.encode(), value.encode()) for name, value in reply.headers),
+        ]
+        await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+
+    @staticmethod
+    async def _drop(send: Send, recorded: RecordedRequest) -> None:
+        # ASGI has no "close the socket" message: start a response that promises a body, send
+        # part of it, then fail, and the server aborts the connection mid-response.
+        recorded.status = None
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        raise DroppedConnection
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return

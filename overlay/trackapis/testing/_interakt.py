@@ -1,0 +1,147 @@
+"""A fake Interakt Track API: users with their traits, and each user's events."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any
+
+import attrs
+
+from ._app import Call, FakeAPI, Reply
+
+
+@attrs.define
+class InteraktEvent:
+    """An event as the fake stored it. `created_at` is the string the client sent, if any."""
+
+    event: str
+    traits: dict[str, Any]
+    created_at: str | None
+    id: str
+
+
+@attrs.define
+class InteraktUser:
+    """A user as the fake stored it: the identifiers seen so far, the merged traits, the events."""
+
+    user_id: str | None
+    country_code: str | None
+    phone_number: str | None
+    traits: dict[str, Any] = attrs.field(factory=dict)
+    events: list[InteraktEvent] = attrs.field(factory=list)
+
+    @property
+    def phone(self) -> str | None:
+        if self.phone_number is None or self.country_code is None:
+            return None
+        return f"{self.country_code}{self.phone_number}"
+
+
+def _phone(body: dict[str, Any]) -> str | None:
+    if "phoneNumber" in body and "countryCode" in body:
+        return f"{body['countryCode']}{body['phoneNumber']}"
+    return None
+
+
+class InteraktFake(FakeAPI):
+    """The Interakt Track API on loopback.
+
+    Users are found by `userId`, else by country code + phone number, and created when new
+    (what the real service does for an unknown user on the events endpoint is undocumented; the
+    fake creates it). Traits are merged, later values replacing earlier ones; events are kept in
+    the order they arrived.
+
+    Args:
+        api_key: The key Basic auth must carry as username, with an empty password.
+    """
+
+    api = "interakt"
+
+    def __init__(self, api_key: str = "test-interakt-key") -> None:
+        if not api_key:
+            raise ValueError("api_key must be a non-empty string")
+        super().__init__()
+        self._expected_auth = "Basic " + base64.b64encode(f"{api_key}:".encode()).decode()
+        self._users: list[InteraktUser] = []
+
+    def __repr__(self) -> str:
+        return f"<InteraktFake users={len(self._users)} requests={len(self.requests)}>"
+
+    # -- inspection ----------------------------------------------------------------------------
+
+    @property
+    def users(self) -> list[InteraktUser]:
+        """Every user, in the order they were first seen."""
+        with self.lock:
+            return list(self._users)
+
+    def user(self, user_id: str | None = None, *, phone: str | None = None) -> InteraktUser | None:
+        """The user with this `user_id`, or this full phone number (`+919999999999`)."""
+        with self.lock:
+            for user in self._users:
+                if (user_id is not None and user.user_id == user_id) or (phone is not None and user.phone == phone):
+                    return user
+        return None
+
+    @property
+    def events(self) -> list[tuple[InteraktUser, InteraktEvent]]:
+        """Every event with its user, per user in arrival order."""
+        with self.lock:
+            return [(user, event) for user in self._users for event in user.events]
+
+    # -- the API -------------------------------------------------------------------------------
+
+    def error_body(self, status: int, message: str) -> dict[str, Any]:
+        return {"result": False, "message": message}
+
+    def check_credentials(self, call: Call) -> Reply | None:
+        given = call.headers.get("authorization", "")
+        if given == self._expected_auth:
+            return None
+        return self.error(401, self._why_unauthorized(given))
+
+    def reset_state(self) -> None:
+        self._users.clear()
+
+    def op_trackUser(self, call: Call) -> Reply:
+        user = self._find_or_create(call.body)
+        user.traits.update(call.body.get("traits") or {})
+        return Reply(202, {"result": True, "message": "User data queued successfully"})
+
+    def op_trackEvent(self, call: Call) -> Reply:
+        user = self._find_or_create(call.body)
+        event_id = str(uuid.uuid4())
+        user.events.append(
+            InteraktEvent(call.body["event"], dict(call.body.get("traits") or {}), call.body.get("createdAt"), event_id)
+        )
+        return Reply(201, {"result": True, "message": "Event created successfully", "id": event_id})
+
+    def _find_or_create(self, body: dict[str, Any]) -> InteraktUser:
+        user_id, phone = body.get("userId"), _phone(body)
+        user = self.user(user_id) if user_id is not None else None
+        if user is None and phone is not None:
+            user = self.user(phone=phone)
+        if user is None:
+            user = InteraktUser(user_id, body.get("countryCode"), body.get("phoneNumber"))
+            self._users.append(user)
+        if user.user_id is None and user_id is not None:
+            user.user_id = user_id
+        if phone is not None:
+            user.country_code, user.phone_number = body["countryCode"], body["phoneNumber"]
+        return user
+
+    @staticmethod
+    def _why_unauthorized(given: str) -> str:
+        # Say what is wrong without echoing the credential.
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "basic" or not token:
+            return "Basic authentication with the API key is required"
+        try:
+            username, _, password = base64.b64decode(token, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return "the Basic credential is not valid base64"
+        if password:
+            return "the password must be empty: the API key is the username"
+        return "unknown API key" if username else "the API key is empty"

@@ -1,0 +1,56 @@
+"""Locate and load the OpenAPI documents the fakes validate against."""
+
+from __future__ import annotations
+
+import copy
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+ApiName = Literal["interakt", "seven_segments", "attributionio"]
+API_NAMES: tuple[ApiName, ...] = ("interakt", "seven_segments", "attributionio")
+
+_PACKAGED = Path(__file__).resolve().parent.parent / "_specs"
+# In a source checkout (editable install) the specs live at the top level, beside overlay/.
+_CHECKOUT = Path(__file__).resolve().parents[3] / "specs"
+
+
+def spec_path(api: ApiName) -> Path:
+    """The path of an API's OpenAPI document, in a wheel or in a source checkout."""
+    if api not in API_NAMES:
+        raise ValueError(f"api must be one of {', '.join(API_NAMES)}, not {api!r}")
+    for folder in (_PACKAGED, _CHECKOUT):
+        candidate = folder / f"{api}.yaml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"the OpenAPI document for {api!r} is not installed (looked in {_PACKAGED})")
+
+
+@functools.cache
+def _load(api: ApiName) -> dict[str, Any]:
+    with spec_path(api).open(encoding="utf-8") as stream:
+        document: dict[str, Any] = yaml.safe_load(stream)
+    return document
+
+
+def load_spec(api: ApiName) -> dict[str, Any]:
+    """A fresh copy of an API's OpenAPI document."""
+    return copy.deepcopy(_load(api))
+
+
+def loopback_spec(api: ApiName) -> dict[str, Any]:
+    """The document with every `servers` entry replaced by `/`.
+
+    openapi-core matches the request's host against `servers` strictly; a fake answers on
+    127.0.0.1 on any port, for the private and the public Attribution.io host alike.
+    """
+    document = load_spec(api)
+    document["servers"] = [{"url": "/"}]
+    for path_item in document.get("paths", {}).values():
+        path_item.pop("servers", None)
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                operation.pop("servers", None)
+    return document
