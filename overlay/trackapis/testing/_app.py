@@ -126,7 +126,10 @@ def _describe(error: Exception) -> str:
     cause = error.__cause__
     schema_errors = list(getattr(cause, "schema_errors", None) or [])
     if not schema_errors:
-        return str(cause or error)
+        try:
+            return str(cause or error)
+        except UnicodeError:  # some openapi-core messages decode the raw body
+            return type(cause or error).__name__
     details = []
     for schema_error in schema_errors[:3]:
         where = "/".join(str(part) for part in schema_error.absolute_path) or "body"
@@ -142,6 +145,18 @@ def _describe(error: Exception) -> str:
         else:
             details.append(f"{where}: {schema_error.message}")
     return "; ".join(details)
+
+
+def _parse_json(body: bytes, content_type: str) -> tuple[Any, str | None]:
+    """The decoded JSON body, or why it cannot be decoded. Other media types are left to the spec."""
+    if not body or not content_type.lower().startswith("application/json"):
+        return None, None
+    try:
+        return json.loads(body), None
+    except UnicodeDecodeError:
+        return None, "body: not valid UTF-8"
+    except ValueError as error:
+        return None, f"body: not valid JSON ({error})"
 
 
 class FakeAPI:
@@ -245,6 +260,9 @@ class FakeAPI:
             if allowed:
                 return self.error(405, f"method {method} is not allowed on {path}", ("allow", ", ".join(allowed)))
             return self.error(404, f"no operation at {path}")
+        parsed, problem = _parse_json(body, headers.get("content-type", ""))
+        if problem is not None:
+            return self.error(400, problem)
         request = _ValidationRequest(method.lower(), path, query, headers, body)
         result = self._openapi.unmarshal_request(request)
         if result.errors:
@@ -255,7 +273,7 @@ class FakeAPI:
         assert match is not None  # the route was chosen by this pattern
         call = Call(
             operation_id=route.operation_id,
-            body=json.loads(body) if body else None,
+            body=parsed,
             path_params=match.groupdict(),
             query=dict(result.parameters.query),
             raw_query=dict(query),

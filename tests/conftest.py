@@ -1,0 +1,1 @@
+pytest_plugins = ["trackapis.testing.pytest_plugin"]
