@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, unquote
 
 import attrs
 import httpx
@@ -98,14 +98,23 @@ class _Route:
 class _ValidationRequest:
     """The request as openapi-core's `Request` protocol wants it."""
 
-    def __init__(self, method: str, path: str, query: list[tuple[str, str]], headers: Headers, body: bytes) -> None:
-        self.method = method
-        self.path = path
+    def __init__(
+        self,
+        route: _Route,
+        path_params: dict[str, str],
+        query: list[tuple[str, str]],
+        headers: Headers,
+        body: bytes,
+    ) -> None:
+        # The route is already known: handing openapi-core the template and the decoded path
+        # parameters keeps an encoded `/` (%2F) inside a parameter from being read as a separator.
+        self.method = route.method.lower()
+        self.path = self.path_pattern = route.template
         self.host_url = "http://127.0.0.1"
-        self.full_url_pattern = self.host_url + path
+        self.full_url_pattern = self.host_url + route.template
         self.body = body or None
         self.content_type = headers.get("content-type", "").lower()
-        self.parameters = RequestParameters(query=ImmutableMultiDict(query), header=headers)
+        self.parameters = RequestParameters(query=ImmutableMultiDict(query), header=headers, path=path_params)
 
 
 def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
@@ -225,7 +234,9 @@ class FakeAPI:
             return
         body = await self._read_body(receive)
         method = scope["method"].upper()
-        path = scope["path"]
+        # Route on the raw (still percent-encoded) path, so that %2F stays inside its parameter.
+        raw_path = scope.get("raw_path")
+        path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         route, allowed = self._route(method, path)
@@ -263,18 +274,18 @@ class FakeAPI:
         parsed, problem = _parse_json(body, headers.get("content-type", ""))
         if problem is not None:
             return self.error(400, problem)
-        request = _ValidationRequest(method.lower(), path, query, headers, body)
-        result = self._openapi.unmarshal_request(request)
+        match = route.pattern.match(path)
+        assert match is not None  # the route was chosen by this pattern
+        path_params = {name: unquote(value) for name, value in match.groupdict().items()}
+        result = self._openapi.unmarshal_request(_ValidationRequest(route, path_params, query, headers, body))
         if result.errors:
             first = result.errors[0]
             status = 401 if isinstance(first, SecurityValidationError) else 400
             return self.error(status, _describe(first))
-        match = route.pattern.match(path)
-        assert match is not None  # the route was chosen by this pattern
         call = Call(
             operation_id=route.operation_id,
             body=parsed,
-            path_params=match.groupdict(),
+            path_params=path_params,
             query=dict(result.parameters.query),
             raw_query=dict(query),
             headers={k.lower(): v for k, v in headers.items()},
