@@ -81,25 +81,47 @@ class Demo:
             self.failures.append(f"{what}: expected HTTP {expected}, got {status}")
 
     def client(self, module: Any, url: str, **httpx_args: Any) -> Any:
-        return module.Client(base_url=url, httpx_args={**httpx_args, "event_hooks": _hooks(self.say)})
+        """A generated client whose httpx client prints the exchange and carries the API's auth.
+
+        Operations with `security` are typed to take an `AuthenticatedClient`; none of these APIs
+        uses its bearer token, so the auth travels in the httpx client handed over instead.
+        """
+        kind = module.AuthenticatedClient if httpx_args else module.Client
+        client = kind(base_url=url, token="") if httpx_args else kind(base_url=url)
+        return client.set_httpx_client(httpx.Client(base_url=url, event_hooks=_hooks(self.say), **httpx_args))
 
     def interakt(self, fake: InteraktFake) -> None:
         self.say("\nInterakt Track: users and events (HTTP Basic with the API key)")
         with self.client(interakt_client, fake.url, auth=httpx.BasicAuth("demo-interakt-key", "")) as client:
-            traits = Traits.from_dict({"name": "John Doe", "email": "john@email.com", "age": 24, "dob": "1998-01-01"})
-            user = UserByUserId(user_id="user-42", country_code="+91", phone_number="9999999999", traits=traits)
+            traits = Traits.from_dict(
+                {"name": "John Doe", "email": "john@email.com", "age": 24, "dob": "1998-01-01"}
+            )
+            user = UserByUserId(
+                user_id="user-42", country_code="+91", phone_number="9999999999", traits=traits
+            )
             self.expect("trackUser", track_user.sync_detailed(client=client, body=user).status_code, 202)
-            by_phone = UserByPhone(phone_number="9999999999", country_code="+91", traits=Traits.from_dict({"dob": "1997-12-01"}))
-            self.expect("trackUser by phone", track_user.sync_detailed(client=client, body=by_phone).status_code, 202)
+            by_phone = UserByPhone(
+                phone_number="9999999999", country_code="+91", traits=Traits.from_dict({"dob": "1997-12-01"})
+            )
+            self.expect(
+                "trackUser by phone", track_user.sync_detailed(client=client, body=by_phone).status_code, 202
+            )
             order = Traits.from_dict({"orderNumber": "CUS001", "orderValue": "50.00"})
             event = EventByUserId(user_id="user-42", event="Order Placed", traits=order)
-            self.expect("trackEvent", interakt_track_event.sync_detailed(client=client, body=event).status_code, 201)
+            self.expect(
+                "trackEvent", interakt_track_event.sync_detailed(client=client, body=event).status_code, 201
+            )
             self.say("  (fault injection: the next request gets 503 with Retry-After)")
             fake.faults.fail_next(1, status=503, retry_after=1)
-            self.expect("trackEvent under a 503", interakt_track_event.sync_detailed(client=client, body=event).status_code, 503)
+            self.expect(
+                "trackEvent under a 503",
+                interakt_track_event.sync_detailed(client=client, body=event).status_code,
+                503,
+            )
         stored = fake.user("user-42")
         assert stored is not None
-        self.say(f"  fake state: user-42 traits={json.dumps(stored.traits)} events={[e.event for e in stored.events]}")
+        events = [e.event for e in stored.events]
+        self.say(f"  fake state: user-42 traits={json.dumps(stored.traits)} events={events}")
 
     def seven_segments(self, fake: SevenSegmentsFake) -> None:
         self.say("\n7SEGMENTS: customers, events, campaigns, bulk, time, and an analysis export")
@@ -107,13 +129,23 @@ class Demo:
         fake.add_analysis("funnel", ANALYSIS_ID, _FUNNEL)
         john = CustomerIds.from_dict({"registered": "john123"})
         with self.client(seven_segments_client, fake.url) as client:
-            update = CustomerUpdate(ids=john, company_id=TOKEN, properties=Properties.from_dict({"first_name": "John"}))
-            self.expect("updateCustomer", update_customer.sync_detailed(client=client, body=update).status_code, 200)
+            update = CustomerUpdate(
+                ids=john, company_id=TOKEN, properties=Properties.from_dict({"first_name": "John"})
+            )
+            self.expect(
+                "updateCustomer", update_customer.sync_detailed(client=client, body=update).status_code, 200
+            )
             purchase = EventTrack(
-                customer_ids=john, company_id=TOKEN, type_="purchase",
+                customer_ids=john,
+                company_id=TOKEN,
+                type_="purchase",
                 properties=Properties.from_dict({"product": "bottle", "amount": 5}),
             )
-            self.expect("trackEvent", seven_segments_track_event.sync_detailed(client=client, body=purchase).status_code, 200)
+            self.expect(
+                "trackEvent",
+                seven_segments_track_event.sync_detailed(client=client, body=purchase).status_code,
+                200,
+            )
             html = HtmlRequest(customer_ids=john, company_id=TOKEN, html_campaign_name="Banner left")
             self.expect("getHtml", get_html.sync_detailed(client=client, body=html).status_code, 200)
             commands = BulkRequest(
@@ -124,33 +156,55 @@ class Demo:
             )
             self.expect("bulk", bulk.sync_detailed(client=client, body=commands).status_code, 200)
             self.expect("getSystemTime", get_system_time.sync_detailed(client=client).status_code, 200)
-        with self.client(seven_segments_client, fake.url, auth=httpx.BasicAuth("demo-user", "demo-password")) as client:
+        with self.client(
+            seven_segments_client, fake.url, auth=httpx.BasicAuth("demo-user", "demo-password")
+        ) as client:
             export = ExportRequest(analysis_id=ANALYSIS_ID)
             self.expect(
-                "exportAnalysis", export_analysis.sync_detailed("funnel", client=client, body=export).status_code, 200
+                "exportAnalysis",
+                export_analysis.sync_detailed("funnel", client=client, body=export).status_code,
+                200,
             )
         stored = fake.customer(TOKEN, registered="john123")
         assert stored is not None
-        self.say(f"  fake state: john123 properties={json.dumps(stored.properties)} events={[e.type for e in stored.events]}")
+        events = [e.type for e in stored.events]
+        self.say(f"  fake state: john123 properties={json.dumps(stored.properties)} events={events}")
 
     def attributionio(self, fake: AttributionFake) -> None:
-        self.say("\nAttribution.io: public identity and event, then the private customer API (secret redacted)")
+        self.say(
+            "\nAttribution.io: public identity and event, then the private customer API (secret redacted)"
+        )
         meta = Meta(agent="User-Agent unknown")
         with self.client(attributionio_client, fake.url) as client:
             identity = Identity(
-                aliases=["visitor-cookie-1"], client_id="john@example.com", public_key=fake.public_key,
-                created_at=1_700_000_000, meta=meta,
+                aliases=["visitor-cookie-1"],
+                client_id="john@example.com",
+                public_key=fake.public_key,
+                created_at=1_700_000_000,
+                meta=meta,
             )
             result = trigger_identity.sync_detailed(client=client, body=IdentityRequest(identity=identity))
             self.expect("triggerIdentity", result.status_code, 200)
             event = Event(
-                aliases=["visitor-cookie-1"], client_id="john@example.com", event_public_key="signup", url="URL unknown",
-                public_key=fake.public_key, transaction_id="john@example.com@1700000001", is_informational=False,
-                created_at=1_700_000_001, meta=meta,
+                aliases=["visitor-cookie-1"],
+                client_id="john@example.com",
+                event_public_key="signup",
+                url="URL unknown",
+                public_key=fake.public_key,
+                transaction_id="john@example.com@1700000001",
+                is_informational=False,
+                created_at=1_700_000_001,
+                meta=meta,
             )
-            self.expect("triggerEvent", trigger_event.sync_detailed(client=client, body=EventRequest(event=event)).status_code, 200)
+            self.expect(
+                "triggerEvent",
+                trigger_event.sync_detailed(client=client, body=EventRequest(event=event)).status_code,
+                200,
+            )
         with self.client(attributionio_client, fake.url, params={"secret": "demo-secret"}) as client:
-            found = get_customer.sync_detailed(fake.public_key, "john@example.com", client=client, show_all=True)
+            found = get_customer.sync_detailed(
+                fake.public_key, "john@example.com", client=client, show_all=True
+            )
             self.expect("getCustomer", found.status_code, 200)
             missing = get_customer.sync_detailed(fake.public_key, "nobody", client=client)
             self.expect("getCustomer (unknown)", missing.status_code, 404)
@@ -180,7 +234,11 @@ _FUNNEL = {
     "success": True,
     "name": "Conversion funnel",
     "steps": ["First visit", "Registration", "First log in", "Purchase", "Payment"],
-    "total": {"counts": [48632, 24120, 20398, 1256, 1250], "times": [-1, 680, 4502, 45, 540, 300], "metric": 1987562},
+    "total": {
+        "counts": [48632, 24120, 20398, 1256, 1250],
+        "times": [-1, 680, 4502, 45, 540, 300],
+        "metric": 1987562,
+    },
     "drill_down": {"type": "none", "series": []},
     "metric": {"step": 4, "property": "price"},
 }

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import settings
 import schemathesis
+from hypothesis import settings
 from schemathesis import Case
 
 from trackapis.testing import (
@@ -39,7 +39,8 @@ interakt_schema = schemathesis.openapi.from_path(
     spec_path("interakt"), config=_config({"basicAuth": {"username": "fuzz-key", "password": ""}})
 )
 seven_segments_schema = schemathesis.openapi.from_path(
-    spec_path("seven_segments"), config=_config({"basicAuth": {"username": "fuzz-user", "password": "fuzz-password"}})
+    spec_path("seven_segments"),
+    config=_config({"basicAuth": {"username": "fuzz-user", "password": "fuzz-password"}}),
 )
 attribution_schema = schemathesis.openapi.from_path(
     spec_path("attributionio"),
@@ -63,9 +64,16 @@ def _seed_seven_segments() -> None:
     example = load_spec("seven_segments")["paths"]["/analytics/{analysis_type}"]["post"]
     analysis_id = example["requestBody"]["content"]["application/json"]["example"]["analysis_id"]
     funnel = example["responses"]["200"]["content"]["application/json"]["example"]
-    table = {"success": True, "name": "Conversion funnel", "header": ["step", "count"], "rows": [["First visit", 48632]]}
+    table = {
+        "success": True,
+        "name": "Conversion funnel",
+        "header": ["step", "count"],
+        "rows": [["First visit", 48632]],
+    }
     for analysis_type in ("funnel", "report", "retention", "segmentation"):
-        SEVEN_SEGMENTS.add_analysis(analysis_type, analysis_id, funnel if analysis_type == "funnel" else table)
+        SEVEN_SEGMENTS.add_analysis(
+            analysis_type, analysis_id, funnel if analysis_type == "funnel" else table
+        )
         SEVEN_SEGMENTS.add_analysis(analysis_type, analysis_id, table, format="table-json")
 
 

@@ -30,7 +30,15 @@ from dateutil.parser import isoparse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trackapis.testing import AttributionFake, FakeAPI, InteraktFake, SevenSegmentsFake, load_spec, serve, spec_path
+from trackapis.testing import (
+    AttributionFake,
+    FakeAPI,
+    InteraktFake,
+    SevenSegmentsFake,
+    load_spec,
+    serve,
+    spec_path,
+)
 
 CREDENTIALS: dict[str, dict[str, Any]] = {
     "interakt": {"auth": httpx.BasicAuth("rt-key", "")},
@@ -90,7 +98,9 @@ def _normalise(value: Any) -> Any:
         return {key: _normalise(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_normalise(item) for item in value]
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?", value, re.IGNORECASE):
+    if isinstance(value, str) and re.fullmatch(
+        r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?", value, re.IGNORECASE
+    ):
         try:
             return isoparse(value)
         except ValueError:
@@ -119,6 +129,17 @@ def _call_kwargs(module: types.ModuleType, case: Any) -> tuple[list[Any], dict[s
                 if _snake(key) == name:
                     kwargs[name] = value
     return args, kwargs
+
+
+def _client_for(module: types.ModuleType, api: str, url: str) -> Any:
+    """The generated client class the operation is typed to take, carrying the API's auth."""
+    package = _client_module(api)
+    wants = typing.get_type_hints(module.sync_detailed)["client"]
+    if wants is package.AuthenticatedClient:
+        # The generated bearer token is not how these APIs authenticate; the httpx client is.
+        client = package.AuthenticatedClient(base_url=url, token="")
+        return client.set_httpx_client(httpx.Client(base_url=url, **CREDENTIALS[api]))
+    return package.Client(base_url=url, httpx_args=CREDENTIALS[api])
 
 
 @pytest.fixture(scope="module")
@@ -151,13 +172,12 @@ def test_generated_client_sends_spec_valid_requests_intact(
 ) -> None:
     fake = served[api]
     module = _module(api, operation)
-    client_class = _client_module(api).Client
 
     @EXAMPLES
     @given(case=_request_strategy(api, path, method))
     def check(case: Any) -> None:
         args, kwargs = _call_kwargs(module, case)
-        client = client_class(base_url=fake.url, httpx_args=CREDENTIALS[api])
+        client = _client_for(module, api, fake.url)
         before = len(fake.requests)
         with client:
             response = module.sync_detailed(*args, client=client, **kwargs)
@@ -175,7 +195,9 @@ def test_generated_client_sends_spec_valid_requests_intact(
         # `secret` is the security scheme's credential: the httpx client adds it, not the operation.
         sent_query = {k: v for k, v in received.query if k != "secret"}
         expected_query = {k: v for k, v in (case.query or {}).items() if k != "secret"}
-        assert sent_query == {k: json.dumps(v) if isinstance(v, bool) else str(v) for k, v in expected_query.items()}
+        assert sent_query == {
+            k: json.dumps(v) if isinstance(v, bool) else str(v) for k, v in expected_query.items()
+        }
 
     check()
 
@@ -186,9 +208,10 @@ def test_generated_client_sends_spec_valid_requests_intact(
 def _json_responses() -> Iterator[tuple[str, str, str, dict[str, Any], str, dict[str, Any]]]:
     for api, path, method, operation in OPERATIONS:
         spec = load_spec(api)  # type: ignore[arg-type]
-        for status, response in operation["responses"].items():
-            if "$ref" in response:
-                response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+        for status, declared in operation["responses"].items():
+            response = declared
+            if "$ref" in declared:
+                response = spec["components"]["responses"][declared["$ref"].rsplit("/", 1)[1]]
             schema = response.get("content", {}).get("application/json", {}).get("schema")
             if schema is not None:
                 yield api, path, method, operation, status, schema
@@ -207,7 +230,10 @@ def _response_strategy(api: str, schema: dict[str, Any]) -> st.SearchStrategy[An
         "paths": {
             "/mirror": {
                 "post": {
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": copy.deepcopy(schema)}}},
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": copy.deepcopy(schema)}},
+                    },
                     "responses": {"200": {"description": "unused"}},
                 }
             }
@@ -234,7 +260,9 @@ def test_generated_client_parses_spec_valid_responses(
         # `_build_response` is the step of `sync_detailed` that follows the HTTP exchange; the
         # request is not what is tested here.
         request = httpx.Request(method, f"http://127.0.0.1{path}")
-        response = module._build_response(client=client, response=httpx.Response(int(status), json=body, request=request))
+        response = module._build_response(
+            client=client, response=httpx.Response(int(status), json=body, request=request)
+        )
         parsed = response.parsed
         assert parsed is not None
         assert _normalise(_to_json(parsed)) == _normalise(body)

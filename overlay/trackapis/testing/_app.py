@@ -124,7 +124,9 @@ def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
         for method in _METHODS:
             operation = path_item.get(method)
             if operation is not None:
-                routes.append(_Route(operation["operationId"], method.upper(), template, re.compile(f"^{regex}$")))
+                routes.append(
+                    _Route(operation["operationId"], method.upper(), template, re.compile(f"^{regex}$"))
+                )
     return routes
 
 
@@ -205,7 +207,9 @@ class FakeAPI:
     def url(self) -> str:
         """The base URL the fake is served on (see `trackapis.testing.serve`)."""
         if self._url is None:
-            raise RuntimeError(f"{type(self).__name__} is not being served; start it with trackapis.testing.serve()")
+            raise RuntimeError(
+                f"{type(self).__name__} is not being served; start it with trackapis.testing.serve()"
+            )
         return self._url
 
     def reset(self) -> None:
@@ -253,7 +257,9 @@ class FakeAPI:
             await self._drop(send, recorded)
         reply = self._fault_reply(fault) if fault is not None else None
         if reply is None:
-            reply = self._answer(route, allowed, method, path, query, Headers(raw_headers), body)
+            reply = self._answer(
+                route, allowed, method=method, path=path, query=query, headers=Headers(raw_headers), body=body
+            )
         recorded.status = reply.status
         await self._send(send, reply)
 
@@ -261,6 +267,7 @@ class FakeAPI:
         self,
         route: _Route | None,
         allowed: list[str],
+        *,
         method: str,
         path: str,
         query: list[tuple[str, str]],
@@ -269,7 +276,9 @@ class FakeAPI:
     ) -> Reply:
         if route is None:
             if allowed:
-                return self.error(405, f"method {method} is not allowed on {path}", ("allow", ", ".join(allowed)))
+                return self.error(
+                    405, f"method {method} is not allowed on {path}", ("allow", ", ".join(allowed))
+                )
             return self.error(404, f"no operation at {path}")
         parsed, problem = _parse_json(body, headers.get("content-type", ""))
         if problem is not None:
@@ -279,7 +288,7 @@ class FakeAPI:
         path_params = {name: unquote(value) for name, value in match.groupdict().items()}
         result = self._openapi.unmarshal_request(_ValidationRequest(route, path_params, query, headers, body))
         if result.errors:
-            first = result.errors[0]
+            first = next(iter(result.errors))
             status = 401 if isinstance(first, SecurityValidationError) else 400
             return self.error(status, _describe(first))
         call = Call(

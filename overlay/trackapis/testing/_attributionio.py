@@ -51,7 +51,9 @@ class AttributionFake(FakeAPI):
 
     api = "attributionio"
 
-    def __init__(self, public_key: str = "test-public-key", secret: str = "test-secret", *, disabled: bool = False) -> None:
+    def __init__(
+        self, public_key: str = "test-public-key", secret: str = "test-secret", *, disabled: bool = False
+    ) -> None:
         if not public_key:
             raise ValueError("public_key must be a non-empty string")
         if not secret:
@@ -95,7 +97,10 @@ class AttributionFake(FakeAPI):
 
     def check_credentials(self, call: Call) -> Reply | None:
         if call.operation_id == "getCustomer":
-            if call.path_params["public_key"] != self.public_key or call.raw_query.get("secret") != self._secret:
+            if (
+                call.path_params["public_key"] != self.public_key
+                or call.raw_query.get("secret") != self._secret
+            ):
                 return self.error(401, "wrong public key or secret")
             if self.disabled:
                 return self.error(403, "the account is disabled")
@@ -114,7 +119,12 @@ class AttributionFake(FakeAPI):
     def op_triggerIdentity(self, call: Call) -> Reply:
         identity = call.body["identity"]
         self._identities.append(
-            AttributionIdentity(identity["client_id"], list(identity["aliases"]), identity["created_at"], identity["meta"]["agent"])
+            AttributionIdentity(
+                identity["client_id"],
+                list(identity["aliases"]),
+                identity["created_at"],
+                identity["meta"]["agent"],
+            )
         )
         return Reply(200, {"status": "ok"})
 
@@ -140,11 +150,12 @@ class AttributionFake(FakeAPI):
         events = [e for e in self._events if e.client_id == client_id]
         if not identities and not events:
             return self.error(404, "no such customer")
-        aliases = sorted({alias for record in [*identities, *events] for alias in record.aliases})
+        records: list[AttributionIdentity | AttributionEvent] = [*identities, *events]
+        aliases = sorted({alias for record in records for alias in record.aliases})
         customer: dict[str, Any] = {
             "client_id": client_id,
             "aliases": aliases,
-            "created_at": min(record.created_at for record in [*identities, *events]),
+            "created_at": min(record.created_at for record in records),
         }
         lists = {
             "pageviews": list(self._pageviews.get(client_id, [])),

@@ -70,7 +70,9 @@ def _check_fraction(fraction: float) -> None:
 
 def _check_retry_after(retry_after: int | str | None) -> None:
     if isinstance(retry_after, bool) or (isinstance(retry_after, int) and retry_after < 0):
-        raise ValueError(f"retry_after must be a non-negative number of seconds or an HTTP date, not {retry_after!r}")
+        raise ValueError(
+            f"retry_after must be a non-negative number of seconds or an HTTP date, not {retry_after!r}"
+        )
 
 
 class Faults:
@@ -116,7 +118,7 @@ class Faults:
             operations: Only requests to these operation ids count; all when None.
         """
         _check_count(count)
-        self._add(Fault(status, retry_after, body, content_type), count, 0.0, 0, operations, status)
+        self._add(Fault(status, retry_after, body, content_type), count=count, operations=operations)
 
     def fail_fraction(
         self,
@@ -131,17 +133,24 @@ class Faults:
     ) -> None:
         """Answer a seeded random `fraction` of requests with `status` (see `fail_next`)."""
         _check_fraction(fraction)
-        self._add(Fault(status, retry_after, body, content_type), None, fraction, seed, operations, status)
+        self._add(
+            Fault(status, retry_after, body, content_type),
+            fraction=fraction,
+            seed=seed,
+            operations=operations,
+        )
 
     def drop_next(self, count: int, *, operations: Collection[str] | None = None) -> None:
         """Drop the connection of the next `count` requests before answering."""
         _check_count(count)
-        self._add(Fault(None), count, 0.0, 0, operations, None)
+        self._add(Fault(None), count=count, operations=operations)
 
-    def drop_fraction(self, fraction: float, *, seed: int = 0, operations: Collection[str] | None = None) -> None:
+    def drop_fraction(
+        self, fraction: float, *, seed: int = 0, operations: Collection[str] | None = None
+    ) -> None:
         """Drop the connection of a seeded random `fraction` of requests."""
         _check_fraction(fraction)
-        self._add(Fault(None), None, fraction, seed, operations, None)
+        self._add(Fault(None), fraction=fraction, seed=seed, operations=operations)
 
     def clear(self) -> None:
         """Remove every rule and the latency."""
@@ -160,17 +169,19 @@ class Faults:
     def _add(
         self,
         fault: Fault,
-        count: int | None,
-        fraction: float,
-        seed: int,
+        *,
+        count: int | None = None,
+        fraction: float = 0.0,
+        seed: int = 0,
         operations: Collection[str] | None,
-        status: int | None,
     ) -> None:
-        if status is not None:
-            _check_status(status)
+        if fault.status is not None:
+            _check_status(fault.status)
         _check_retry_after(fault.retry_after)
         if isinstance(operations, str):
-            raise ValueError(f"operations must be a collection of operation ids, not the string {operations!r}")
+            raise ValueError(
+                f"operations must be a collection of operation ids, not the string {operations!r}"
+            )
         scope = None if operations is None else frozenset(operations)
         with self._lock:
             self._rules.append(_Rule(fault, count, fraction, random.Random(seed), scope))

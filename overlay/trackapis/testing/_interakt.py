@@ -81,7 +81,9 @@ class InteraktFake(FakeAPI):
         """The user with this `user_id`, or this full phone number (`+919999999999`)."""
         with self.lock:
             for user in self._users:
-                if (user_id is not None and user.user_id == user_id) or (phone is not None and user.phone == phone):
+                if (user_id is not None and user.user_id == user_id) or (
+                    phone is not None and user.phone == phone
+                ):
                     return user
         return None
 
@@ -114,7 +116,9 @@ class InteraktFake(FakeAPI):
         user = self._find_or_create(call.body)
         event_id = str(uuid.uuid4())
         user.events.append(
-            InteraktEvent(call.body["event"], dict(call.body.get("traits") or {}), call.body.get("createdAt"), event_id)
+            InteraktEvent(
+                call.body["event"], dict(call.body.get("traits") or {}), call.body.get("createdAt"), event_id
+            )
         )
         return Reply(201, {"result": True, "message": "Event created successfully", "id": event_id})
 

@@ -26,7 +26,9 @@ class _HideDroppedConnections(logging.Filter):
 
 def _config(fake: FakeAPI, host: str, port: int) -> uvicorn.Config:
     if host not in LOOPBACK_HOSTS:
-        raise ValueError(f"host must be a loopback address ({', '.join(sorted(LOOPBACK_HOSTS))}), not {host!r}")
+        raise ValueError(
+            f"host must be a loopback address ({', '.join(sorted(LOOPBACK_HOSTS))}), not {host!r}"
+        )
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port must be between 0 and 65535, not {port!r}")
     logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
@@ -41,7 +43,9 @@ def _bound_url(server: uvicorn.Server, host: str) -> str:
 
 
 @contextlib.contextmanager
-def serve(fake: FakeT, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0) -> Iterator[FakeT]:
+def serve(
+    fake: FakeT, *, host: str = "127.0.0.1", port: int = 0, startup_timeout: float = 10.0
+) -> Iterator[FakeT]:
     """Serve `fake` on a loopback port in a background thread; `fake.url` is set meanwhile.
 
     Args:
@@ -74,7 +78,9 @@ def serve(fake: FakeT, *, host: str = "127.0.0.1", port: int = 0, startup_timeou
         fake._url = None
 
 
-def run_forever(fakes: list[FakeAPI], *, host: str, port: int, on_ready: Callable[[list[FakeAPI]], None]) -> None:
+def run_forever(
+    fakes: list[FakeAPI], *, host: str, port: int, on_ready: Callable[[list[FakeAPI]], None]
+) -> None:
     """Serve the fakes in the foreground until interrupted (port 0: each on a free port)."""
     if port and len(fakes) > 1:
         raise ValueError("port must be 0 when serving several fakes")

@@ -82,13 +82,17 @@ class SevenSegmentsFake(FakeAPI):
         with self.lock:
             self.campaigns[name] = html
 
-    def add_analysis(self, analysis_type: str, analysis_id: str, result: Any, *, format: ExportFormat = "native-json") -> None:
+    def add_analysis(
+        self, analysis_type: str, analysis_id: str, result: Any, *, format: ExportFormat = "native-json"
+    ) -> None:
         """Serve `result` when `analysis_id` is exported as `analysis_type` in `format`.
 
         `result` is the JSON body for the JSON formats, and the CSV text for `csv`.
         """
         if analysis_type not in _ANALYSIS_TYPES:
-            raise ValueError(f"analysis_type must be one of {', '.join(_ANALYSIS_TYPES)}, not {analysis_type!r}")
+            raise ValueError(
+                f"analysis_type must be one of {', '.join(_ANALYSIS_TYPES)}, not {analysis_type!r}"
+            )
         if format not in _FORMATS:
             raise ValueError(f"format must be one of {', '.join(_FORMATS)}, not {format!r}")
         with self.lock:
@@ -113,10 +117,15 @@ class SevenSegmentsFake(FakeAPI):
             return list(self._customers)
 
     def customer(self, company_id: str, **ids: str) -> SevenSegmentsCustomer | None:
-        """The customer of `company_id` with any of these ids, e.g. `customer(token, registered="john123")`."""
+        """The customer of `company_id` with any of these ids.
+
+        For example `customer(token, registered="john123")`.
+        """
         with self.lock:
             for customer in self._customers:
-                if customer.company_id == company_id and any(customer.ids.get(k) == v for k, v in ids.items()):
+                if customer.company_id == company_id and any(
+                    customer.ids.get(k) == v for k, v in ids.items()
+                ):
                     return customer
         return None
 
@@ -189,7 +198,9 @@ class SevenSegmentsFake(FakeAPI):
             table = self._analyses.get((analysis_type, analysis_id, "table-json"))
             if export_format == "csv" and table is not None:
                 return Reply(200, _table_to_csv(table), content_type="text/csv")
-            return self.error(404, f"analysis_id: no {analysis_type} analysis {analysis_id!r} in {export_format}")
+            return self.error(
+                404, f"analysis_id: no {analysis_type} analysis {analysis_id!r} in {export_format}"
+            )
         if export_format == "csv":
             return Reply(200, str(self._analyses[key]), content_type="text/csv")
         return Reply(200, self._analyses[key])
@@ -211,7 +222,9 @@ class SevenSegmentsFake(FakeAPI):
 
     def _track(self, data: Mapping[str, Any]) -> None:
         customer = self._customer_for(data["company_id"], data["customer_ids"])
-        customer.events.append(SevenSegmentsEvent(data["type"], dict(data.get("properties") or {}), data.get("timestamp")))
+        customer.events.append(
+            SevenSegmentsEvent(data["type"], dict(data.get("properties") or {}), data.get("timestamp"))
+        )
 
 
 def _table_to_csv(table: Mapping[str, Any]) -> str:
