@@ -30,7 +30,7 @@ def _config(auth: dict[str, object], parameters: dict[str, str] | None = None) -
         {
             "auth": {"openapi": auth},
             "parameters": parameters or {},
-            "generation": {"max-examples": 40, "mode": "all"},
+            "generation": {"max-examples": 100, "mode": "all"},
         }
     )
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, unquote
 
 import attrs
 import httpx
-from jsonschema.exceptions import best_match
+from jsonschema.exceptions import relevance
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.request.exceptions import SecurityValidationError
@@ -149,7 +149,10 @@ def _describe(error: Exception) -> str:
             rule = schema_error.schema.get("description") if isinstance(schema_error.schema, dict) else None
             message = f"{where}: matches none of the allowed shapes" + (f" ({rule})" if rule else "")
             if schema_error.context:
-                closest = best_match(schema_error.context)
+                # The deepest error points into the branch the body came closest to matching
+                # (jsonschema's own rule inside anyOf/oneOf); `best_match` on the bare context
+                # would pick the shallowest, e.g. a `required` error of a branch never meant.
+                closest = min(schema_error.context, key=relevance)
                 closest_where = "/".join(str(part) for part in closest.absolute_path) or "body"
                 message += f"; closest: {closest_where}: {closest.message}"
             details.append(message)
