@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import threading
 import time
@@ -21,11 +22,13 @@ import httpx
 from jsonschema.exceptions import relevance
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
-from openapi_core.validation.request.exceptions import SecurityValidationError
+from openapi_core.validation.request.exceptions import ParameterValidationError, SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from ._faults import Fault, Faults
 from ._specs import ApiName, loopback_spec
+
+logger = logging.getLogger("trackapis.testing")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -134,16 +137,23 @@ def _describe(error: Exception) -> str:
     """A short, useful message for an openapi-core validation error."""
     if isinstance(error, SecurityValidationError):
         return "credentials are missing"
+    # A parameter's errors are about that parameter, not the body; name it.
+    root = (
+        f"{error.location} parameter {error.name}" if isinstance(error, ParameterValidationError) else "body"
+    )
     cause = error.__cause__
     schema_errors = list(getattr(cause, "schema_errors", None) or [])
     if not schema_errors:
         try:
-            return str(cause or error)
+            text = str(cause or error)
         except UnicodeError:  # some openapi-core messages decode the raw body
-            return type(cause or error).__name__
+            text = type(cause or error).__name__
+        if isinstance(error, ParameterValidationError) and error.name not in text:
+            text = f"{root}: {text}"
+        return text
     details = []
     for schema_error in schema_errors[:3]:
-        where = "/".join(str(part) for part in schema_error.absolute_path) or "body"
+        where = "/".join(str(part) for part in schema_error.absolute_path) or root
         if schema_error.validator in ("anyOf", "oneOf"):
             # The default message repeats the whole instance; the schema's description states the rule.
             rule = schema_error.schema.get("description") if isinstance(schema_error.schema, dict) else None
@@ -153,7 +163,7 @@ def _describe(error: Exception) -> str:
                 # (jsonschema's own rule inside anyOf/oneOf); `best_match` on the bare context
                 # would pick the shallowest, e.g. a `required` error of a branch never meant.
                 closest = min(schema_error.context, key=relevance)
-                closest_where = "/".join(str(part) for part in closest.absolute_path) or "body"
+                closest_where = "/".join(str(part) for part in closest.absolute_path) or root
                 message += f"; closest: {closest_where}: {closest.message}"
             details.append(message)
         else:
@@ -305,9 +315,18 @@ class FakeAPI:
         rejected = self.check_credentials(call)
         if rejected is not None:
             return rejected
+        return self._dispatch(route, call)
+
+    def _dispatch(self, route: _Route, call: Call) -> Reply:
         handler: Callable[[Call], Reply] = getattr(self, f"op_{route.operation_id}")
-        with self.lock:
-            return handler(call)
+        try:
+            with self.lock:
+                return handler(call)
+        except Exception:
+            # A bug in the fake: answer (and record) a 500 that the contract checks will flag,
+            # rather than leave the request looking like an injected dropped connection.
+            logger.exception("%s fake: the %s handler raised", self.api, route.operation_id)
+            return self.error(500, f"the fake's {route.operation_id} handler failed")
 
     def _route(self, method: str, path: str) -> tuple[_Route | None, list[str]]:
         allowed = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Collection
@@ -64,7 +65,7 @@ def _check_count(count: int) -> None:
 
 
 def _check_fraction(fraction: float) -> None:
-    if not isinstance(fraction, (int, float)) or not 0.0 <= fraction <= 1.0:
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0.0 <= fraction <= 1.0:
         raise ValueError(f"fraction must be between 0 and 1, not {fraction!r}")
 
 
@@ -93,8 +94,8 @@ class Faults:
 
     def add_latency(self, seconds: float) -> None:
         """Delay every answer by `seconds` (replacing any earlier latency)."""
-        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
-            raise ValueError(f"seconds must be a non-negative number, not {seconds!r}")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds < math.inf:
+            raise ValueError(f"seconds must be a finite non-negative number, not {seconds!r}")
         self._latency = float(seconds)
 
     def fail_next(

@@ -43,9 +43,9 @@ class SevenSegmentsFake(FakeAPI):
     """The 7SEGMENTS API on loopback.
 
     Tracking calls are accepted for any company token unless `company_tokens` is given (the
-    real service's answer to an unknown token is undocumented; the fake answers 400). A customer
-    is found by any of its ids (`registered`, `cookie`, ...) within its company; new ids are
-    merged into it.
+    real service's answer to an unknown token is undocumented; the fake answers 400, and gives a
+    /bulk command with one an `error` result). A customer is found by any of its ids
+    (`registered`, `cookie`, ...) within its company; new ids are merged into it.
 
     Args:
         username: The export API's Basic-auth username.
@@ -146,9 +146,12 @@ class SevenSegmentsFake(FakeAPI):
                 return self.error(401, "wrong username or password")
             return None
         company = (call.body or {}).get("company_id")
-        if self._company_tokens is not None and company is not None and company not in self._company_tokens:
+        if company is not None and not self._known_company(company):
             return self.error(400, "company_id: unknown company token")
         return None
+
+    def _known_company(self, company: str) -> bool:
+        return self._company_tokens is None or company in self._company_tokens
 
     def reset_state(self) -> None:
         self._customers.clear()
@@ -178,6 +181,9 @@ class SevenSegmentsFake(FakeAPI):
                 results.append({"status": "retry"})
             elif status == "error":
                 results.append({"status": "error", "errors": ["injected error"]})
+            elif not self._known_company(command["data"]["company_id"]):
+                # Each command is a tracking call of its own: an unknown token fails only that one.
+                results.append({"status": "error", "errors": ["company_id: unknown company token"]})
             else:
                 if command["name"] == "crm/customers":
                     self._update(command["data"])
