@@ -1,0 +1,44 @@
+"""Provider-agnostic background delivery: bounded queue, workers, per-key order, retries, outcomes.
+
+It imports neither httpx nor generated code: an API plugs in through a `Sender`.
+"""
+
+from ._engine import (
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_QUEUE_SIZE,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+    DeliveryEngine,
+    EngineClosed,
+)
+from ._rate import RateLimiter
+from ._sync import send_with_retries
+from ._types import (
+    DeliveryStats,
+    ErrorCallback,
+    FlushResult,
+    MessageDropped,
+    MessageFailed,
+    Sender,
+    SenderFactory,
+    SendResult,
+    Verdict,
+)
+
+__all__ = [
+    "DEFAULT_MAX_IN_FLIGHT",
+    "DEFAULT_MAX_QUEUE_SIZE",
+    "DEFAULT_SHUTDOWN_TIMEOUT",
+    "DeliveryEngine",
+    "DeliveryStats",
+    "EngineClosed",
+    "ErrorCallback",
+    "FlushResult",
+    "MessageDropped",
+    "MessageFailed",
+    "RateLimiter",
+    "SendResult",
+    "Sender",
+    "SenderFactory",
+    "Verdict",
+    "send_with_retries",
+]

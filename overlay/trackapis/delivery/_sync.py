@@ -1,0 +1,30 @@
+"""Sending in the caller's thread with the same retry policy as the background workers."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from .._retry import RetryPolicy
+from ._types import SendResult, Verdict
+
+
+def send_with_retries(
+    attempt: Callable[[], SendResult],
+    policy: RetryPolicy,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> tuple[SendResult, int]:
+    """Call `attempt` until it delivers, fails for good, or the retries run out.
+
+    Returns the last result and the number of retries made.
+    """
+    retries = 0
+    while True:
+        result = attempt()
+        if result.verdict is not Verdict.RETRY or not policy.can_retry(retries):
+            return result, retries
+        sleep(policy.delay(retries, result.retry_after, rng=rng))
+        retries += 1

@@ -1,0 +1,99 @@
+"""What the delivery engine and its senders exchange."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+
+class Verdict(enum.Enum):
+    DELIVERED = "delivered"
+    RETRY = "retry"
+    FAIL = "fail"
+
+
+@attrs.frozen
+class SendResult:
+    """A sender's verdict on one message.
+
+    `error` is what `on_error` receives when the message finally fails; `retry_after` is the
+    server's requested wait in seconds, if any.
+    """
+
+    verdict: Verdict
+    error: Exception | None = None
+    retry_after: float | None = None
+
+    @classmethod
+    def delivered(cls) -> SendResult:
+        return _DELIVERED
+
+    @classmethod
+    def retry(cls, error: Exception, retry_after: float | None = None) -> SendResult:
+        return cls(Verdict.RETRY, error, retry_after)
+
+    @classmethod
+    def fail(cls, error: Exception) -> SendResult:
+        return cls(Verdict.FAIL, error)
+
+
+_DELIVERED = SendResult(Verdict.DELIVERED)
+
+
+class Sender(Protocol):
+    """Sends payloads: one per request, or a batch per request for APIs that batch.
+
+    One sender serves one worker thread, so it may hold a connection of its own.
+    """
+
+    def send(self, payloads: Sequence[Any]) -> Sequence[SendResult]:
+        """One result per payload, in order. Raising counts as a retryable error for every payload."""
+        ...
+
+    def close(self) -> None: ...
+
+
+SenderFactory = Callable[[], Sender]
+ErrorCallback = Callable[[Exception, Any], object]
+
+
+class MessageDropped(Exception):
+    """A message that was accepted but will not be sent; the message says why."""
+
+
+class MessageFailed(Exception):
+    """A message whose sender raised instead of answering."""
+
+
+@attrs.frozen
+class DeliveryStats:
+    """Counters since the engine started (or since a fork, in a child).
+
+    Every queued message ends in exactly one of delivered, failed and dropped; until then it is
+    pending. `retried` counts retry attempts, not messages.
+    """
+
+    queued: int
+    delivered: int
+    retried: int
+    failed: int
+    dropped: int
+    pending: int
+
+
+@attrs.frozen
+class FlushResult:
+    """What settled while `flush()` waited, and what is still pending if it timed out."""
+
+    delivered: int
+    failed: int
+    dropped: int
+    pending: int
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing was pending when flush returned."""
+        return self.pending == 0
