@@ -24,7 +24,8 @@ class EventByUserId:
         event (str): The action the user performed, e.g. `Order Placed`.
         user_id (str): Your database id for the user. The original SDK stringifies numbers.
         phone_number (str | Unset): Digits only, without the country code.
-        country_code (str | Unset): Country calling code with a leading `+`; the SDKs default to `+91`.
+        country_code (str | Unset): Country calling code, documented with a leading `+` (the SDKs default to `+91`); the
+            original SDK sends it as the caller gave it, so `91` occurs too.
         full_phone_number (str | Unset): Country code and number without `+`. Seen in third-party copies only; meaning
             unconfirmed.
         traits (Traits | Unset): Attributes of the user or properties of the event. Values are strings, numbers,

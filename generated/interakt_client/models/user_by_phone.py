@@ -22,7 +22,8 @@ class UserByPhone:
 
     Attributes:
         phone_number (str): Digits only, without the country code.
-        country_code (str): Country calling code with a leading `+`; the SDKs default to `+91`.
+        country_code (str): Country calling code, documented with a leading `+` (the SDKs default to `+91`); the
+            original SDK sends it as the caller gave it, so `91` occurs too.
         user_id (str | Unset): Your database id for the user. The original SDK stringifies numbers.
         full_phone_number (str | Unset): Country code and number without `+`. Seen in third-party copies only; meaning
             unconfirmed.

@@ -11,7 +11,7 @@ from ._engine import (
     EngineClosed,
 )
 from ._rate import RateLimiter
-from ._sync import send_with_retries
+from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveryStats,
     ErrorCallback,
@@ -41,4 +41,5 @@ __all__ = [
     "SenderFactory",
     "Verdict",
     "send_with_retries",
+    "send_with_retries_async",
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from .._retry import RetryPolicy
 from ._types import SendResult, Verdict
@@ -27,4 +28,21 @@ def send_with_retries(
         if result.verdict is not Verdict.RETRY or not policy.can_retry(retries):
             return result, retries
         sleep(policy.delay(retries, result.retry_after, rng=rng))
+        retries += 1
+
+
+async def send_with_retries_async(
+    attempt: Callable[[], Awaitable[SendResult]],
+    policy: RetryPolicy,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    rng: random.Random | None = None,
+) -> tuple[SendResult, int]:
+    """`send_with_retries` for asyncio: waits with `asyncio.sleep`, never blocking the loop."""
+    retries = 0
+    while True:
+        result = await attempt()
+        if result.verdict is not Verdict.RETRY or not policy.can_retry(retries):
+            return result, retries
+        await sleep(policy.delay(retries, result.retry_after, rng=rng))
         retries += 1

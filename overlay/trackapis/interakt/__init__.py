@@ -1,0 +1,44 @@
+"""Typed clients of the Interakt Track API.
+
+from trackapis.interakt import InteraktClient
+
+with InteraktClient(api_key) as interakt:          # the Secret Key as the dashboard shows it
+    interakt.user(user_id="42", traits={"name": "John Doe"})
+    interakt.event("Order Placed", user_id="42", traits={"orderValue": Decimal("50.00")})
+"""
+
+from .._errors import (
+    APIError,
+    AuthenticationError,
+    ClientClosedError,
+    RateLimitError,
+    ServerError,
+    TrackapisError,
+    TransportError,
+)
+from .._retry import RetryPolicy
+from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageFailed
+from ._async import AsyncInteraktClient
+from ._client import DEFAULT_HOST, InteraktClient
+from ._payload import InteraktMessage
+from ._response import TrackResponse
+
+__all__ = [
+    "DEFAULT_HOST",
+    "APIError",
+    "AsyncInteraktClient",
+    "AuthenticationError",
+    "ClientClosedError",
+    "DeliveryStats",
+    "FlushResult",
+    "InteraktClient",
+    "InteraktMessage",
+    "MessageDropped",
+    "MessageFailed",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "TrackResponse",
+    "TrackapisError",
+    "TransportError",
+]

@@ -1,0 +1,128 @@
+"""`AsyncInteraktClient`: sends from asyncio code, awaiting each answer, with the same retries."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from .._errors import ClientClosedError
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._transport import attempt_async
+from ..delivery import SendResult, send_with_retries_async
+from ._auth import basic_authorization
+from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
+from ._payload import EventRequest, UserRequest, event_request, request_kwargs, user_request
+from ._response import TrackResponse, error_message_of, parse_response
+
+
+class AsyncInteraktClient:
+    """A client of the Interakt Track API for asyncio code.
+
+    Each call sends now (retrying network errors, timeouts, 429 and 5xx) and returns the API's
+    answer, or raises `APIError` / `TransportError`. For fire-and-forget delivery from async
+    code, use `InteraktClient`, whose `user()` and `event()` never block.
+
+    Args:
+        api_key: The Secret Key as the dashboard shows it, or the decoded key.
+        host: The API's base URL.
+        timeout: Seconds to connect and to wait for each read.
+        max_retries: Retries after the first attempt.
+        retry_policy: Full control over retries (overrides `max_retries`).
+        max_connections: Requests in flight at once over keep-alive connections.
+        transport: An httpx async transport, for tests.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        host: str = DEFAULT_HOST,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        max_connections: int = 16,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        self._host = _check_host(host)
+        self._client = httpx.AsyncClient(
+            base_url=self._host,
+            auth=basic_authorization(api_key),
+            timeout=_check_timeout(timeout),
+            headers={"User-Agent": USER_AGENT},
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            transport=transport,
+        )
+
+    def __repr__(self) -> str:
+        return f"<AsyncInteraktClient host={self._host!r}>"
+
+    async def user(
+        self,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> TrackResponse:
+        """Create or update a user; see `InteraktClient.user()` for the arguments."""
+        _, model = user_request(
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return await self._send(model)
+
+    async def event(
+        self,
+        event: str,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> TrackResponse:
+        """Record an event of a user; see `InteraktClient.user()` for the arguments."""
+        _, model = event_request(
+            event,
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return await self._send(model)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> AsyncInteraktClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def _send(self, model: UserRequest | EventRequest) -> TrackResponse:
+        if self._client.is_closed:
+            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
+        kwargs = request_kwargs(model)
+        answered: list[httpx.Response] = []
+
+        async def once() -> SendResult:
+            result, response = await attempt_async(self._client, kwargs, self._policy, error_message_of)
+            if response is not None:
+                answered.append(response)
+            return result
+
+        result, _ = await send_with_retries_async(once, self._policy)
+        if result.error is not None:
+            raise result.error
+        return parse_response(answered[-1])

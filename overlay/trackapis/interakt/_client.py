@@ -1,0 +1,336 @@
+"""`InteraktClient`: background delivery through the engine, or sends in the caller (sync mode)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Final
+
+import attrs
+import httpx
+
+from .. import __version__
+from .._errors import ClientClosedError
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._transport import attempt
+from ..delivery import (
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_QUEUE_SIZE,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+    DeliveryEngine,
+    DeliveryStats,
+    EngineClosed,
+    FlushResult,
+    SendResult,
+    send_with_retries,
+)
+from ._auth import basic_authorization
+from ._payload import (
+    EventRequest,
+    InteraktMessage,
+    UserRequest,
+    as_message,
+    event_request,
+    request_kwargs,
+    user_request,
+)
+from ._response import TrackResponse, error_message_of, parse_response
+
+logger = logging.getLogger("trackapis.interakt")
+
+DEFAULT_HOST: Final = "https://api.interakt.ai"
+# The original SDK's default, in seconds, for connecting and for each read.
+DEFAULT_TIMEOUT: Final = 10.0
+USER_AGENT: Final = f"trackapis/{__version__}"
+
+ErrorHandler = Callable[[Exception, InteraktMessage], object]
+
+
+@attrs.frozen
+class _Connection:
+    """How to reach Interakt; everything a sender needs, safe to share between threads."""
+
+    host: str
+    auth: httpx.Auth = attrs.field(repr=False)
+    timeout: float
+    transport: httpx.BaseTransport | None = attrs.field(repr=False)
+    policy: RetryPolicy
+
+    def client(self, max_connections: int | None = None) -> httpx.Client:
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+        return httpx.Client(
+            base_url=self.host,
+            auth=self.auth,
+            timeout=self.timeout,
+            headers={"User-Agent": USER_AGENT},
+            transport=self.transport,
+            limits=limits,
+        )
+
+
+class _Sender:
+    """One worker thread's sender: one keep-alive connection."""
+
+    def __init__(self, connection: _Connection) -> None:
+        self._connection = connection
+        self._client = connection.client(max_connections=1)
+
+    def send(self, payloads: Sequence[UserRequest | EventRequest]) -> list[SendResult]:
+        policy = self._connection.policy
+        return [
+            attempt(self._client, request_kwargs(model), policy, error_message_of)[0] for model in payloads
+        ]
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _check_host(host: str) -> str:
+    if not isinstance(host, str) or not host.startswith(("http://", "https://")):
+        raise ValueError(f"host must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
+    return host.rstrip("/")
+
+
+def _check_timeout(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    return float(timeout)
+
+
+class InteraktClient:
+    """A client of the Interakt Track API.
+
+    By default `user()` and `event()` validate their arguments, queue the request and return at
+    once; worker threads deliver it with retries. With `sync_mode=True` they send in the
+    caller's thread (with the same retries) and raise on failure. `send_user()` and
+    `send_event()` always send in the caller and return the parsed answer.
+
+    Use it as a context manager, or call `shutdown()`: closing delivers what is queued (up to
+    `shutdown_timeout` seconds). A process that exits without closing does the same.
+
+    Args:
+        api_key: The Secret Key as the dashboard shows it, or the decoded key.
+        host: The API's base URL.
+        timeout: Seconds to connect and to wait for each read.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        retry_policy: Full control over retries (overrides `max_retries`).
+        sync_mode: Send in the caller instead of the background.
+        max_queue_size: Requests queued at most; more are reported to `on_error` as dropped.
+        max_in_flight: Requests sent at once, over that many keep-alive connections.
+        rate_limit_per_minute: Stay under your plan's limit (Interakt allows 300 or 600 a minute).
+        on_error: Called as `on_error(error, message)` for each request that failed or was dropped.
+        shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
+        transport: An httpx transport, for tests.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        host: str = DEFAULT_HOST,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        sync_mode: bool = False,
+        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        rate_limit_per_minute: float | None = None,
+        on_error: ErrorHandler | None = None,
+        shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        self._connection = _Connection(
+            _check_host(host), basic_authorization(api_key), _check_timeout(timeout), transport, policy
+        )
+        self.sync_mode = bool(sync_mode)
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._on_error = on_error
+        self._engine = DeliveryEngine(
+            lambda: _Sender(self._connection),
+            name="interakt",
+            max_queue_size=max_queue_size,
+            max_in_flight=max_in_flight,
+            retry_policy=policy,
+            rate_limit_per_minute=rate_limit_per_minute,
+            on_error=self._report,
+            shutdown_timeout=shutdown_timeout,
+        )
+        self._direct_lock = threading.Lock()
+        self._direct: tuple[int, httpx.Client] | None = None
+
+    def __repr__(self) -> str:
+        mode = "sync" if self.sync_mode else "background"
+        return f"<InteraktClient host={self._connection.host!r} mode={mode}>"
+
+    # -- tracking ---------------------------------------------------------------------------------
+
+    def user(
+        self,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> None:
+        """Create or update a user; its traits replace earlier values of the same traits.
+
+        Args:
+            user_id: Your id for the user (numbers are sent as strings). This, or `phone_number`.
+            phone_number: Digits only, without the country code.
+            country_code: The phone number's country calling code.
+            traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
+            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string.
+
+        Raises:
+            ValueError, TypeError: A bad argument (nothing is queued).
+            ClientClosedError: After `shutdown()`.
+            APIError, TransportError: In sync mode, when delivery failed.
+        """
+        who, model = user_request(
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        self._dispatch(model, who.lane)
+
+    def event(
+        self,
+        event: str,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> None:
+        """Record an event (an action) of a user; see `user()` for the arguments and errors."""
+        who, model = event_request(
+            event,
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        self._dispatch(model, who.lane)
+
+    def send_user(
+        self,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> TrackResponse:
+        """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
+        _, model = user_request(
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return self._send_now(model)
+
+    def send_event(
+        self,
+        event: str,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> TrackResponse:
+        """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
+        _, model = event_request(
+            event,
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return self._send_now(model)
+
+    # -- delivery ----------------------------------------------------------------------------------
+
+    def stats(self) -> DeliveryStats:
+        """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending."""
+        return self._engine.stats()
+
+    def flush(self, timeout: float | None = None) -> FlushResult:
+        """Wait until everything queued is delivered or failed (or `timeout` seconds)."""
+        return self._engine.flush(timeout)
+
+    def shutdown(self, timeout: float | None = None) -> FlushResult:
+        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), then stop. Idempotent."""
+        result = self._engine.shutdown(timeout)
+        with self._direct_lock:
+            if self._direct is not None:
+                self._direct[1].close()
+                self._direct = None
+        return result
+
+    close = shutdown
+
+    def __enter__(self) -> InteraktClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.shutdown()
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _dispatch(self, model: UserRequest | EventRequest, lane: str) -> None:
+        if self.sync_mode:
+            self._send_now(model)
+            return
+        try:
+            self._engine.submit(model, lane)
+        except EngineClosed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
+
+    def _send_now(self, model: UserRequest | EventRequest) -> TrackResponse:
+        if self._engine.closed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one")
+        client = self._direct_client()
+        kwargs = request_kwargs(model)
+        answered: list[httpx.Response] = []
+
+        def once() -> SendResult:
+            result, response = attempt(client, kwargs, self._connection.policy, error_message_of)
+            if response is not None:
+                answered.append(response)
+            return result
+
+        result, _ = send_with_retries(once, self._connection.policy)
+        if result.error is not None:
+            raise result.error
+        return parse_response(answered[-1])
+
+    def _direct_client(self) -> httpx.Client:
+        # One shared client for sends in callers' threads (httpx.Client is thread-safe), made
+        # anew in a forked child, whose inherited connections belong to the parent.
+        with self._direct_lock:
+            if self._direct is None or self._direct[0] != os.getpid():
+                self._direct = (os.getpid(), self._connection.client())
+            return self._direct[1]
+
+    def _report(self, error: Exception, payload: Any) -> None:
+        message = as_message(payload)
+        if self._on_error is None:
+            logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
+            return
+        self._on_error(error, message)

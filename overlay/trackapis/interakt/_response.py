@@ -1,0 +1,39 @@
+"""Interakt's answers: `{result, message}` (and the event's `id`), read leniently."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import httpx
+
+
+@attrs.frozen
+class TrackResponse:
+    """The API's answer to a request that was delivered."""
+
+    status: int
+    message: str | None = None
+    id: str | None = None
+
+
+def error_message_of(payload: Any) -> str | None:
+    """The `message` of Interakt's JSON error body `{"result": false, "message": ...}`."""
+    message = payload.get("message") if isinstance(payload, dict) else None
+    return message if isinstance(message, str) else None
+
+
+def parse_response(response: httpx.Response) -> TrackResponse:
+    # Any 2xx is success; the body is informative only, and not always JSON.
+    try:
+        payload = response.json()
+    except ValueError:
+        return TrackResponse(response.status_code)
+    if not isinstance(payload, dict):
+        return TrackResponse(response.status_code)
+    message, event_id = payload.get("message"), payload.get("id")
+    return TrackResponse(
+        response.status_code,
+        message if isinstance(message, str) else None,
+        event_id if isinstance(event_id, str) else None,
+    )
