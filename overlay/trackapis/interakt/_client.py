@@ -177,7 +177,7 @@ class InteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
-    ) -> None:
+    ) -> bool:
         """Create or update a user; its traits replace earlier values of the same traits.
 
         Args:
@@ -186,6 +186,10 @@ class InteraktClient:
             country_code: The phone number's country calling code.
             traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
             created_at: When it happened: a timezone-aware datetime or an ISO-8601 string.
+
+        Returns:
+            True once queued (or sent, in sync mode); False when the queue was full, in which case
+            the message was reported to `on_error` as dropped.
 
         Raises:
             ValueError, TypeError: A bad argument (nothing is queued).
@@ -199,7 +203,7 @@ class InteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        self._dispatch(model, who.lane)
+        return self._dispatch(model, who.lane)
 
     def event(
         self,
@@ -210,7 +214,7 @@ class InteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
-    ) -> None:
+    ) -> bool:
         """Record an event (an action) of a user; see `user()` for the arguments and errors."""
         who, model = event_request(
             event,
@@ -220,7 +224,47 @@ class InteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        self._dispatch(model, who.lane)
+        return self._dispatch(model, who.lane)
+
+    def queue_user(
+        self,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> tuple[bool, InteraktMessage]:
+        """`user()` in the background, also returning the queued request (path and JSON body)."""
+        who, model = user_request(
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return self._queue(model, who.lane), as_message(model)
+
+    def queue_event(
+        self,
+        event: str,
+        *,
+        user_id: str | int | None = None,
+        phone_number: str | None = None,
+        country_code: str = "+91",
+        traits: dict[str, Any] | None = None,
+        created_at: Any = None,
+    ) -> tuple[bool, InteraktMessage]:
+        """`event()` in the background, also returning the queued request (path and JSON body)."""
+        who, model = event_request(
+            event,
+            user_id=user_id,
+            phone_number=phone_number,
+            country_code=country_code,
+            traits=traits,
+            created_at=created_at,
+        )
+        return self._queue(model, who.lane), as_message(model)
 
     def send_user(
         self,
@@ -264,6 +308,11 @@ class InteraktClient:
 
     # -- delivery ----------------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        """True after `shutdown()`."""
+        return self._engine.closed
+
     def stats(self) -> DeliveryStats:
         """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending."""
         return self._engine.stats()
@@ -293,12 +342,15 @@ class InteraktClient:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    def _dispatch(self, model: UserRequest | EventRequest, lane: str) -> None:
+    def _dispatch(self, model: UserRequest | EventRequest, lane: str) -> bool:
         if self.sync_mode:
             self._send_now(model)
-            return
+            return True
+        return self._queue(model, lane)
+
+    def _queue(self, model: UserRequest | EventRequest, lane: str) -> bool:
         try:
-            self._engine.submit(model, lane)
+            return self._engine.submit(model, lane)
         except EngineClosed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 

@@ -16,6 +16,11 @@ class TrackResponse:
     message: str | None = None
     id: str | None = None
 
+    @property
+    def status_code(self) -> int:
+        """`status`, under the name the original SDK's sync mode (a `requests.Response`) used."""
+        return self.status
+
 
 def error_message_of(payload: Any) -> str | None:
     """The `message` of Interakt's JSON error body `{"result": false, "message": ...}`."""
