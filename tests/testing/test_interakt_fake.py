@@ -274,7 +274,9 @@ def test_a_phone_number_without_country_code_breaks_the_rule(interakt_client: ht
             "phoneNumber",
             id="phone-dash",
         ),
-        pytest.param(USERS, {"countryCode": "91", "phoneNumber": "9999999999"}, "countryCode", id="no-plus"),
+        pytest.param(
+            USERS, {"countryCode": "+91x", "phoneNumber": "9999999999"}, "countryCode", id="letters-in-code"
+        ),
         pytest.param(USERS, {"userId": ""}, "userId", id="empty-user-id"),
         pytest.param(USERS, {"userId": 42}, "userId", id="numeric-user-id"),
         pytest.param(USERS, {"userId": "u1", "traits": ["a"]}, "traits", id="traits-list"),
