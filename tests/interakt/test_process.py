@@ -30,6 +30,7 @@ def _run(script: str, fake: InteraktFake, timeout: float) -> subprocess.Complete
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
     )
 
 
