@@ -9,7 +9,7 @@ import httpx
 
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import attempt_async
+from .._transport import HeaderAuth, attempt_async
 from ..delivery import SendResult, send_with_retries_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
@@ -49,7 +49,7 @@ class AsyncInteraktClient:
         self._host = _check_host(host)
         self._client = httpx.AsyncClient(
             base_url=self._host,
-            auth=basic_authorization(api_key),
+            auth=HeaderAuth(basic_authorization(api_key)),
             timeout=_check_timeout(timeout),
             headers={"User-Agent": USER_AGENT},
             limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),

@@ -5,11 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 
-from .._transport import HeaderAuth
 
-
-def basic_authorization(api_key: str) -> HeaderAuth:
-    """The `Authorization: Basic ...` auth for `api_key`.
+def basic_authorization(api_key: str) -> str:
+    """The `Authorization` header value (`Basic ...`) for `api_key`.
 
     The dashboard's Secret Key is already `base64("<key>:")`, the ready-made Basic credential,
     so it is sent as it is; a decoded key (with or without its trailing `:`) is encoded the same
@@ -21,10 +19,10 @@ def basic_authorization(api_key: str) -> HeaderAuth:
     if not key:
         raise ValueError("api_key must not be empty: use the Secret Key from Interakt's Developer Settings")
     if _is_secret_key(key):
-        return HeaderAuth(f"Basic {key}")
+        return f"Basic {key}"
     if key.endswith(":"):  # the decoded Secret Key, its ':' not erased
         key = key[:-1]
-    return HeaderAuth("Basic " + base64.b64encode(f"{key}:".encode()).decode("ascii"))
+    return "Basic " + base64.b64encode(f"{key}:".encode()).decode("ascii")
 
 
 def _is_secret_key(key: str) -> bool:

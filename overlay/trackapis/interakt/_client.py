@@ -15,7 +15,7 @@ import httpx
 from .. import __version__
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import attempt
+from .._transport import Poster, attempt
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -54,20 +54,15 @@ class _Connection:
     """How to reach Interakt; everything a sender needs, safe to share between threads."""
 
     host: str
-    auth: httpx.Auth = attrs.field(repr=False)
+    authorization: str = attrs.field(repr=False)
     timeout: float
     transport: httpx.BaseTransport | None = attrs.field(repr=False)
     policy: RetryPolicy
 
-    def client(self, max_connections: int | None = None) -> httpx.Client:
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        return httpx.Client(
-            base_url=self.host,
-            auth=self.auth,
-            timeout=self.timeout,
-            headers={"User-Agent": USER_AGENT},
-            transport=self.transport,
-            limits=limits,
+    def poster(self, max_connections: int | None = None) -> Poster:
+        headers = {"Authorization": self.authorization, "User-Agent": USER_AGENT}
+        return Poster(
+            self.host, headers, self.timeout, transport=self.transport, max_connections=max_connections
         )
 
 
@@ -76,16 +71,16 @@ class _Sender:
 
     def __init__(self, connection: _Connection) -> None:
         self._connection = connection
-        self._client = connection.client(max_connections=1)
+        self._poster = connection.poster(max_connections=1)
 
     def send(self, payloads: Sequence[UserRequest | EventRequest]) -> list[SendResult]:
         policy = self._connection.policy
         return [
-            attempt(self._client, request_kwargs(model), policy, error_message_of)[0] for model in payloads
+            attempt(self._poster, request_kwargs(model), policy, error_message_of)[0] for model in payloads
         ]
 
     def close(self) -> None:
-        self._client.close()
+        self._poster.close()
 
 
 def _check_host(host: str) -> str:
@@ -161,7 +156,7 @@ class InteraktClient:
             shutdown_timeout=shutdown_timeout,
         )
         self._direct_lock = threading.Lock()
-        self._direct: tuple[int, httpx.Client] | None = None
+        self._direct: tuple[int, Poster] | None = None
 
     def __repr__(self) -> str:
         mode = "sync" if self.sync_mode else "background"
@@ -372,12 +367,12 @@ class InteraktClient:
             raise result.error
         return parse_response(answered[-1])
 
-    def _direct_client(self) -> httpx.Client:
-        # One shared client for sends in callers' threads (httpx.Client is thread-safe), made
+    def _direct_client(self) -> Poster:
+        # One shared poster for sends in callers' threads (its transport is thread-safe), made
         # anew in a forked child, whose inherited connections belong to the parent.
         with self._direct_lock:
             if self._direct is None or self._direct[0] != os.getpid():
-                self._direct = (os.getpid(), self._connection.client())
+                self._direct = (os.getpid(), self._connection.poster())
             return self._direct[1]
 
     def _report(self, error: Exception, payload: Any) -> None:

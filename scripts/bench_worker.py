@@ -1,0 +1,105 @@
+"""One benchmark measurement in a fresh process; prints one JSON line. Run by scripts/benchmark.py.
+
+It runs with either this project's `track` or the original `interakt-track-python` (both are
+imported as `track`), or with a bare httpx loop, so it uses only what all of them offer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+
+def _events(n: int) -> list[dict[str, object]]:
+    return [
+        {
+            "user_id": f"user-{i % 100}",
+            "event": "Order Placed",
+            "traits": {"orderNumber": f"CUS{i}", "orderValue": "50.00"},
+        }
+        for i in range(n)
+    ]
+
+
+def _configure(track: object, url: str) -> None:
+    track.api_key = "bench-key"  # type: ignore[attr-defined]
+    track.host = url  # type: ignore[attr-defined]
+    if hasattr(track, "shutdown_timeout"):  # ours: do not linger at exit
+        track.shutdown_timeout = 0  # type: ignore[attr-defined]
+
+
+def throughput(url: str, n: int) -> dict[str, float]:
+    import track
+
+    _configure(track, url)
+    events = _events(n)
+    started = time.perf_counter()
+    for event in events:
+        track.event(**event)
+    track.flush()
+    return {"seconds": time.perf_counter() - started, "events": n}
+
+
+def httpx_loop(url: str, n: int) -> dict[str, float]:
+    import httpx
+
+    started = time.perf_counter()
+    with httpx.Client(base_url=url, auth=("bench-key", "")) as client:
+        for event in _events(n):
+            body = {"userId": event["user_id"], "event": event["event"], "traits": event["traits"]}
+            client.post("/v1/public/track/events/", json=body).raise_for_status()
+    return {"seconds": time.perf_counter() - started, "events": n}
+
+
+def caller_cost(url: str, n: int) -> dict[str, float]:
+    # The fake is slow to answer here, so the delivery threads mostly wait: this times the call.
+    import track
+
+    _configure(track, url)
+    samples = []
+    for event in _events(n):
+        started = time.perf_counter_ns()
+        track.event(**event)
+        samples.append(time.perf_counter_ns() - started)
+    return {
+        "median_us": statistics.median(samples) / 1000,
+        "p90_us": statistics.quantiles(samples, n=10)[-1] / 1000,
+    }
+
+
+def memory(url: str, n: int) -> dict[str, float]:
+    import track
+
+    _configure(track, url)
+    for event in _events(n):
+        track.event(**event)
+    return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def import_time() -> dict[str, float]:
+    started = time.perf_counter()
+    import track  # noqa: F401
+
+    return {"seconds": time.perf_counter() - started}
+
+
+def main() -> None:
+    measure, *args = sys.argv[1:]
+    if measure == "import":
+        result = import_time()
+    else:
+        url, n = args[0], int(args[1])
+        result = {"throughput": throughput, "httpx": httpx_loop, "caller": caller_cost, "memory": memory}[
+            measure
+        ](url, n)
+    print(json.dumps(result), flush=True)
+    # The original's worker thread keeps a process alive forever; leave without waiting for it.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

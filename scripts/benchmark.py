@@ -1,0 +1,140 @@
+"""Benchmark the Interakt clients side by side, in one run, against one loopback fake.
+
+Compares this project's `track`, the original `interakt-track-python` 1.0.7 (in its own virtual
+environment: both are imported as `track`) and a bare serial httpx loop. Each measurement runs in
+a fresh process; the fake runs in this one, with spec validation off (it would otherwise be
+what is measured) and a fixed added latency. Prints a Markdown table of figures and ratios;
+`--write` also puts it into README.md between the bench markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from trackapis.testing import InteraktFake, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKER = ROOT / "scripts" / "bench_worker.py"
+START, END = "<!-- bench:interakt:start -->", "<!-- bench:interakt:end -->"
+
+
+def run(python: str, *args: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [python, str(WORKER), *args], capture_output=True, text=True, timeout=600, check=False
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"{python} {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def delivered_rate(fake: InteraktFake, python: str, measure: str, n: int) -> float:
+    before = len(fake.events)
+    result = run(python, measure, fake.url, str(n))
+    arrived = len(fake.events) - before
+    if arrived != n:
+        raise RuntimeError(f"{python} {measure}: {arrived} of {n} events arrived")
+    return n / float(result["seconds"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--original-python", required=True, help="python of a venv with interakt-track-python==1.0.7"
+    )
+    parser.add_argument("--write", action="store_true", help="write the table into README.md")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the median is reported")
+    args = parser.parse_args()
+    ours, original = sys.executable, args.original_python
+
+    fake = InteraktFake(api_key="bench-key")
+    fake.validate = False
+    rows: list[tuple[str, str, float, float, float | None, bool]] = []
+
+    def median(values: list[float]) -> float:
+        return statistics.median(values)
+
+    with serve(fake):
+        for latency, n_ours, n_original, target in ((0.02, 3000, 150, 30.0), (0.0, 3000, 1000, 1.2)):
+            fake.faults.add_latency(latency)
+            mine = median([delivered_rate(fake, ours, "throughput", n_ours) for _ in range(args.repeat)])
+            theirs = median(
+                [delivered_rate(fake, original, "throughput", n_original) for _ in range(args.repeat)]
+            )
+            bare = median([delivered_rate(fake, ours, "httpx", n_original) for _ in range(args.repeat)])
+            label = f"delivered events/s, {latency * 1000:.0f} ms added latency"
+            rows.append((label, f">= {target:g}x the original", mine, theirs, bare, mine / theirs >= target))
+
+        fake.faults.add_latency(5)  # nothing completes while the calls are timed or queued
+        mine = median([run(ours, "caller", fake.url, "5000")["median_us"] for _ in range(args.repeat)])
+        theirs = median([run(original, "caller", fake.url, "5000")["median_us"] for _ in range(args.repeat)])
+        rows.append(
+            (
+                "median caller-side cost of `track.event()`, us",
+                "<= the original's",
+                mine,
+                theirs,
+                None,
+                mine <= theirs,
+            )
+        )
+
+        mine = median([run(ours, "import")["seconds"] * 1000 for _ in range(max(args.repeat, 7))])
+        theirs = median([run(original, "import")["seconds"] * 1000 for _ in range(max(args.repeat, 7))])
+        rows.append(("`import track` time, ms", "<= the original's", mine, theirs, None, mine <= theirs))
+
+        mine = median([run(ours, "memory", fake.url, "10000")["peak_rss_mb"] for _ in range(args.repeat)])
+        theirs = median(
+            [run(original, "memory", fake.url, "10000")["peak_rss_mb"] for _ in range(args.repeat)]
+        )
+        rows.append(
+            (
+                "peak memory with 10,000 queued events, MB (RSS)",
+                "<= the original's",
+                mine,
+                theirs,
+                None,
+                mine <= theirs,
+            )
+        )
+        fake.faults.clear()
+
+    table = [
+        "| measure | target | trackapis | original 1.0.7 | bare httpx loop | ratio | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, target, mine, theirs, bare, met in rows:
+        bare_text = f"{bare:,.0f}" if bare is not None else "-"
+        cells = [label, target, f"{mine:,.1f}", f"{theirs:,.1f}", bare_text, f"{mine / theirs:.2f}x"]
+        table.append("| " + " | ".join([*cells, "yes" if met else "NO"]) + " |")
+    machine = f"{platform.python_implementation()} {platform.python_version()}, {platform.machine()}"
+    text = "\n".join(
+        [
+            *table,
+            "",
+            f"Measured by `scripts/bench` ({machine}; median of {args.repeat} runs; the fake on loopback",
+            "with validation off; throughput counts the events the fake stored).",
+            "Ratios: trackapis / original.",
+        ]
+    )
+    print(text)
+    if args.write:
+        readme = ROOT / "README.md"
+        content = readme.read_text()
+        if START not in content or END not in content:
+            raise SystemExit(f"README.md has no {START} ... {END} markers")
+        head, rest = content.split(START, 1)
+        _, tail = rest.split(END, 1)
+        readme.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+        print("\nwritten into README.md")
+
+
+if __name__ == "__main__":
+    main()
