@@ -54,16 +54,20 @@ def error_message(response: httpx.Response, extract: Callable[[Any], str | None]
 
 
 def error_for(
-    response: httpx.Response, method: str, path: str, extract: Callable[[Any], str | None]
+    response: httpx.Response,
+    method: str,
+    path: str,
+    extract: Callable[[Any], str | None],
+    retry_after: float | None = None,
 ) -> APIError:
-    """The typed error for a non-2xx response."""
+    """The typed error for a non-2xx response (`retry_after`: its parsed `Retry-After`)."""
     return api_error(
         response.status_code,
         error_message(response, extract),
         method=method,
         path=path,
         body=response.text,
-        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        retry_after=retry_after,
     )
 
 
@@ -77,9 +81,10 @@ def verdict(
     """Delivered for any 2xx; retry for 429 and 5xx (with Retry-After); fail otherwise."""
     if response.is_success:
         return SendResult.delivered()
-    error = error_for(response, method, path, extract)
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    error = error_for(response, method, path, extract, retry_after)
     if policy.retryable_status(response.status_code):
-        return SendResult.retry(error, parse_retry_after(response.headers.get("retry-after")))
+        return SendResult.retry(error, retry_after)
     return SendResult.fail(error)
 
 

@@ -46,6 +46,8 @@ DEFAULT_MAX_QUEUE_SIZE: Final = 10_000
 DEFAULT_MAX_IN_FLIGHT: Final = 48
 # How long an exiting process keeps delivering what is queued before it gives up and exits.
 DEFAULT_SHUTDOWN_TIMEOUT: Final = 5.0
+# How long shutdown() waits, in all, for idle workers to notice and exit.
+_JOIN_GRACE: Final = 0.1
 
 
 @attrs.define(eq=False)
@@ -140,6 +142,7 @@ class DeliveryEngine:
         self._counters = _Counters()
         self._reported = _Counters()  # what the last flush() returned, to report the difference
         self._workers: list[threading.Thread] = []
+        self._idle_workers = 0
         self._closed = False
         self._stopping = False
         self._rng = random.Random()
@@ -174,7 +177,9 @@ class DeliveryEngine:
                     self._has_work.notify()
                 else:
                     lane.append(message)
-                if len(self._workers) < self._max_in_flight:
+                # Another thread only when none is idle: a light load keeps few threads, and
+                # the enqueue path does not pay for starting them.
+                if not self._idle_workers and len(self._workers) < self._max_in_flight:
                     self._start_worker()
         if full:
             self._report(
@@ -240,10 +245,12 @@ class DeliveryEngine:
             workers = list(self._workers)
         for error, payload in abandoned:
             self._report(error, payload)
-        current = threading.current_thread()
+        # One short grace period for all of them, not one each: a worker stuck on a hung server
+        # must not stretch shutdown past its timeout (it is a daemon thread; exit does not wait).
+        current, grace = threading.current_thread(), time.monotonic() + _JOIN_GRACE
         for worker in workers:
             if worker is not current:
-                worker.join(0.1)
+                worker.join(max(0.0, grace - time.monotonic()))
         return attrs.evolve(result, dropped=result.dropped + len(abandoned), pending=0)
 
     # -- the workers' side ----------------------------------------------------------------------------
@@ -289,7 +296,11 @@ class DeliveryEngine:
                         self._in_flight[key] = message
                         batch.append(message)
                     return batch
-                self._has_work.wait(self._time_to_next_timer())
+                self._idle_workers += 1
+                try:
+                    self._has_work.wait(self._time_to_next_timer())
+                finally:
+                    self._idle_workers -= 1
 
     def _release_due_timers(self) -> None:
         now = time.monotonic()
@@ -322,7 +333,7 @@ class DeliveryEngine:
         return results
 
     def _settle_batch(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
-        reports: list[tuple[Exception, Any]] = []
+        failures: list[tuple[_Message, Exception]] = []
         with self._cond:
             for message, result in zip(batch, results, strict=True):
                 key = message.key
@@ -340,21 +351,31 @@ class DeliveryEngine:
                     self._has_work.notify()  # a waiting worker re-reads the time to the next timer
                     continue
                 else:
-                    self._pop(message, "failed")
-                    reports.append((result.error or MessageFailed("failed"), message.payload))
+                    self._pop(message, None)  # settled once reported: see below
+                    failures.append((message, result.error or MessageFailed("failed")))
                 if key in self._lanes:
                     self._ready.append(key)
                     self._has_work.notify()
             self._idle.notify_all()
-        for error, payload in reports:
-            self._report(error, payload)
+        if not failures:
+            return
+        # A failure stays pending until on_error has run, so that a flush() that counts it
+        # returns after the caller's callback has seen it.
+        for message, error in failures:
+            self._report(error, message.payload)
+        with self._cond:
+            for message, _ in failures:
+                self._settle(message, "failed")
+            self._idle.notify_all()
 
-    def _pop(self, message: _Message, outcome: str) -> None:
+    def _pop(self, message: _Message, outcome: str | None) -> None:
+        """Take the lane's head off; settle it now unless `outcome` is None."""
         lane = self._lanes[message.key]
         lane.popleft()
         if not lane:
             del self._lanes[message.key]
-        self._settle(message, outcome)
+        if outcome is not None:
+            self._settle(message, outcome)
 
     def _settle(self, message: _Message, outcome: str) -> None:
         message.settled = True
