@@ -16,7 +16,9 @@ after `shutdown()` starts a fresh client instead of being lost.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +46,34 @@ default_client: InteraktClient | None = None
 
 _lock = threading.Lock()
 _built_with: tuple[Any, ...] | None = None
+_stale = True  # a setting was assigned since the client was built
+
+
+class _TrackModule(types.ModuleType):
+    # Assigning a setting marks the client stale, so that a call does not have to compare every
+    # setting to find out (the call is on the caller's hot path).
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in _SETTING_NAMES:
+            super().__setattr__("_stale", True)
+
+
+_SETTING_NAMES = frozenset(
+    {
+        "api_key",
+        "host",
+        "sync_mode",
+        "debug",
+        "timeout",
+        "max_retries",
+        "max_queue_size",
+        "on_error",
+        "max_in_flight",
+        "rate_limit_per_minute",
+        "shutdown_timeout",
+    }
+)
+sys.modules[__name__].__class__ = _TrackModule
 
 
 def user(
@@ -137,12 +167,13 @@ def _settings() -> tuple[Any, ...]:
 
 
 def _client() -> InteraktClient:
-    global default_client, _built_with
-    settings = _settings()
+    global default_client, _built_with, _stale  # noqa: PLW0603 - the module is the client holder
     client = default_client
-    if client is not None and settings == _built_with and not client.closed:
+    if client is not None and not _stale and not client.closed:
         return client
     with _lock:
+        _stale = False  # before reading them: an assignment from now on marks it stale again
+        settings = _settings()
         if default_client is not None and settings == _built_with and not default_client.closed:
             return default_client
         if api_key is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Callable
@@ -87,6 +86,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if text.isdigit():
         return float(text)
     try:
+        import email.utils  # rarely needed: most servers send seconds
+
         moment = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         return None

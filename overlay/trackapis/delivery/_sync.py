@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -35,10 +34,14 @@ async def send_with_retries_async(
     attempt: Callable[[], Awaitable[SendResult]],
     policy: RetryPolicy,
     *,
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
     rng: random.Random | None = None,
 ) -> tuple[SendResult, int]:
     """`send_with_retries` for asyncio: waits with `asyncio.sleep`, never blocking the loop."""
+    if sleep is None:
+        import asyncio  # here, not at the top: `import track` has no use for asyncio
+
+        sleep = asyncio.sleep
     retries = 0
     while True:
         result = await attempt()

@@ -7,6 +7,8 @@ with InteraktClient(api_key) as interakt:          # the Secret Key as the dashb
     interakt.event("Order Placed", user_id="42", traits={"orderValue": Decimal("50.00")})
 """
 
+from typing import TYPE_CHECKING
+
 from .._errors import (
     APIError,
     AuthenticationError,
@@ -18,10 +20,22 @@ from .._errors import (
 )
 from .._retry import RetryPolicy
 from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageFailed
-from ._async import AsyncInteraktClient
 from ._client import DEFAULT_HOST, InteraktClient
 from ._payload import InteraktMessage
 from ._response import TrackResponse
+
+if TYPE_CHECKING:
+    from ._async import AsyncInteraktClient
+
+
+def __getattr__(name: str) -> object:
+    # The asyncio client needs httpx; `import track` (and the background client) does not.
+    if name == "AsyncInteraktClient":
+        from ._async import AsyncInteraktClient
+
+        return AsyncInteraktClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_HOST",

@@ -13,7 +13,8 @@ from .._transport import HeaderAuth, attempt_async
 from ..delivery import SendResult, send_with_retries_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
-from ._payload import EventRequest, UserRequest, event_request, request_kwargs, user_request
+from ._generated import request_kwargs
+from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
 
 
@@ -69,14 +70,14 @@ class AsyncInteraktClient:
         created_at: Any = None,
     ) -> TrackResponse:
         """Create or update a user; see `InteraktClient.user()` for the arguments."""
-        _, model = user_request(
+        _, message = user_message(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-        return await self._send(model)
+        return await self._send(message)
 
     async def event(
         self,
@@ -89,7 +90,7 @@ class AsyncInteraktClient:
         created_at: Any = None,
     ) -> TrackResponse:
         """Record an event of a user; see `InteraktClient.user()` for the arguments."""
-        _, model = event_request(
+        _, message = event_message(
             event,
             user_id=user_id,
             phone_number=phone_number,
@@ -97,7 +98,7 @@ class AsyncInteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        return await self._send(model)
+        return await self._send(message)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -110,10 +111,10 @@ class AsyncInteraktClient:
     ) -> None:
         await self.aclose()
 
-    async def _send(self, model: UserRequest | EventRequest) -> TrackResponse:
+    async def _send(self, message: InteraktMessage) -> TrackResponse:
         if self._client.is_closed:
             raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
-        kwargs = request_kwargs(model)
+        kwargs = request_kwargs(message)
         answered: list[httpx.Response] = []
 
         async def once() -> SendResult:

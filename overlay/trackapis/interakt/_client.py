@@ -7,15 +7,13 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import httpx
 
 from .. import __version__
-from .._errors import ClientClosedError
+from .._errors import ClientClosedError, TransportError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import Poster, attempt
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -28,16 +26,13 @@ from ..delivery import (
     send_with_retries,
 )
 from ._auth import basic_authorization
-from ._payload import (
-    EventRequest,
-    InteraktMessage,
-    UserRequest,
-    as_message,
-    event_request,
-    request_kwargs,
-    user_request,
-)
-from ._response import TrackResponse, error_message_of, parse_response
+from ._payload import InteraktMessage, event_message, user_message
+from ._response import TrackResponse, error_message_of
+
+if TYPE_CHECKING:
+    import httpx
+
+    from .._transport import Poster
 
 logger = logging.getLogger("trackapis.interakt")
 
@@ -59,24 +54,63 @@ class _Connection:
     transport: httpx.BaseTransport | None = attrs.field(repr=False)
     policy: RetryPolicy
 
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": self.authorization, "User-Agent": USER_AGENT}
+
     def poster(self, max_connections: int | None = None) -> Poster:
-        headers = {"Authorization": self.authorization, "User-Agent": USER_AGENT}
+        from .._transport import Poster
+
         return Poster(
-            self.host, headers, self.timeout, transport=self.transport, max_connections=max_connections
+            self.host, self.headers, self.timeout, transport=self.transport, max_connections=max_connections
         )
 
+    def sender(self) -> _WireSender | _HttpxSender:
+        # A custom transport (a test's MockTransport, a proxy) means httpx all the way.
+        return _WireSender(self) if self.transport is None else _HttpxSender(self)
 
-class _Sender:
-    """One worker thread's sender: one keep-alive connection."""
+
+class _WireSender:
+    """One worker thread's sender: one lean keep-alive connection (see trackapis._wire)."""
 
     def __init__(self, connection: _Connection) -> None:
-        self._connection = connection
+        from .._wire import KeepAliveConnection  # in the worker: `import track` stays light
+
+        self._policy = connection.policy
+        self._wire = KeepAliveConnection(connection.host, connection.headers, connection.timeout)
+
+    def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
+        return [self._send_one(message) for message in payloads]
+
+    def _send_one(self, message: InteraktMessage) -> SendResult:
+        try:
+            response = self._wire.post_json(message.path, message.body)
+        except TransportError as error:
+            return SendResult.retry(error)
+        if response.is_success:
+            return SendResult.delivered()
+        from .._transport import verdict
+
+        return verdict(response.as_httpx(), "POST", message.path, self._policy, error_message_of)
+
+    def close(self) -> None:
+        self._wire.close()
+
+
+class _HttpxSender:
+    """One worker thread's sender over the configured httpx transport."""
+
+    def __init__(self, connection: _Connection) -> None:
+        self._policy = connection.policy
         self._poster = connection.poster(max_connections=1)
 
-    def send(self, payloads: Sequence[UserRequest | EventRequest]) -> list[SendResult]:
-        policy = self._connection.policy
+    def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
+        from .._transport import attempt
+        from ._generated import request_kwargs
+
         return [
-            attempt(self._poster, request_kwargs(model), policy, error_message_of)[0] for model in payloads
+            attempt(self._poster, request_kwargs(message), self._policy, error_message_of)[0]
+            for message in payloads
         ]
 
     def close(self) -> None:
@@ -146,7 +180,7 @@ class InteraktClient:
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._on_error = on_error
         self._engine = DeliveryEngine(
-            lambda: _Sender(self._connection),
+            self._connection.sender,
             name="interakt",
             max_queue_size=max_queue_size,
             max_in_flight=max_in_flight,
@@ -191,14 +225,14 @@ class InteraktClient:
             ClientClosedError: After `shutdown()`.
             APIError, TransportError: In sync mode, when delivery failed.
         """
-        who, model = user_request(
+        lane, message = user_message(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-        return self._dispatch(model, who.lane)
+        return self._dispatch(message, lane)
 
     def event(
         self,
@@ -211,7 +245,7 @@ class InteraktClient:
         created_at: Any = None,
     ) -> bool:
         """Record an event (an action) of a user; see `user()` for the arguments and errors."""
-        who, model = event_request(
+        lane, message = event_message(
             event,
             user_id=user_id,
             phone_number=phone_number,
@@ -219,7 +253,7 @@ class InteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        return self._dispatch(model, who.lane)
+        return self._dispatch(message, lane)
 
     def queue_user(
         self,
@@ -231,14 +265,14 @@ class InteraktClient:
         created_at: Any = None,
     ) -> tuple[bool, InteraktMessage]:
         """`user()` in the background, also returning the queued request (path and JSON body)."""
-        who, model = user_request(
+        lane, message = user_message(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-        return self._queue(model, who.lane), as_message(model)
+        return self._queue(message, lane), message
 
     def queue_event(
         self,
@@ -251,7 +285,7 @@ class InteraktClient:
         created_at: Any = None,
     ) -> tuple[bool, InteraktMessage]:
         """`event()` in the background, also returning the queued request (path and JSON body)."""
-        who, model = event_request(
+        lane, message = event_message(
             event,
             user_id=user_id,
             phone_number=phone_number,
@@ -259,7 +293,7 @@ class InteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        return self._queue(model, who.lane), as_message(model)
+        return self._queue(message, lane), message
 
     def send_user(
         self,
@@ -271,14 +305,14 @@ class InteraktClient:
         created_at: Any = None,
     ) -> TrackResponse:
         """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
-        _, model = user_request(
+        _, message = user_message(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-        return self._send_now(model)
+        return self._send_now(message)
 
     def send_event(
         self,
@@ -291,7 +325,7 @@ class InteraktClient:
         created_at: Any = None,
     ) -> TrackResponse:
         """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
-        _, model = event_request(
+        _, message = event_message(
             event,
             user_id=user_id,
             phone_number=phone_number,
@@ -299,7 +333,7 @@ class InteraktClient:
             traits=traits,
             created_at=created_at,
         )
-        return self._send_now(model)
+        return self._send_now(message)
 
     # -- delivery ----------------------------------------------------------------------------------
 
@@ -337,23 +371,30 @@ class InteraktClient:
 
     # -- internals ----------------------------------------------------------------------------------
 
-    def _dispatch(self, model: UserRequest | EventRequest, lane: str) -> bool:
+    def _dispatch(self, message: InteraktMessage, lane: str) -> bool:
         if self.sync_mode:
-            self._send_now(model)
+            self._send_now(message)
             return True
-        return self._queue(model, lane)
-
-    def _queue(self, model: UserRequest | EventRequest, lane: str) -> bool:
         try:
-            return self._engine.submit(model, lane)
+            return self._engine.submit(message, lane)
         except EngineClosed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
-    def _send_now(self, model: UserRequest | EventRequest) -> TrackResponse:
+    def _queue(self, message: InteraktMessage, lane: str) -> bool:
+        try:
+            return self._engine.submit(message, lane)
+        except EngineClosed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
+
+    def _send_now(self, message: InteraktMessage) -> TrackResponse:
+        from .._transport import attempt
+        from ._generated import request_kwargs
+        from ._response import parse_response
+
         if self._engine.closed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one")
         client = self._direct_client()
-        kwargs = request_kwargs(model)
+        kwargs = request_kwargs(message)
         answered: list[httpx.Response] = []
 
         def once() -> SendResult:
@@ -375,8 +416,7 @@ class InteraktClient:
                 self._direct = (os.getpid(), self._connection.poster())
             return self._direct[1]
 
-    def _report(self, error: Exception, payload: Any) -> None:
-        message = as_message(payload)
+    def _report(self, error: Exception, message: InteraktMessage) -> None:
         if self._on_error is None:
             logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
             return

@@ -1,0 +1,139 @@
+"""`trackapis._wire.KeepAliveConnection`: the delivery workers' lean HTTP/1.1 connection."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from trackapis._errors import TransportError
+from trackapis._wire import KeepAliveConnection
+from trackapis.testing import InteraktFake, serve
+
+AUTH = {"Authorization": "Basic c2VjcmV0LWtleTo="}
+
+
+class OneShotServer:
+    """Answers each connection's first request with 200 and then closes it, or never answers."""
+
+    def __init__(self, *, answer: bool = True) -> None:
+        self.answer = answer
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self.request_lines: list[bytes] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            while len(body) < length:
+                body += conn.recv(65536)
+            self.requests.append(body)
+            self.request_lines.append(head.split(b"\r\n")[0])
+            if not self.answer:
+                continue  # keep it open and silent
+            # A keep-alive response, then the server drops the idle connection anyway.
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+            time.sleep(0.05)
+            conn.close()
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def one_shot() -> Iterator[OneShotServer]:
+    server = OneShotServer()
+    yield server
+    server.close()
+
+
+def test_posts_json_and_reads_the_answer() -> None:
+    fake = InteraktFake(api_key="secret-key")
+    body = {"userId": "42", "event": "Signed Up", "traits": {"city": "Pune"}}
+    with serve(fake):
+        connection = KeepAliveConnection(fake.url, AUTH, timeout=5)
+        response = connection.post_json("/v1/public/track/events/", body)
+        connection.close()
+
+    assert response.is_success, response
+    assert fake.requests[-1].json() == body
+    assert response.headers["content-type"].startswith("application/json")
+
+
+def test_a_base_url_path_prefixes_every_request(one_shot: OneShotServer) -> None:
+    connection = KeepAliveConnection(one_shot.url + "/api/", AUTH, timeout=5)
+    response = connection.post_json("/v1/users/", {"userId": "1"})
+    connection.close()
+    assert response.status == 200
+    assert one_shot.request_lines == [b"POST /api/v1/users/ HTTP/1.1"]
+
+
+def test_reconnects_when_the_server_closed_the_idle_connection(one_shot: OneShotServer) -> None:
+    connection = KeepAliveConnection(one_shot.url, AUTH, timeout=5)
+    first = connection.post_json("/a", {"n": 1})
+    time.sleep(0.2)  # the server has closed the connection by now
+    second = connection.post_json("/a", {"n": 2})
+    connection.close()
+
+    assert (first.status, second.status) == (200, 200)
+    assert one_shot.requests == [b'{"n":1}', b'{"n":2}']  # each sent once
+    assert one_shot.connections == 2
+
+
+def test_a_silent_server_times_out_as_a_transport_error() -> None:
+    server = OneShotServer(answer=False)
+    connection = KeepAliveConnection(server.url, AUTH, timeout=0.2)
+    started = time.monotonic()
+    with pytest.raises(TransportError, match="timed out") as caught:
+        connection.post_json("/slow", {})
+    connection.close()
+    server.close()
+    assert time.monotonic() - started < 5
+    assert caught.value.path == "/slow"
+
+
+def test_a_refused_connection_is_a_transport_error() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    connection = KeepAliveConnection(f"http://127.0.0.1:{port}", AUTH, timeout=1)
+    with pytest.raises(TransportError, match="ConnectionRefusedError"):
+        connection.post_json("/x", {})
+
+
+def test_the_repr_never_shows_the_credentials() -> None:
+    connection = KeepAliveConnection("https://api.example.test", AUTH, timeout=1)
+    assert "c2VjcmV0" not in repr(connection)
+    assert "api.example.test" in repr(connection)
+
+
+@pytest.mark.parametrize("url", ["ftp://example.test", "api.interakt.ai", "http://"])
+def test_refuses_a_url_that_is_not_http(url: str) -> None:
+    with pytest.raises(ValueError, match="base_url must be an http"):
+        KeepAliveConnection(url, AUTH, timeout=1)
+
+
+def test_import_track_stays_light() -> None:
+    # The background path needs neither httpx, asyncio nor the generated package at import time:
+    # they load on first use of sync mode, asyncio or a custom transport.
+    heavy = "('httpx', 'asyncio', 'interakt_client')"
+    code = f"import sys, track; print(sorted(m for m in {heavy} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
