@@ -225,7 +225,7 @@ class AuthenticatedSevenSegments:
         call = export_call(
             analysis_type,
             fields.pop("analysis_id", None),
-            format=fields.pop("format", "native-json"),
+            format=fields.pop("format", None),
             timezone=fields.pop("timezone", None),
             execution_time=fields.pop("execution_time", None),
             company=token,

@@ -14,6 +14,7 @@ import httpx
 
 from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.models import ExportRequest, FunnelResult, ReportResult, TableResult
+from seven_segments_client.types import UNSET
 
 from .._encoding import to_json
 from .._errors import ClientClosedError
@@ -55,9 +56,10 @@ def export_call(
         raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
     if not isinstance(analysis_id, str) or not analysis_id:
         raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
-    if format not in EXPORT_FORMATS:
+    # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
+    if format is not None and format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
-    body = ExportRequest(analysis_id=analysis_id, format_=format)
+    body = ExportRequest(analysis_id=analysis_id, format_=UNSET if format is None else format, timezone=UNSET)
     if timezone is not None:
         if not isinstance(timezone, str) or not timezone:
             raise ValueError(
@@ -81,7 +83,7 @@ def export_call(
     kwargs = export_analysis._get_kwargs(
         analysis_type, body=body, **({"company": company} if company is not None else {})
     )
-    return ExportCall(analysis_type, format, kwargs)
+    return ExportCall(analysis_type, format or "native-json", kwargs)
 
 
 class AuthenticatedSevenSegmentsClient:
