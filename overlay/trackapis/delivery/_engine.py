@@ -76,6 +76,9 @@ class DeliveryEngine:
         max_queue_size: Most messages accepted and not yet settled; more are dropped and reported.
         max_in_flight: Worker threads, each with its own sender: requests in flight at once.
         max_batch_size: Messages per request, for senders that batch (one per key per batch).
+        max_batch_wait: Seconds a worker waits for a batch to fill up to `max_batch_size` before
+            it sends what it has (0: send at once). Batching senders trade this latency for
+            fewer requests. Once the engine is shut down, batches go out without waiting.
         retry_policy: When to retry and how long to wait.
         rate_limit_per_minute: Optional ceiling on requests per minute; it delays, never drops.
         on_error: Called as `on_error(error, payload)` for every message that fails or is dropped.
@@ -90,6 +93,7 @@ class DeliveryEngine:
         max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         max_batch_size: int = 1,
+        max_batch_wait: float = 0.0,
         retry_policy: RetryPolicy | None = None,
         rate_limit_per_minute: float | None = None,
         on_error: ErrorCallback | None = None,
@@ -106,8 +110,17 @@ class DeliveryEngine:
             raise ValueError(
                 f"shutdown_timeout must be a non-negative number of seconds, not {shutdown_timeout!r}"
             )
+        if (
+            isinstance(max_batch_wait, bool)
+            or not isinstance(max_batch_wait, (int, float))
+            or not 0 <= max_batch_wait < float("inf")
+        ):
+            raise ValueError(
+                f"max_batch_wait must be a finite non-negative number of seconds, not {max_batch_wait!r}"
+            )
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._max_batch_wait = float(max_batch_wait)
         self._sender_factory = sender_factory
         self._name = name
         self._max_queue_size = max_queue_size
@@ -283,11 +296,29 @@ class DeliveryEngine:
 
     def _take(self) -> list[_Message] | None:
         """The next batch of lane heads, or None when the engine stops."""
+        fill_deadline: float | None = None
         with self._cond:
             while True:
                 if self._stopping or os.getpid() != self._pid:
                     return None
                 self._release_due_timers()
+                if self._ready and self._max_batch_wait and len(self._ready) < self._max_batch_size:
+                    # Wait (once per batch) for more lanes to become ready, unless closing.
+                    now = time.monotonic()
+                    if fill_deadline is None:
+                        fill_deadline = now + self._max_batch_wait
+                    if now < fill_deadline and not self._closed:
+                        # Wake at least every 50 ms: shutdown() does not notify this condition
+                        # when it closes the engine, and a closed engine sends without waiting.
+                        wait = min(fill_deadline - now, 0.05)
+                        timer = self._time_to_next_timer()
+                        wait = wait if timer is None else min(timer, wait)
+                        self._idle_workers += 1
+                        try:
+                            self._has_work.wait(wait)
+                        finally:
+                            self._idle_workers -= 1
+                        continue
                 if self._ready:
                     batch: list[_Message] = []
                     while self._ready and len(batch) < self._max_batch_size:
@@ -296,6 +327,7 @@ class DeliveryEngine:
                         self._in_flight[key] = message
                         batch.append(message)
                     return batch
+                fill_deadline = None  # others took what was ready: a new batch waits afresh
                 self._idle_workers += 1
                 try:
                     self._has_work.wait(self._time_to_next_timer())

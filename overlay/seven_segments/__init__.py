@@ -1,0 +1,246 @@
+"""Drop-in replacement for the original 7SEGMENTS client's `seven_segments` module.
+
+    from seven_segments import SevenSegments, AuthenticatedSevenSegments
+
+    client = SevenSegments("12345678-90ab-cdef-1234-567890abcdef", customer="john123")
+    client.track("purchase", properties={"product": "bottle", "amount": 5})
+    client.update({"first_name": "John", "last_name": "Smith"})
+    client.get_html("Banner left")
+
+Same classes, methods, argument names and requests as the original, on `trackapis.seven_segments`,
+without its faults: every request has a timeout; `track()` and `update()` return True or False
+(a `requests.Response` was truthy exactly when it succeeded) instead of a raw response, raise
+when `silent=False` and log when `silent=True`; `get_html()` survives connection errors; error
+pages that are not JSON become typed errors; a 401 keeps the server's message. Errors are both
+the original's `InvalidRequest` / `ServiceUnavailable` and trackapis' typed errors
+(`AuthenticationError`, `ServerError`, `TransportError`...).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from trackapis import __version__ as _trackapis_version
+from trackapis._errors import ServerError, TrackapisError, TransportError
+from trackapis.delivery import FlushResult
+from trackapis.seven_segments import (
+    DEFAULT_TARGET,
+    DEFAULT_TIMEOUT,
+    AuthenticatedSevenSegmentsClient,
+    Customer,
+    SevenSegmentsClient,
+    SevenSegmentsCommand,
+)
+from trackapis.seven_segments._export import export_call
+from trackapis.seven_segments._payload import customer_ids
+
+__all__ = ["AuthenticatedSevenSegments", "InvalidRequest", "ServiceUnavailable", "SevenSegments"]
+
+__version__ = _trackapis_version
+
+
+class InvalidRequest(TrackapisError):
+    """The original's error for a refused or failed request (anything but a server error)."""
+
+
+class ServiceUnavailable(TrackapisError):
+    """The original's error for a 5xx answer; here also for a connection error or timeout."""
+
+
+_combined: dict[tuple[type[TrackapisError], type[TrackapisError]], type[TrackapisError]] = {}
+
+
+def _seed_error(error: TrackapisError) -> TrackapisError:
+    """`error` as an instance of the original's class too, keeping its type, message and fields."""
+    base: type[TrackapisError] = (
+        ServiceUnavailable if isinstance(error, (ServerError, TransportError)) else InvalidRequest
+    )
+    kind = type(error)
+    combined = _combined.get((base, kind))
+    if combined is None:
+        combined = type(kind.__name__, (base, kind), {"__module__": __name__, "__doc__": kind.__doc__})
+        _combined[(base, kind)] = combined
+    seed = combined.__new__(combined, *error.args)
+    seed.__dict__.update(vars(error))
+    return seed
+
+
+def _raise(error: TrackapisError) -> NoReturn:
+    raise _seed_error(error) from error
+
+
+class SevenSegments:
+    """The tracking API for one company and a current customer.
+
+    Args:
+        token: The company token.
+        customer: The current customer: a registered id, or `{"registered": ...}` / `{"cookie": ...}`.
+        target: The API's base URL (default `https://api.7segments.com`).
+        silent: Log failures (to `logger`) instead of raising them.
+        logger: Where failures go when silent; default the `seven_segments` logger.
+        timeout: Seconds to connect and to wait for each read (the original had none).
+        buffered: Queue `track()` and `update()` and deliver them through /bulk in the background
+            (failures then go to `on_error`, or to `logger`).
+        on_error: With `buffered`, called as `on_error(error, command)` for each command that failed.
+        client_options: Further keyword arguments of `trackapis.seven_segments.SevenSegmentsClient`.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        customer: Customer | None = None,
+        target: str | None = None,
+        silent: bool = True,
+        logger: logging.Logger | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        buffered: bool = False,
+        on_error: Any = None,
+        **client_options: Any,
+    ) -> None:
+        self._silent = bool(silent)
+        self._logger = logger if logger is not None else logging.getLogger("seven_segments")
+        self._customer: Customer | None = None
+        if customer is not None:
+            self._customer = _checked(customer)
+        self.client = SevenSegmentsClient(
+            token,
+            target=target or DEFAULT_TARGET,
+            timeout=timeout,
+            buffered=buffered,
+            on_error=on_error if on_error is not None else self._log_undelivered,
+            **client_options,
+        )
+
+    def __repr__(self) -> str:
+        return f"<SevenSegments {self.client!r}>"
+
+    @property
+    def customer(self) -> Customer | None:
+        """The current customer."""
+        return self._customer
+
+    def identify(self, customer: Customer | None = None, properties: dict[str, Any] | None = None) -> bool:
+        """Make `customer` the current one and send its properties (an empty update if none)."""
+        if customer is not None:
+            self._customer = _checked(customer)
+        return self.update(properties or {})
+
+    def update(self, properties: dict[str, Any]) -> bool:
+        """Update the current customer's properties.
+
+        Returns True once sent (or queued); False when silent and it failed (the failure is logged).
+        """
+        customer = self._current()
+        return self._call("update", lambda: self.client.update(customer, properties))
+
+    def track(self, event_type: str, properties: dict[str, Any] | None = None, timestamp: Any = None) -> bool:
+        """Track an event of the current customer; `timestamp`: an aware datetime or UNIX seconds."""
+        customer = self._current()
+        return self._call(
+            "track",
+            lambda: self.client.track(customer, event_type, properties=properties, timestamp=timestamp),
+        )
+
+    def get_html(self, html_campaign_name: str) -> str | None:
+        """The campaign's HTML for the current customer; None if silent and it failed."""
+        customer = self._current()
+        try:
+            return self.client.get_html(customer, html_campaign_name)
+        except TrackapisError as error:
+            if not self._silent:
+                _raise(error)
+            self._logger.error("seven_segments: get_html(%r) failed: %s", html_campaign_name, error)
+            return None
+
+    def flush(self, timeout: float | None = None) -> FlushResult:
+        """With `buffered`: wait until what is queued is delivered or failed (or `timeout` seconds)."""
+        return self.client.flush(timeout)
+
+    def close(self, timeout: float | None = None) -> FlushResult:
+        """Deliver what is queued, then stop. Idempotent."""
+        return self.client.shutdown(timeout)
+
+    def _current(self) -> Customer:
+        if self._customer is None:
+            raise ValueError(
+                "customer is not set: pass customer= to SevenSegments() or call identify() first"
+            )
+        return self._customer
+
+    def _call(self, what: str, send: Any) -> bool:
+        try:
+            return bool(send())
+        except TrackapisError as error:
+            if not self._silent:
+                _raise(error)
+            self._logger.error("seven_segments: %s failed: %s", what, error)
+            return False
+
+    def _log_undelivered(self, error: Exception, command: SevenSegmentsCommand) -> None:
+        self._logger.error("seven_segments: a %s command was not delivered: %s", command.name, error)
+
+
+class AuthenticatedSevenSegments:
+    """The export API, as a user with ExtAPI access.
+
+    Args:
+        username: The user's name.
+        password: The user's password (never shown in reprs, logs or errors).
+        target: The API's base URL (default `https://api.7segments.com`).
+        timeout: Seconds to connect and to wait for each read (the original had none).
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        target: str | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        **client_options: Any,
+    ) -> None:
+        self.client = AuthenticatedSevenSegmentsClient(
+            username, password, target=target or DEFAULT_TARGET, timeout=timeout, **client_options
+        )
+
+    def __repr__(self) -> str:
+        return f"<AuthenticatedSevenSegments {self.client!r}>"
+
+    def export_analysis(self, analysis_type: str, data: Mapping[str, Any], token: str | None = None) -> Any:
+        """Export an analysis; `data` as documented by 7SEGMENTS (`analysis_id`, `timezone`,
+        `execution_time`, `format`). Returns the JSON answer (the CSV text for `csv`).
+
+        Raises:
+            InvalidRequest: also an `AuthenticationError` (401, with the server's message) or `APIError`.
+            ServiceUnavailable: also a `ServerError` (5xx) or `TransportError`.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"data must be a mapping such as {{'analysis_id': '...'}}, not {type(data).__name__}"
+            )
+        fields = dict(data)
+        call = export_call(
+            analysis_type,
+            fields.pop("analysis_id", None),
+            format=fields.pop("format", None),
+            timezone=fields.pop("timezone", None),
+            execution_time=fields.pop("execution_time", None),
+            company=token,
+            extra=fields,
+        )
+        try:
+            typed, raw = self.client._export(call)
+        except TrackapisError as error:
+            _raise(error)
+        return typed if raw is None else raw
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _checked(customer: Any) -> Customer:
+    customer_ids(customer)  # raises naming `customer` when it is not a customer
+    return customer if isinstance(customer, str) else dict(customer)

@@ -1,0 +1,260 @@
+"""`SevenSegmentsClient`: tracking calls sent now, or buffered into /bulk by the delivery engine."""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Final
+
+import httpx
+
+from seven_segments_client.api.system import get_system_time
+
+from .._errors import ClientClosedError
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._transport import Poster, attempt
+from ..delivery import (
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_QUEUE_SIZE,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+    DeliveryEngine,
+    DeliveryStats,
+    EngineClosed,
+    FlushResult,
+    SendResult,
+    Verdict,
+)
+from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection, check_target, check_timeout, send_now
+from ._payload import (
+    Command,
+    Customer,
+    SevenSegmentsCommand,
+    bulk_kwargs,
+    company_token,
+    html_kwargs,
+    track_command,
+    update_command,
+)
+from ._response import bulk_results, error_message_of, html_of, server_time_of
+
+logger = logging.getLogger("trackapis.seven_segments")
+
+# The API's own limit: at most 50 commands per /bulk request.
+MAX_BULK_COMMANDS: Final = 50
+# How long a buffered batch waits to fill up before it is sent partly full: short enough that
+# a trickle of events still arrives within a tenth of a second.
+DEFAULT_FLUSH_INTERVAL: Final = 0.1
+
+ErrorHandler = Callable[[Exception, SevenSegmentsCommand], object]
+
+
+class _BulkSender:
+    """One worker thread's sender: one /bulk request per batch, over one keep-alive connection."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._policy = connection.policy
+        self._poster = connection.poster(max_connections=1)
+
+    def send(self, payloads: Sequence[Command]) -> list[SendResult]:
+        commands = list(payloads)
+        result, response = attempt(self._poster, bulk_kwargs(commands), self._policy, error_message_of)
+        if response is None or result.verdict is not Verdict.DELIVERED:
+            return [result] * len(commands)  # the whole request failed: the same verdict for each
+        return bulk_results(response, [command.name for command in commands])
+
+    def close(self) -> None:
+        self._poster.close()
+
+
+class SevenSegmentsClient:
+    """A client of the 7SEGMENTS tracking API for one company.
+
+    By default `track()` and `update()` send now, in the caller's thread (retrying network
+    errors, timeouts, 429 and 5xx), and raise `APIError` / `TransportError` when that fails.
+    With `buffered=True` they validate, queue and return at once; worker threads send up to 50
+    commands per `POST /bulk` (when 50 are ready, or after `flush_interval` seconds), retry
+    what the server asks to retry, and report what fails to `on_error` with the command.
+
+    Use it as a context manager, or call `shutdown()`: closing delivers what is queued (up to
+    `shutdown_timeout` seconds). A process that exits without closing does the same.
+
+    Args:
+        token: The company token.
+        target: The API's base URL.
+        timeout: Seconds to connect and to wait for each read.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        retry_policy: Full control over retries (overrides `max_retries`).
+        buffered: Queue `track()` and `update()` and deliver them through /bulk in the background.
+        flush_interval: Seconds a buffered batch waits to fill up before it is sent.
+        max_queue_size: Buffered commands queued at most; more are reported to `on_error` as dropped.
+        max_in_flight: /bulk requests in flight at once.
+        on_error: Called as `on_error(error, command)` for each buffered command that failed or
+            was dropped; without it, each is logged on the `trackapis.seven_segments` logger.
+        shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
+        transport: An httpx transport, for tests.
+    """
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        target: str = DEFAULT_TARGET,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        buffered: bool = False,
+        flush_interval: float = DEFAULT_FLUSH_INTERVAL,
+        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        on_error: ErrorHandler | None = None,
+        shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._token = company_token(token)
+        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        self._connection = Connection(check_target(target), check_timeout(timeout), policy, transport)
+        self.buffered = bool(buffered)
+        if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)):
+            raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
+        if not 0 <= flush_interval < math.inf:
+            raise ValueError(f"flush_interval must be a finite non-negative number, not {flush_interval!r}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._on_error = on_error
+        self._engine = DeliveryEngine(
+            lambda: _BulkSender(self._connection),
+            name="seven_segments",
+            max_queue_size=max_queue_size,
+            max_in_flight=max_in_flight,
+            max_batch_size=MAX_BULK_COMMANDS,
+            max_batch_wait=flush_interval,
+            retry_policy=policy,
+            on_error=self._report,
+            shutdown_timeout=shutdown_timeout,
+        )
+        self._direct_lock = threading.Lock()
+        self._direct: tuple[int, Poster] | None = None
+
+    def __repr__(self) -> str:
+        mode = "buffered" if self.buffered else "per-call"
+        return f"<SevenSegmentsClient target={self._connection.target!r} mode={mode}>"
+
+    @property
+    def token(self) -> str:
+        """The company token the client tracks for."""
+        return self._token
+
+    # -- tracking ---------------------------------------------------------------------------------
+
+    def track(
+        self,
+        customer: Customer,
+        event_type: str,
+        *,
+        properties: dict[str, Any] | None = None,
+        timestamp: Any = None,
+    ) -> bool:
+        """Track an event of a customer (`POST /crm/events`).
+
+        Args:
+            customer: The registered id, or ids by type: `{"registered": ...}` and/or `{"cookie": ...}`.
+            event_type: The event, e.g. `"purchase"`.
+            properties: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
+            timestamp: When it happened: an aware datetime, or UNIX seconds. Default: when received.
+
+        Returns:
+            True once sent (or queued, when buffered); False when the queue was full, in which
+            case the command was reported to `on_error` as dropped.
+
+        Raises:
+            ValueError, TypeError: A bad argument (nothing is sent or queued).
+            ClientClosedError: After `shutdown()`.
+            APIError, TransportError: When sending now failed (not buffered).
+        """
+        return self._dispatch(track_command(self._token, customer, event_type, properties, timestamp))
+
+    def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> bool:
+        """Identify a customer and update its properties (`POST /crm/customers`); see `track()`."""
+        return self._dispatch(update_command(self._token, customer, properties))
+
+    def get_html(self, customer: Customer, html_campaign_name: str) -> str:
+        """The HTML of a campaign for a customer, fetched now (with retries).
+
+        Raises:
+            APIError: e.g. 404 for an unknown campaign. TransportError, InvalidResponseError.
+        """
+        kwargs = html_kwargs(self._token, customer, html_campaign_name)
+        return html_of(self._send_now(kwargs))
+
+    def server_time(self) -> float:
+        """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
+        return server_time_of(self._send_now(get_system_time._get_kwargs()))
+
+    # -- delivery ----------------------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True after `shutdown()`."""
+        return self._engine.closed
+
+    def stats(self) -> DeliveryStats:
+        """Counters of buffered delivery: queued, delivered, retried, failed, dropped, pending."""
+        return self._engine.stats()
+
+    def flush(self, timeout: float | None = None) -> FlushResult:
+        """Wait until everything buffered is delivered or failed (or `timeout` seconds)."""
+        return self._engine.flush(timeout)
+
+    def shutdown(self, timeout: float | None = None) -> FlushResult:
+        """Deliver what is buffered (up to `timeout`, default `shutdown_timeout`), then stop. Idempotent."""
+        result = self._engine.shutdown(timeout)
+        with self._direct_lock:
+            if self._direct is not None:
+                self._direct[1].close()
+                self._direct = None
+        return result
+
+    close = shutdown
+
+    def __enter__(self) -> SevenSegmentsClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.shutdown()
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _dispatch(self, command: Command) -> bool:
+        if not self.buffered:
+            self._send_now(command.kwargs())
+            return True
+        try:
+            return self._engine.submit(command, command.lane)
+        except EngineClosed:
+            raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one") from None
+
+    def _send_now(self, kwargs: dict[str, Any]) -> httpx.Response:
+        if self._engine.closed:
+            raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one")
+        return send_now(self._direct_client(), kwargs, self._connection.policy)
+
+    def _direct_client(self) -> Poster:
+        # One shared poster for sends in callers' threads (its transport is thread-safe), made
+        # anew in a forked child, whose inherited connections belong to the parent.
+        with self._direct_lock:
+            if self._direct is None or self._direct[0] != os.getpid():
+                self._direct = (os.getpid(), self._connection.poster())
+            return self._direct[1]
+
+    def _report(self, error: Exception, payload: Any) -> None:
+        command: SevenSegmentsCommand = payload.message()
+        if self._on_error is None:
+            logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)
+            return
+        self._on_error(error, command)

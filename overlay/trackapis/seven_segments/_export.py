@@ -1,0 +1,260 @@
+"""`AuthenticatedSevenSegmentsClient`: the export API (HTTP Basic), with typed results."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Literal, overload
+
+import attrs
+import httpx
+
+from seven_segments_client.api.analytics import export_analysis
+from seven_segments_client.models import ExportRequest, FunnelResult, ReportResult, TableResult
+from seven_segments_client.types import UNSET
+
+from .._encoding import to_json
+from .._errors import ClientClosedError
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._transport import Poster
+from ._connection import (
+    DEFAULT_TARGET,
+    DEFAULT_TIMEOUT,
+    Connection,
+    basic_authorization,
+    check_target,
+    check_timeout,
+    send_now,
+)
+from ._response import ANALYSIS_TYPES, EXPORT_FORMATS, AnalysisType, ExportFormat, ExportResult, export_of
+
+
+@attrs.frozen
+class ExportCall:
+    """A validated export: the request, and what shape to read the answer as."""
+
+    analysis_type: AnalysisType
+    format: ExportFormat
+    kwargs: dict[str, Any]
+
+
+def export_call(
+    analysis_type: Any,
+    analysis_id: Any,
+    *,
+    format: Any,
+    timezone: Any,
+    execution_time: Any,
+    company: Any,
+    extra: Mapping[str, Any] | None = None,
+) -> ExportCall:
+    """Check an export's arguments at the call site and build its request."""
+    if analysis_type not in ANALYSIS_TYPES:
+        raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
+    if not isinstance(analysis_id, str) or not analysis_id:
+        raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
+    # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
+    if format is not None and format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
+    body = ExportRequest(analysis_id=analysis_id, format_=UNSET if format is None else format, timezone=UNSET)
+    if timezone is not None:
+        if not isinstance(timezone, str) or not timezone:
+            raise ValueError(
+                f"timezone must be a time zone name such as 'Europe/Bratislava', not {timezone!r}"
+            )
+        body.timezone = timezone
+    if execution_time is not None:
+        if (
+            isinstance(execution_time, bool)
+            or not isinstance(execution_time, (int, float))
+            or not 0 <= execution_time < math.inf
+        ):
+            raise ValueError(f"execution_time must be UNIX seconds (a number >= 0), not {execution_time!r}")
+        body.execution_time = execution_time
+    if company is not None and (not isinstance(company, str) or not company):
+        raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")
+    if extra:
+        encoded = to_json(dict(extra), argument="data")
+        assert isinstance(encoded, dict)
+        body.additional_properties.update(encoded)
+    kwargs = export_analysis._get_kwargs(
+        analysis_type, body=body, **({"company": company} if company is not None else {})
+    )
+    return ExportCall(analysis_type, format or "native-json", kwargs)
+
+
+class AuthenticatedSevenSegmentsClient:
+    """A client of the 7SEGMENTS export API, as a user with ExtAPI access.
+
+    Args:
+        username: The user's name.
+        password: The user's password (never shown in reprs, logs or errors).
+        target: The API's base URL.
+        timeout: Seconds to connect and to wait for each read.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        retry_policy: Full control over retries (overrides `max_retries`).
+        transport: An httpx transport, for tests.
+    """
+
+    def __init__(
+        self,
+        username: str,
+        password: str,
+        *,
+        target: str = DEFAULT_TARGET,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+        self._connection = Connection(
+            check_target(target),
+            check_timeout(timeout),
+            policy,
+            transport,
+            basic_authorization(username, password),
+        )
+        self._lock = threading.Lock()
+        self._poster: tuple[int, Poster] | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<AuthenticatedSevenSegmentsClient target={self._connection.target!r}>"
+
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: Literal["funnel"],
+        analysis_id: str,
+        *,
+        format: Literal["native-json"] = ...,
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> FunnelResult: ...
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: Literal["report"],
+        analysis_id: str,
+        *,
+        format: Literal["native-json"] = ...,
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> ReportResult: ...
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: AnalysisType,
+        analysis_id: str,
+        *,
+        format: Literal["table-json"],
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> TableResult: ...
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: AnalysisType,
+        analysis_id: str,
+        *,
+        format: Literal["csv"],
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> str: ...
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: Literal["retention", "segmentation"],
+        analysis_id: str,
+        *,
+        format: Literal["native-json"] = ...,
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> dict[str, Any]: ...
+    @overload
+    def export_analysis(
+        self,
+        analysis_type: AnalysisType,
+        analysis_id: str,
+        *,
+        format: ExportFormat = ...,
+        timezone: str | None = ...,
+        execution_time: float | None = ...,
+        company: str | None = ...,
+    ) -> ExportResult: ...
+    def export_analysis(
+        self,
+        analysis_type: AnalysisType,
+        analysis_id: str,
+        *,
+        format: ExportFormat = "native-json",
+        timezone: str | None = None,
+        execution_time: float | None = None,
+        company: str | None = None,
+    ) -> ExportResult:
+        """Export an analysis (`POST /analytics/{analysis_type}`).
+
+        Args:
+            analysis_type: funnel, report, retention or segmentation.
+            analysis_id: The analysis' id.
+            format: native-json, table-json or csv.
+            timezone: The time zone to evaluate in (the API's default: UTC).
+            execution_time: Evaluate the analysis as of this UNIX time.
+            company: The company token, when the user has access to several companies.
+
+        Returns:
+            `FunnelResult` / `ReportResult` for funnel / report in native-json; `TableResult` for
+            table-json; the CSV text for csv; a plain dict for retention and segmentation in
+            native-json (their shape is undocumented).
+
+        Raises:
+            ValueError: A bad argument.
+            AuthenticationError: 401, with the server's message. APIError, TransportError,
+            InvalidResponseError (e.g. a 2xx that is not the analysis' shape).
+        """
+        call = export_call(
+            analysis_type,
+            analysis_id,
+            format=format,
+            timezone=timezone,
+            execution_time=execution_time,
+            company=company,
+        )
+        return self._export(call)[0]
+
+    def _export(self, call: ExportCall) -> tuple[ExportResult, Any]:
+        """Send a prepared export; the typed result and the raw JSON (None for CSV)."""
+        if self._closed:
+            raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
+        response = send_now(self._client(), call.kwargs, self._connection.policy)
+        return export_of(response, call.analysis_type, call.format)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._poster is not None:
+                self._poster[1].close()
+                self._poster = None
+
+    def __enter__(self) -> AuthenticatedSevenSegmentsClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _client(self) -> Poster:
+        with self._lock:
+            if self._poster is None or self._poster[0] != os.getpid():
+                self._poster = (os.getpid(), self._connection.poster())
+            return self._poster[1]

@@ -1,0 +1,180 @@
+"""Validate 7SEGMENTS calls at the call site and build the generated request models."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+
+from seven_segments_client.api.bulk import bulk
+from seven_segments_client.api.campaigns import get_html
+from seven_segments_client.api.customers import update_customer
+from seven_segments_client.api.events import track_event
+from seven_segments_client.models import (
+    BulkCustomerCommand,
+    BulkEventCommand,
+    BulkRequest,
+    CustomerIds,
+    CustomerUpdate,
+    EventTrack,
+    HtmlRequest,
+    Properties,
+)
+
+from .._encoding import to_json
+
+CommandName = Literal["crm/customers", "crm/events"]
+Customer = str | Mapping[str, str]
+"""A customer: a registered id, or a mapping of id types (`registered`, `cookie`) to ids."""
+
+
+@attrs.frozen
+class SevenSegmentsCommand:
+    """A tracking call as `on_error` receives it: the command name (the path) and its JSON body."""
+
+    name: CommandName
+    data: dict[str, Any]
+
+    @property
+    def path(self) -> str:
+        return "/" + self.name
+
+
+@attrs.frozen
+class Command:
+    """A validated tracking call, ready to send alone or in a /bulk request."""
+
+    model: CustomerUpdate | EventTrack
+    lane: str
+
+    @property
+    def name(self) -> CommandName:
+        return "crm/customers" if isinstance(self.model, CustomerUpdate) else "crm/events"
+
+    def kwargs(self) -> dict[str, Any]:
+        """The single request (POST /crm/customers or /crm/events), as the generated client builds it."""
+        if isinstance(self.model, CustomerUpdate):
+            return update_customer._get_kwargs(body=self.model)
+        return track_event._get_kwargs(body=self.model)
+
+    def message(self) -> SevenSegmentsCommand:
+        return SevenSegmentsCommand(self.name, self.model.to_dict())
+
+
+def company_token(token: Any, *, argument: str = "token") -> str:
+    if not isinstance(token, str):
+        raise TypeError(f"{argument} must be the company token as a string, not {type(token).__name__}")
+    if not token.strip():
+        raise ValueError(f"{argument} must not be empty: use your 7SEGMENTS company token")
+    return token
+
+
+def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
+    """`"john"` -> `{"registered": "john"}`; a mapping of id types to non-empty string ids as given."""
+    if isinstance(customer, str):
+        if not customer:
+            raise ValueError(f"{argument} must not be empty: give the customer's registered id")
+        return CustomerIds(registered=customer)
+    if not isinstance(customer, Mapping):
+        raise TypeError(
+            f"{argument} must be a registered id (a string) or a mapping such as "
+            f"{{'registered': 'john123'}} or {{'cookie': '<uuid>'}}, not {type(customer).__name__}"
+        )
+    if not customer:
+        raise ValueError(f"{argument} must name at least one id, e.g. {{'registered': 'john123'}}")
+    for kind, value in customer.items():
+        if not isinstance(kind, str) or not kind:
+            raise TypeError(f"{argument}: id types must be non-empty strings, not {kind!r}")
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"{argument}[{kind!r}] must be a non-empty string id, not {value!r}")
+    return CustomerIds.from_dict(dict(customer))
+
+
+def lane_of(token: str, ids: CustomerIds) -> str:
+    # One lane per customer keeps its commands in order. The registered id names the customer
+    # once known (a login identifies the cookie's customer under it); anonymous ones by cookie.
+    wire = ids.to_dict()
+    for kind in ("registered", "cookie"):
+        if kind in wire:
+            return f"{token}\0{kind}\0{wire[kind]}"
+    return token + "\0" + "\0".join(f"{k}={v}" for k, v in sorted(wire.items()))
+
+
+def properties_of(properties: Any) -> Properties:
+    if properties is None:
+        return Properties()
+    if not isinstance(properties, Mapping):
+        raise TypeError(
+            f"properties must be a mapping of property names to values, not {type(properties).__name__}"
+        )
+    encoded = to_json(properties, argument="properties")
+    assert isinstance(encoded, dict)
+    return Properties.from_dict(encoded)
+
+
+def timestamp_of(timestamp: Any) -> float | None:
+    """An aware datetime or UNIX seconds -> UNIX seconds (the wire's `timestamp`)."""
+    if timestamp is None:
+        return None
+    if isinstance(timestamp, datetime.datetime):
+        if timestamp.tzinfo is None or timestamp.utcoffset() is None:
+            raise ValueError(
+                f"timestamp must be timezone-aware (e.g. tzinfo=datetime.UTC), not {timestamp!r}"
+            )
+        seconds = timestamp.timestamp()
+    elif isinstance(timestamp, (int, float)) and not isinstance(timestamp, bool):
+        seconds = timestamp
+    else:
+        raise TypeError(
+            f"timestamp must be an aware datetime or UNIX seconds (int or float), "
+            f"not {type(timestamp).__name__}"
+        )
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"timestamp must be a finite time at or after 1970-01-01, not {timestamp!r}")
+    return seconds
+
+
+def update_command(token: str, customer: Any, properties: Any) -> Command:
+    ids = customer_ids(customer)
+    model = CustomerUpdate(ids=ids, company_id=token, properties=properties_of(properties))
+    return Command(model, lane_of(token, ids))
+
+
+def track_command(token: str, customer: Any, event_type: Any, properties: Any, timestamp: Any) -> Command:
+    if not isinstance(event_type, str):
+        raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
+    if not event_type.strip():
+        raise ValueError("event_type must not be empty: name the event, e.g. 'purchase'")
+    ids = customer_ids(customer)
+    model = EventTrack(
+        customer_ids=ids, company_id=token, type_=event_type, properties=properties_of(properties)
+    )
+    seconds = timestamp_of(timestamp)
+    if seconds is not None:
+        model.timestamp = seconds
+    return Command(model, lane_of(token, ids))
+
+
+def html_kwargs(token: str, customer: Any, campaign: Any) -> dict[str, Any]:
+    if not isinstance(campaign, str):
+        raise TypeError(
+            f"html_campaign_name must be the campaign's name as a string, not {type(campaign).__name__}"
+        )
+    if not campaign:
+        raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
+    body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
+    return get_html._get_kwargs(body=body)
+
+
+def bulk_kwargs(commands: list[Command]) -> dict[str, Any]:
+    """One POST /bulk with these commands, in order."""
+    items: list[BulkCustomerCommand | BulkEventCommand] = [
+        BulkCustomerCommand(name="crm/customers", data=command.model)
+        if isinstance(command.model, CustomerUpdate)
+        else BulkEventCommand(name="crm/events", data=command.model)
+        for command in commands
+    ]
+    return bulk._get_kwargs(body=BulkRequest(commands=items))
