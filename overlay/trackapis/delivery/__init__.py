@@ -13,6 +13,7 @@ from ._engine import (
 from ._rate import RateLimiter
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
+    DeliveredCallback,
     DeliveryStats,
     ErrorCallback,
     FlushResult,
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_MAX_QUEUE_SIZE",
     "DEFAULT_SHUTDOWN_TIMEOUT",
+    "DeliveredCallback",
     "DeliveryEngine",
     "DeliveryStats",
     "EngineClosed",

@@ -26,6 +26,7 @@ import attrs
 from .._retry import RetryPolicy
 from ._rate import RateLimiter
 from ._types import (
+    DeliveredCallback,
     DeliveryStats,
     ErrorCallback,
     FlushResult,
@@ -82,6 +83,8 @@ class DeliveryEngine:
         retry_policy: When to retry and how long to wait.
         rate_limit_per_minute: Optional ceiling on requests per minute; it delays, never drops.
         on_error: Called as `on_error(error, payload)` for every message that fails or is dropped.
+        on_delivered: Called as `on_delivered(payload)` for every message delivered (optional; the
+            message stays pending until it has run, so a `flush()` that counts it returns after it).
         shutdown_timeout: Seconds an exiting process keeps delivering before it gives up.
     """
 
@@ -98,6 +101,7 @@ class DeliveryEngine:
         rate_limit_per_minute: float | None = None,
         on_error: ErrorCallback | None = None,
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+        on_delivered: DeliveredCallback | None = None,
     ) -> None:
         _positive_int("max_queue_size", max_queue_size)
         _positive_int("max_in_flight", max_in_flight)
@@ -120,6 +124,8 @@ class DeliveryEngine:
             )
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        if on_delivered is not None and not callable(on_delivered):
+            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
         self._max_batch_wait = float(max_batch_wait)
         self._sender_factory = sender_factory
         self._name = name
@@ -131,6 +137,7 @@ class DeliveryEngine:
         if rate_limit_per_minute is not None:
             RateLimiter(rate_limit_per_minute)  # validates the argument at the call site
         self.on_error = on_error
+        self.on_delivered = on_delivered
         self.shutdown_timeout = float(shutdown_timeout)
         self._reset_state()
         _register_exit_and_fork(self)
@@ -366,6 +373,8 @@ class DeliveryEngine:
 
     def _settle_batch(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
         failures: list[tuple[_Message, Exception]] = []
+        delivered: list[_Message] = []
+        on_delivered = self.on_delivered
         with self._cond:
             for message, result in zip(batch, results, strict=True):
                 key = message.key
@@ -374,7 +383,11 @@ class DeliveryEngine:
                 if message.settled:  # reported as dropped by a shutdown that timed out
                     continue
                 if result.verdict is Verdict.DELIVERED:
-                    self._pop(message, "delivered")
+                    if on_delivered is None:
+                        self._pop(message, "delivered")
+                    else:
+                        self._pop(message, None)  # settled once on_delivered has run: see below
+                        delivered.append(message)
                 elif result.verdict is Verdict.RETRY and self._policy.can_retry(message.retries):
                     message.retries += 1
                     self._counters.retried += 1
@@ -389,13 +402,21 @@ class DeliveryEngine:
                     self._ready.append(key)
                     self._has_work.notify()
             self._idle.notify_all()
-        if not failures:
-            return
-        # A failure stays pending until on_error has run, so that a flush() that counts it
-        # returns after the caller's callback has seen it.
+        if failures or delivered:
+            self._callbacks_then_settle(delivered, failures)
+
+    def _callbacks_then_settle(
+        self, delivered: list[_Message], failures: list[tuple[_Message, Exception]]
+    ) -> None:
+        # A failure (and, with on_delivered, a delivery) stays pending until its callback has run,
+        # so that a flush() that counts it returns after the caller's callback has seen it.
+        for message in delivered:
+            self._report_delivered(message.payload)
         for message, error in failures:
             self._report(error, message.payload)
         with self._cond:
+            for message in delivered:
+                self._settle(message, "delivered")
             for message, _ in failures:
                 self._settle(message, "failed")
             self._idle.notify_all()
@@ -413,6 +434,15 @@ class DeliveryEngine:
         message.settled = True
         self._pending -= 1
         setattr(self._counters, outcome, getattr(self._counters, outcome) + 1)
+
+    def _report_delivered(self, payload: Any) -> None:
+        callback = self.on_delivered
+        if callback is None:
+            return
+        try:
+            callback(payload)
+        except Exception:
+            logger.exception("%s: on_delivered raised; delivery continues", self._name)
 
     def _report(self, error: Exception, payload: Any) -> None:
         callback = self.on_error

@@ -58,6 +58,7 @@ class Sender(Protocol):
 
 SenderFactory = Callable[[], Sender]
 ErrorCallback = Callable[[Exception, Any], object]
+DeliveredCallback = Callable[[Any], object]
 
 
 class MessageDropped(Exception):

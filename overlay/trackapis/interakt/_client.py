@@ -42,6 +42,7 @@ DEFAULT_TIMEOUT: Final = 10.0
 USER_AGENT: Final = f"trackapis/{__version__}"
 
 ErrorHandler = Callable[[Exception, InteraktMessage], object]
+DeliveredHandler = Callable[[InteraktMessage], object]
 
 
 @attrs.frozen
@@ -151,6 +152,8 @@ class InteraktClient:
         max_in_flight: Requests sent at once, over that many keep-alive connections.
         rate_limit_per_minute: Stay under your plan's limit (Interakt allows 300 or 600 a minute).
         on_error: Called as `on_error(error, message)` for each request that failed or was dropped.
+        on_delivered: Called as `on_delivered(message)` for each request delivered in the
+            background (for checkpointing, e.g. a resumable import); it runs in a worker thread.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
     """
@@ -170,6 +173,7 @@ class InteraktClient:
         on_error: ErrorHandler | None = None,
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        on_delivered: DeliveredHandler | None = None,
     ) -> None:
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         self._connection = _Connection(
@@ -179,6 +183,9 @@ class InteraktClient:
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._on_error = on_error
+        if on_delivered is not None and not callable(on_delivered):
+            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
+        self._on_delivered = on_delivered
         self._engine = DeliveryEngine(
             self._connection.sender,
             name="interakt",
@@ -188,6 +195,7 @@ class InteraktClient:
             rate_limit_per_minute=rate_limit_per_minute,
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
+            on_delivered=None if on_delivered is None else self._report_delivered,
         )
         self._direct_lock = threading.Lock()
         self._direct: tuple[int, Poster] | None = None
@@ -415,6 +423,10 @@ class InteraktClient:
             if self._direct is None or self._direct[0] != os.getpid():
                 self._direct = (os.getpid(), self._connection.poster())
             return self._direct[1]
+
+    def _report_delivered(self, message: InteraktMessage) -> None:
+        if self._on_delivered is not None:
+            self._on_delivered(message)
 
     def _report(self, error: Exception, message: InteraktMessage) -> None:
         if self._on_error is None:

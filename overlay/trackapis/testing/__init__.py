@@ -20,6 +20,7 @@ from ._app import Call, DroppedConnection, FakeAPI, RecordedRequest, Reply
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
 from ._faults import Fault, Faults
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
+from ._received import InteraktReceived, received
 from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 from ._specs import API_NAMES, ApiName, load_spec, spec_path
@@ -37,6 +38,7 @@ __all__ = [
     "Faults",
     "InteraktEvent",
     "InteraktFake",
+    "InteraktReceived",
     "InteraktUser",
     "RecordedRequest",
     "Reply",
@@ -44,6 +46,7 @@ __all__ = [
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
     "load_spec",
+    "received",
     "serve",
     "spec_path",
 ]

@@ -4,12 +4,16 @@ Enable with `-p trackapis.testing.pytest_plugin` or `pytest_plugins = ["trackapi
 Each fake is started once per session and reset (state, recorded requests, faults) before
 every test that uses it. Override `interakt_fake_options` (and the others) to change the
 credentials the fakes expect.
+
+Clients pointed at the fakes: `interakt_fake_client` (an `InteraktClient` with the fake's key;
+call `.flush()` before asserting), and `interakt_fake_env` (sets `INTERAKT_API_KEY` and
+`INTERAKT_HOST` for code that reads its settings from the environment).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +21,9 @@ from ._attributionio import AttributionFake
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
+
+if TYPE_CHECKING:
+    from ..interakt import InteraktClient
 
 
 @pytest.fixture(scope="session")
@@ -74,3 +81,34 @@ def attributionio_fake(_attributionio_fake_server: AttributionFake) -> Attributi
     """A served, freshly reset `AttributionFake`; its base URL is `.url`."""
     _attributionio_fake_server.reset()
     return _attributionio_fake_server
+
+
+# -- clients pointed at the fakes ---------------------------------------------------------------------
+
+
+def _interakt_key(options: dict[str, Any]) -> str:
+    return str(options.get("api_key", "test-interakt-key"))
+
+
+@pytest.fixture
+def interakt_fake_client(
+    interakt_fake: InteraktFake, interakt_fake_options: dict[str, Any]
+) -> Iterator[InteraktClient]:
+    """An `InteraktClient` pointed at `interakt_fake`, shut down after the test."""
+    from ..interakt import InteraktClient
+
+    client = InteraktClient(_interakt_key(interakt_fake_options), host=interakt_fake.url, shutdown_timeout=5)
+    try:
+        yield client
+    finally:
+        client.shutdown()
+
+
+@pytest.fixture
+def interakt_fake_env(
+    interakt_fake: InteraktFake, interakt_fake_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> InteraktFake:
+    """`INTERAKT_API_KEY` and `INTERAKT_HOST` set to the fake's, for the test's duration."""
+    monkeypatch.setenv("INTERAKT_API_KEY", _interakt_key(interakt_fake_options))
+    monkeypatch.setenv("INTERAKT_HOST", interakt_fake.url)
+    return interakt_fake

@@ -1,6 +1,6 @@
-"""The demo: start the fakes on 127.0.0.1 and call every generated operation against them.
+"""The tour: start the fakes on 127.0.0.1 and call every generated operation against them.
 
-Run it with `scripts/demo` (which sets up the environment) or `python -m trackapis.demo`. It prints
+Run it with `scripts/demo --tour` or `python -m trackapis.demo.tour`. It prints
 each request that was sent and the response that came back, then what each fake recorded, and
 exits non-zero if any call did not get the answer it should have.
 """

@@ -1,0 +1,7 @@
+"""`python -m trackapis.demo`."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,183 @@
+"""The demo's Interakt section: thousands of users and events through `InteraktClient`, under faults."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import threading
+import time
+from collections import Counter, defaultdict
+from typing import Any, Final
+
+from ..interakt import InteraktClient, InteraktMessage, RetryPolicy
+from ..testing import InteraktFake, serve
+from ._section import FaultSchedule, SectionReport
+
+API_KEY: Final = "demo-interakt-key"
+_PLANS: Final = ("free", "gold", "platinum")
+_EVENTS: Final = ("Product Viewed", "Added To Cart", "Order Placed", "Order Delivered", "Review Written")
+# Retries enough to ride out the injected bursts: the demo shows recovery, not loss.
+_POLICY: Final = RetryPolicy(max_retries=8, backoff_initial=0.05, backoff_max=0.5, retry_after_cap=1.0)
+
+
+class InteraktSection:
+    """Users and their events, spread over many users, in per-user order.
+
+    Args:
+        users: How many users.
+        events: How many events, over those users.
+        rate: Messages queued per second (the app's pace); 0 queues as fast as possible.
+        faults: Inject 5xx bursts, 429 with Retry-After, and slow responses while it runs.
+        seed: For the workload's random choices.
+    """
+
+    api = "Interakt"
+
+    def __init__(
+        self,
+        *,
+        users: int = 300,
+        events: int = 3000,
+        rate: float = 1000.0,
+        faults: bool = True,
+        seed: int = 7,
+    ) -> None:
+        self._users = users
+        self._events = events
+        self._rate = rate
+        self._faults = faults
+        self._rng = random.Random(seed)
+        self._fake: InteraktFake | None = None
+        self._client: InteraktClient | None = None
+        self._queued_at: dict[int, float] = {}
+        self._latencies: list[float] = []
+        self._lock = threading.Lock()
+        # What was sent, to check against the fake: each user's event sequence numbers in order,
+        # and each user's last traits.
+        self._sent_events: dict[str, list[int]] = defaultdict(list)
+        self._sent_traits: dict[str, dict[str, Any]] = {}
+        self.fired: list[str] = []
+
+    def planned(self) -> int:
+        return self._users + self._events
+
+    def settled(self) -> int:
+        if self._client is None:
+            return 0
+        stats = self._client.stats()
+        return stats.delivered + stats.failed + stats.dropped
+
+    def run(self, stack: contextlib.ExitStack) -> SectionReport:
+        fake = stack.enter_context(serve(InteraktFake(api_key=API_KEY)))
+        # Spec validation costs the fake milliseconds a request, which would make the table
+        # measure the fake; the contract suite checks the requests' shape instead.
+        fake.validate = False
+        self._fake = fake
+        client = InteraktClient(
+            API_KEY, host=fake.url, retry_policy=_POLICY, max_in_flight=16, on_delivered=self._delivered
+        )
+        self._client = client
+        schedule = FaultSchedule(self._fault_steps(fake) if self._faults else [])
+        started = time.monotonic()
+        schedule.start()
+        try:
+            self._push(client, started)
+            client.flush(timeout=60)
+        finally:
+            schedule.stop()
+            client.shutdown(timeout=5)
+        seconds = time.monotonic() - started
+        self.fired = schedule.fired
+        stats = client.stats()
+        with self._lock:
+            latencies = list(self._latencies)
+        return SectionReport(
+            self.api,
+            stats.queued,
+            stats.delivered,
+            stats.retried,
+            stats.failed,
+            stats.dropped,
+            seconds,
+            latencies,
+        )
+
+    def verify(self) -> list[str]:
+        fake = self._fake
+        assert fake is not None, "run() first"
+        problems: list[str] = []
+        seen: Counter[int] = Counter()
+        for user_id, sent in self._sent_events.items():
+            stored = fake.user(user_id)
+            arrived = [int(event.traits["seq"]) for event in stored.events] if stored else []
+            seen.update(arrived)
+            if arrived != sorted(arrived):
+                problems.append(f"Interakt: user {user_id}'s events arrived out of order: {arrived[:10]}...")
+            if sorted(arrived) != sorted(sent):
+                lost = sorted(set(sent) - set(arrived))
+                if lost:
+                    problems.append(f"Interakt: user {user_id} is missing events {lost[:10]}")
+        duplicated = sorted(seq for seq, count in seen.items() if count > 1)
+        if duplicated:
+            problems.append(
+                f"Interakt: {len(duplicated)} events arrived more than once, e.g. {duplicated[:10]}"
+            )
+        for user_id, traits in self._sent_traits.items():
+            stored = fake.user(user_id)
+            if stored is None or any(stored.traits.get(key) != value for key, value in traits.items()):
+                problems.append(f"Interakt: user {user_id}'s traits are not the ones last sent")
+        return problems
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _push(self, client: InteraktClient, started: float) -> None:
+        user_ids = [f"user-{number:04d}" for number in range(self._users)]
+        owners = [self._rng.choice(user_ids) for _ in range(self._events)]
+        # A user is created just before its first event (as an app signs people up as they
+        # come); users without events are created at the end.
+        created: set[str] = set()
+        plan: list[tuple[str, str]] = []
+        for owner in owners:
+            if owner not in created:
+                created.add(owner)
+                plan.append(("user", owner))
+            plan.append(("event", owner))
+        plan += [("user", user_id) for user_id in user_ids if user_id not in created]
+        for seq, (kind, user_id) in enumerate(plan):
+            if kind == "user":
+                traits: dict[str, Any] = {
+                    "name": f"Customer {user_id[5:]}",
+                    "plan": self._rng.choice(_PLANS),
+                    "seq": seq,
+                }
+                self._sent_traits[user_id] = traits
+                self._queued_at[seq] = time.monotonic()
+                client.user(user_id=user_id, traits=traits)
+            else:
+                traits = {"seq": seq, "value": round(self._rng.uniform(5, 500), 2)}
+                self._sent_events[user_id].append(seq)
+                self._queued_at[seq] = time.monotonic()
+                client.event(self._rng.choice(_EVENTS), user_id=user_id, traits=traits)
+            if self._rate > 0:
+                ahead = started + (seq + 1) / self._rate - time.monotonic()
+                if ahead > 0:
+                    time.sleep(ahead)
+
+    def _delivered(self, message: InteraktMessage) -> None:
+        seq = message.body.get("traits", {}).get("seq")
+        queued = self._queued_at.get(seq) if isinstance(seq, int) else None
+        if queued is not None:
+            latency = time.monotonic() - queued
+            with self._lock:
+                self._latencies.append(latency)
+
+    @staticmethod
+    def _fault_steps(fake: InteraktFake) -> list[tuple[float, str, Any]]:
+        faults = fake.faults
+        return [
+            (0.5, "a burst of 40 HTTP 500", lambda: faults.fail_next(40, status=500)),
+            (1.2, "20 HTTP 429 with Retry-After: 1", lambda: faults.fail_next(20, status=429, retry_after=1)),
+            (1.8, "slow responses (+50 ms each) for 1 s", lambda: faults.add_latency(0.05)),
+            (2.8, "responses fast again", lambda: faults.add_latency(0)),
+            (3.0, "a burst of 30 HTTP 503 with Retry-After: 1", lambda: faults.fail_next(30, status=503)),
+        ]

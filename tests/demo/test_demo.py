@@ -1,0 +1,89 @@
+"""The demo: it runs end to end, prints the table and checks; a failing check exits non-zero."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import subprocess
+import sys
+
+from trackapis.demo import DemoOptions, DemoSection, SectionReport, format_table, run
+
+
+def test_the_demo_delivers_everything_and_says_so() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "trackapis.demo", "--scale", "0.3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    row = re.search(
+        r"^Interakt\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d,]+)\s+[\d.]+\s+[\d.]+\s+[\d.]+$",
+        result.stdout,
+        re.M,
+    )
+    assert row is not None, result.stdout
+    sent, delivered, retried, failed, dropped = (int(row.group(i)) for i in range(1, 6))
+    assert sent == delivered == 990  # 90 users and 900 events
+    assert retried > 0  # the faults were injected and ridden out
+    assert failed == dropped == 0
+    assert "CHECK OK" in result.stdout
+    assert "a burst of 40 HTTP 500" in result.stdout
+    assert "100%" in result.stderr  # the progress bar
+
+
+class _Broken:
+    api = "Broken"
+
+    def planned(self) -> int:
+        return 1
+
+    def settled(self) -> int:
+        return 1
+
+    def run(self, stack: contextlib.ExitStack) -> SectionReport:
+        return SectionReport("Broken", 2, 1, 0, 0, 1, 1.0, [0.01])
+
+    def verify(self) -> list[str]:
+        return ["Broken: event 7 arrived twice"]
+
+
+def test_a_section_whose_check_fails_makes_the_demo_fail() -> None:
+    out = io.StringIO()
+
+    def factory(options: DemoOptions) -> DemoSection:
+        return _Broken()
+
+    status = run(DemoOptions(progress=False), sections=[factory], out=out)
+
+    assert status == 1
+    assert "CHECK FAILED (2 problems)" in out.getvalue()
+    assert "Broken: event 7 arrived twice" in out.getvalue()
+    assert "Broken: 0 failed and 1 dropped (expected none)" in out.getvalue()
+
+
+def test_the_table_has_percentiles_by_nearest_rank() -> None:
+    report = SectionReport("X", 4, 4, 1, 0, 0, 2.0, [0.004, 0.001, 0.002, 0.003])
+
+    table = format_table([report]).splitlines()
+
+    assert table[0].split() == [
+        "API",
+        "sent",
+        "delivered",
+        "retried",
+        "failed",
+        "dropped",
+        "msg/s",
+        "p50",
+        "ms",
+        "p95",
+        "ms",
+        "p99",
+        "ms",
+    ]
+    assert table[2].split() == ["X", "4", "4", "1", "0", "0", "2", "2.0", "4.0", "4.0"]
