@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = {"trackapis", "track", "interakt_client", "seven_segments_client", "attributionio_client"}
+PACKAGES = {
+    "trackapis",
+    "track",
+    "pyttributionio",
+    "interakt_client",
+    "seven_segments_client",
+    "attributionio_client",
+}
 
 
 @pytest.mark.slow
