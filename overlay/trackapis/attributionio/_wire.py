@@ -91,14 +91,9 @@ def transport_error(error: httpx.TransportError, method: str, path: str, redact:
     return TransportError(redact(text), method=method, path=redact(path))
 
 
-def _raise_translated(
-    error: httpx.TransportError, method: str, path: str, redact: Redactor
-) -> TransportError:
-    translated = transport_error(error, method, path, redact)
-    # Keep httpx's exception as the cause for debugging, unless its own text shows the secret.
-    translated.__cause__ = None if redact.contains_secret(str(error)) else error
-    translated.__suppress_context__ = True
-    return translated
+def _show_cause(error: httpx.TransportError, redact: Redactor) -> bool:
+    # Chain httpx's exception, for debugging, unless its own text shows the secret.
+    return not redact.contains_secret(str(error))
 
 
 class Request:
@@ -142,7 +137,10 @@ def send(
         finally:
             response.close()
     except httpx.TransportError as error:
-        raise _raise_translated(error, request.method, request.path, redact) from None
+        translated = transport_error(error, request.method, request.path, redact)
+        if _show_cause(error, redact):
+            raise translated from error
+        raise translated from None
     return response
 
 
@@ -157,7 +155,10 @@ async def send_async(
         finally:
             await response.aclose()
     except httpx.TransportError as error:
-        raise _raise_translated(error, request.method, request.path, redact) from None
+        translated = transport_error(error, request.method, request.path, redact)
+        if _show_cause(error, redact):
+            raise translated from error
+        raise translated from None
     return response
 
 
