@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from attributionio_helpers import FAST_RETRIES, KEY, SECRET
 
 from trackapis.attributionio import AttributionClient

@@ -28,7 +28,6 @@ from trackapis.attributionio import (
 )
 from trackapis.testing import AttributionFake
 
-
 CLIENT_ID = re.compile(r"^[a-z0-9]{24}$")
 
 
@@ -83,7 +82,9 @@ def test_generated_identity_links_the_event_and_is_returned(
     assert [len(customer.events), len(customer.identities)] == [1, 1]
 
 
-def test_each_flag_asks_for_its_list_only(client: AttributionClient, attributionio_fake: AttributionFake) -> None:
+def test_each_flag_asks_for_its_list_only(
+    client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
     client.trigger_event("cookie", "signup", client_id="ann")
     attributionio_fake.add_pageview("ann", {"url": "https://x.io/", "seen_at": 1})
     attributionio_fake.add_touchpoint("ann", {"source": "newsletter"})
@@ -204,9 +205,11 @@ def test_requests_reuse_one_keep_alive_connection(attributionio_fake: Attributio
 
 
 def test_wrong_secret_is_an_authentication_error(attributionio_fake: AttributionFake) -> None:
-    with AttributionClient(KEY, "not-the-secret", private_host=attributionio_fake.url) as client:
-        with pytest.raises(AuthenticationError) as caught:
-            client.fetch_customer("john")
+    with (
+        AttributionClient(KEY, "not-the-secret", private_host=attributionio_fake.url) as client,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        client.fetch_customer("john")
 
     assert caught.value.status == 401
     assert caught.value.method == "GET"
@@ -278,7 +281,9 @@ def test_both_requests_failing_raises_the_events_error_noting_the_identitys(
     assert any("identity request failed too" in note for note in caught.value.__notes__)
 
 
-def test_rate_limit_honours_retry_after(client: AttributionClient, attributionio_fake: AttributionFake) -> None:
+def test_rate_limit_honours_retry_after(
+    client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
     attributionio_fake.faults.fail_next(1, status=429, retry_after=0)
 
     result = client.trigger_identity("cookie", client_id="john")
@@ -290,7 +295,9 @@ def test_rate_limit_longer_than_the_deadline_is_not_waited_for(attributionio_fak
     attributionio_fake.faults.fail_next(100, status=429, retry_after=30)
     policy = RetryPolicy(retry_after_cap=60)
 
-    with AttributionClient(KEY, public_host=attributionio_fake.url, retry_policy=policy, deadline=1) as client:
+    with AttributionClient(
+        KEY, public_host=attributionio_fake.url, retry_policy=policy, deadline=1
+    ) as client:
         started = time.monotonic()
         with pytest.raises(RateLimitError) as caught:
             client.trigger_identity("cookie", client_id="john")
@@ -300,7 +307,9 @@ def test_rate_limit_longer_than_the_deadline_is_not_waited_for(attributionio_fak
     assert len(attributionio_fake.requests) == 1
 
 
-def test_dropped_connections_are_retried(client: AttributionClient, attributionio_fake: AttributionFake) -> None:
+def test_dropped_connections_are_retried(
+    client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
     attributionio_fake.faults.drop_next(2)
 
     result = client.trigger_identity("cookie", client_id="john")
@@ -351,8 +360,12 @@ def test_non_json_success_of_a_trigger_is_fine_but_of_a_fetch_is_invalid(
     from trackapis.testing._app import Reply
 
     monkeypatch.setattr(attributionio_fake, "validate", False)
-    monkeypatch.setattr(attributionio_fake, "op_triggerIdentity", lambda call: Reply(202, "ok", (), "text/plain"))
-    monkeypatch.setattr(attributionio_fake, "op_getCustomer", lambda call: Reply(200, "<html/>", (), "text/html"))
+    monkeypatch.setattr(
+        attributionio_fake, "op_triggerIdentity", lambda call: Reply(202, "ok", (), "text/plain")
+    )
+    monkeypatch.setattr(
+        attributionio_fake, "op_getCustomer", lambda call: Reply(200, "<html/>", (), "text/html")
+    )
 
     assert client.trigger_identity("cookie", client_id="john").status == 202
     with pytest.raises(InvalidResponseError):
@@ -361,7 +374,13 @@ def test_non_json_success_of_a_trigger_is_fine_but_of_a_fetch_is_invalid(
 
 @pytest.mark.parametrize(
     "body",
-    [[], {"customer": "john"}, {"nothing": {}}, {"customer": {"events": "many"}}, {"customer": {"events": [1]}}],
+    [
+        [],
+        {"customer": "john"},
+        {"nothing": {}},
+        {"customer": {"events": "many"}},
+        {"customer": {"events": [1]}},
+    ],
 )
 def test_a_200_that_is_not_a_customer_is_invalid(
     client: AttributionClient, attributionio_fake: AttributionFake, monkeypatch: pytest.MonkeyPatch, body: Any
@@ -415,7 +434,9 @@ def test_slow_responses_time_out_within_the_deadline(attributionio_fake: Attribu
     assert len(attributionio_fake.requests_to("triggerEvent")) >= 2
 
 
-def test_a_slow_but_timely_answer_is_fine(client: AttributionClient, attributionio_fake: AttributionFake) -> None:
+def test_a_slow_but_timely_answer_is_fine(
+    client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
     attributionio_fake.faults.add_latency(0.3)
 
     result = client.trigger_event("cookie", "signup", client_id="john")
@@ -447,7 +468,11 @@ def test_a_slow_but_timely_answer_is_fine(client: AttributionClient, attribution
     ],
 )
 def test_bad_arguments_fail_at_the_call_site_and_send_nothing(
-    client: AttributionClient, attributionio_fake: AttributionFake, call: Any, error: type[Exception], argument: str
+    client: AttributionClient,
+    attributionio_fake: AttributionFake,
+    call: Any,
+    error: type[Exception],
+    argument: str,
 ) -> None:
     with pytest.raises(error, match=argument):
         call(client)
@@ -473,7 +498,9 @@ def test_bad_arguments_fail_at_the_call_site_and_send_nothing(
         ({"on_error": "log"}, TypeError, "on_error"),
     ],
 )
-def test_bad_options_fail_in_the_constructor(kwargs: dict[str, Any], error: type[Exception], argument: str) -> None:
+def test_bad_options_fail_in_the_constructor(
+    kwargs: dict[str, Any], error: type[Exception], argument: str
+) -> None:
     options: dict[str, Any] = {"api_key": KEY, "api_secret": SECRET, **kwargs}
 
     with pytest.raises(error, match=argument):
@@ -481,9 +508,11 @@ def test_bad_options_fail_in_the_constructor(kwargs: dict[str, Any], error: type
 
 
 def test_fetching_without_a_secret_says_so(attributionio_fake: AttributionFake) -> None:
-    with AttributionClient(KEY, private_host=attributionio_fake.url) as client:
-        with pytest.raises(ValueError, match="api_secret is required"):
-            client.fetch_customer("john")
+    with (
+        AttributionClient(KEY, private_host=attributionio_fake.url) as client,
+        pytest.raises(ValueError, match="api_secret is required"),
+    ):
+        client.fetch_customer("john")
 
 
 def test_a_closed_client_refuses_calls(attributionio_fake: AttributionFake) -> None:
@@ -497,3 +526,14 @@ def test_a_closed_client_refuses_calls(attributionio_fake: AttributionFake) -> N
     with pytest.raises(ClientClosedError):
         client.fetch_customer("john")
     assert attributionio_fake.requests == []
+
+
+def test_the_two_requests_of_an_event_are_sent_at_once(
+    client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
+    attributionio_fake.faults.add_latency(0.3)
+
+    started = time.monotonic()
+    client.trigger_event("cookie", "signup", client_id="john")
+
+    assert time.monotonic() - started < 0.55  # one latency, not two

@@ -46,14 +46,22 @@ def test_the_secret_is_sent_in_the_query(fake_with_secret: AttributionFake) -> N
     (request,) = fake_with_secret.requests_to("getCustomer")
     assert ("secret", SECRET) in request.query
     # The public API never gets it.
-    assert all(not _leaks(r.body.decode() + str(r.query)) for r in fake_with_secret.requests_to("triggerIdentity"))
+    assert all(
+        not _leaks(r.body.decode() + str(r.query)) for r in fake_with_secret.requests_to("triggerIdentity")
+    )
 
 
 def test_reprs_hide_the_secret(fake_with_secret: AttributionFake) -> None:
     client = AttributionClient(KEY, SECRET, private_host=fake_with_secret.url)
     async_client = AsyncAttributionClient(KEY, SECRET)
 
-    texts = [repr(client), repr(async_client), repr(client._settings), repr(Redactor(SECRET)), str(vars(client))]
+    texts = [
+        repr(client),
+        repr(async_client),
+        repr(client._settings),
+        repr(Redactor(SECRET)),
+        str(vars(client)),
+    ]
 
     assert not any(_leaks(text) for text in texts[:4])
     assert KEY in texts[0]
@@ -89,9 +97,11 @@ def test_error_messages_and_tracebacks_never_show_the_secret(
     page = f"<html>Unauthorized: GET /api/v1/{KEY}/customers/john?secret={SECRET}</html>"
     fake_with_secret.faults.fail_next(1, status=401, body=page, content_type="text/html")
 
-    with AttributionClient(KEY, SECRET, private_host=fake_with_secret.url) as client:
-        with pytest.raises(AuthenticationError) as caught:
-            client.fetch_customer("john")
+    with (
+        AttributionClient(KEY, SECRET, private_host=fake_with_secret.url) as client,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        client.fetch_customer("john")
 
     error = caught.value
     rendered = "".join(traceback.format_exception(error))
@@ -105,11 +115,17 @@ def test_transport_errors_that_quote_the_url_are_redacted() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"cannot reach {request.url}", request=request)
 
-    with AttributionClient(
-        KEY, SECRET, private_host="http://127.0.0.1:1", transport=httpx.MockTransport(handler), deadline=0.5
-    ) as client:
-        with pytest.raises(TransportError) as caught:
-            client.fetch_customer("john")
+    with (
+        AttributionClient(
+            KEY,
+            SECRET,
+            private_host="http://127.0.0.1:1",
+            transport=httpx.MockTransport(handler),
+            deadline=0.5,
+        ) as client,
+        pytest.raises(TransportError) as caught,
+    ):
+        client.fetch_customer("john")
 
     rendered = "".join(traceback.format_exception(caught.value))
     assert "cannot reach" in str(caught.value)
@@ -121,11 +137,17 @@ def test_transport_errors_without_the_url_keep_their_cause() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadError("connection reset", request=request)
 
-    with AttributionClient(
-        KEY, SECRET, private_host="http://127.0.0.1:1", transport=httpx.MockTransport(handler), deadline=0.5
-    ) as client:
-        with pytest.raises(TransportError) as caught:
-            client.fetch_customer("john")
+    with (
+        AttributionClient(
+            KEY,
+            SECRET,
+            private_host="http://127.0.0.1:1",
+            transport=httpx.MockTransport(handler),
+            deadline=0.5,
+        ) as client,
+        pytest.raises(TransportError) as caught,
+    ):
+        client.fetch_customer("john")
 
     assert isinstance(caught.value.__cause__, httpx.ReadError)
 
