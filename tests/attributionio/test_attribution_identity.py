@@ -87,3 +87,10 @@ def test_created_at_is_the_transaction_ids_second() -> None:
 
     seconds = int(event.event.transaction_id.rsplit("@", 1)[1].split(".")[0])
     assert event.event.created_at == identity.identity.created_at == seconds
+
+
+def test_every_exported_name_is_importable() -> None:
+    import trackapis.attributionio as module
+
+    assert len(set(module.__all__)) == len(module.__all__)
+    assert [name for name in module.__all__ if not hasattr(module, name)] == []
