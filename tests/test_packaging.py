@@ -14,6 +14,7 @@ PACKAGES = {
     "trackapis",
     "track",
     "seven_segments",
+    "pyttributionio",
     "interakt_client",
     "seven_segments_client",
     "attributionio_client",

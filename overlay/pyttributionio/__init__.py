@@ -1,0 +1,205 @@
+"""Drop-in replacement for the `pyttributionio` 0.5 package, on `trackapis.attributionio`.
+
+    from pyttributionio import PyttributionIo
+
+    pyttributionio = PyttributionIo(api_key="YOUR_API_KEY", api_secret="YOUR_API_SECRET")
+    customer = pyttributionio.fetch_customer_info_full("john@example.com")   # a dict, or None
+    pyttributionio.trigger_event(cookie_value, "signup", client_id="john@example.com")
+
+The same methods, arguments, requests and forgiving return values as the original: fetches
+return the `customer` object as a dict, or None; `trigger_identity` returns the HTTP status;
+`trigger_event` returns `(event status, identity status)`; a request that got no answer is
+logged and returns None. Without its faults: one generated client id links the event and its
+identity; transaction ids are unique per event; keep-alive connections and timeouts; retries
+of network errors, 429 and 5xx end within `deadline` seconds (the original could stall for 50);
+errors are logged without the API secret. `PRIVATE_API_URL` and `PUBLIC_API_URL` may be changed
+on the class, as with the original, to point it elsewhere (a test server, for example).
+
+For typed results and typed errors, use `trackapis.attributionio.AttributionClient`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, ClassVar
+
+import httpx
+
+from trackapis import __version__ as _trackapis_version
+from trackapis.attributionio import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    APIError,
+    AttributionClient,
+    Customer,
+    TrackapisError,
+    TransportError,
+)
+
+__all__ = ["PyttributionIo"]
+__version__ = _trackapis_version
+
+logger = logging.getLogger("pyttributionio")
+
+_PRIVATE_SUFFIX = "/api/v1"
+
+
+class PyttributionIo:
+    """The original wrapper's interface over `AttributionClient`.
+
+    Args:
+        api_key: The account's public API key.
+        api_secret: The API secret (for the `fetch_customer_info_*` methods).
+        timeout: Seconds to connect and to wait for each read, per attempt (new).
+        deadline: Seconds a call may take in all, retries included (new).
+        max_retries: Retries after the first attempt (new).
+    """
+
+    GET_REQUEST: ClassVar[str] = "GET"
+    PRIVATE_API_URL: ClassVar[str] = "https://attribution.io/api/v1"
+    PUBLIC_API_URL: ClassVar[str] = "https://api.attribution.io/"
+    # The original exposed `requests.RequestException` here; nothing it raises escapes these methods.
+    RequestException: ClassVar[type[Exception]] = TrackapisError
+
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_retries: int = 3,
+    ) -> None:
+        self._options: dict[str, Any] = {"timeout": timeout, "deadline": deadline, "max_retries": max_retries}
+        self._api_key = api_key
+        self._api_secret = api_secret
+        self._lock = threading.Lock()
+        self._hosts: tuple[str, str] | None = None
+        self._client: AttributionClient | None = None
+        self._current_client()  # bad credentials or options fail here, as early as possible
+
+    def __repr__(self) -> str:
+        return f"<PyttributionIo api_key={self._api_key!r}>"
+
+    # -- private API ---------------------------------------------------------------------------------
+
+    def fetch_customer_info_base(self, client_id: str | int) -> dict[str, Any] | None:
+        """The customer's base information; None when unknown or on failure (logged)."""
+        return self._fetch(client_id, "base customer info")
+
+    def fetch_customer_info_pageviews(self, client_id: str | int) -> dict[str, Any] | None:
+        """The base information and the customer's pageviews."""
+        return self._fetch(client_id, "customer pageviews", pageviews=True)
+
+    def fetch_customer_info_touchpoints(self, client_id: str | int) -> dict[str, Any] | None:
+        """The base information and the customer's touchpoints."""
+        return self._fetch(client_id, "customer touchpoints", touchpoints=True)
+
+    def fetch_customer_info_events(self, client_id: str | int) -> dict[str, Any] | None:
+        """The base information and the customer's events."""
+        return self._fetch(client_id, "customer events", events=True)
+
+    def fetch_customer_info_identities(self, client_id: str | int) -> dict[str, Any] | None:
+        """The base information and the customer's identities."""
+        return self._fetch(client_id, "customer identities", identities=True)
+
+    def fetch_customer_info_full(self, client_id: str | int) -> dict[str, Any] | None:
+        """The base information and all four lists."""
+        return self._fetch(client_id, "full customer info", full=True)
+
+    # -- public API ----------------------------------------------------------------------------------
+
+    def trigger_identity(
+        self, attributionio_id: str, client_id: str | int = "", user_agent: str = ""
+    ) -> int | None:
+        """Link a visitor to a client id (generated when not given).
+
+        Returns:
+            The HTTP status of the request (also an error status, as the original did, after
+            retries); None when no answer came (logged).
+        """
+        client = self._current_client()
+        try:
+            return client.trigger_identity(
+                attributionio_id, client_id=client_id, user_agent=user_agent
+            ).status
+        except APIError as error:
+            logger.error('Pyttribution.io: Identity trigger for ID "%s" failed: %s', attributionio_id, error)
+            return error.status
+        except TrackapisError as error:
+            logger.error('Pyttribution.io: Identity trigger for ID "%s" failed: %s', attributionio_id, error)
+            return None
+
+    def trigger_event(
+        self,
+        attributionio_id: str,
+        event_key: str,
+        client_id: str | int = "",
+        user_agent: str = "",
+        last_url: str = "",
+    ) -> tuple[int | None, int | None] | None:
+        """Record an event, and link the visitor with the same client id (generated when not given).
+
+        Returns:
+            `(event status, identity status)`; an error status stands in for a request that was
+            answered with one, None for an identity request that got no answer; None in all
+            when the event request got no answer (logged).
+        """
+        client = self._current_client()
+        _, event_outcome, identity_outcome = client._event_outcomes(
+            attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
+        )
+        for outcome, what in ((event_outcome, "Event"), (identity_outcome, "Identity")):
+            if isinstance(outcome, TrackapisError):
+                logger.error(
+                    'Pyttribution.io: %s trigger for ID "%s" failed: %s', what, attributionio_id, outcome
+                )
+        if isinstance(event_outcome, TransportError):
+            return None  # as the original, when the event request got no answer
+        return _status(event_outcome), _status(identity_outcome)
+
+    def close(self) -> None:
+        """Close the connections (new; the original held none open)."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    # -- internals ------------------------------------------------------------------------------------
+
+    def _fetch(self, client_id: str | int, what: str, **flags: bool) -> dict[str, Any] | None:
+        client = self._current_client()
+        try:
+            customer: Customer | None = client.fetch_customer(client_id, **flags)
+        except TrackapisError as error:
+            logger.error("Pyttribution.io: Retrieval of %s failed: %s", what, error)
+            return None
+        return None if customer is None else customer.to_dict()
+
+    def _current_client(self) -> AttributionClient:
+        # The hosts are read at every call, so that changing the class attributes takes effect.
+        hosts = (type(self).PRIVATE_API_URL, type(self).PUBLIC_API_URL)
+        with self._lock:
+            if self._client is not None and hosts == self._hosts:
+                return self._client
+            private = hosts[0].rstrip("/")
+            private = private.removesuffix(_PRIVATE_SUFFIX)
+            new = AttributionClient(
+                self._api_key,
+                self._api_secret,
+                private_host=private,
+                public_host=hosts[1].rstrip("/"),
+                **self._options,
+            )
+            old, self._client, self._hosts = self._client, new, hosts
+        if old is not None:
+            old.close()
+        return new
+
+
+def _status(outcome: httpx.Response | TrackapisError) -> int | None:
+    """The HTTP status the original returned: also an error status; None without an answer."""
+    if isinstance(outcome, httpx.Response):
+        return outcome.status_code
+    return outcome.status if isinstance(outcome, APIError) else None

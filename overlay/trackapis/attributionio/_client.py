@@ -1,0 +1,576 @@
+"""`AttributionClient`: the private customer API and the public triggers, sent in the caller's
+thread (both requests of `trigger_event` at once) or, in background mode, through the engine."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any, Final
+
+import attrs
+import httpx
+
+from attributionio_client.api.customers import get_customer
+
+from .._errors import APIError, ClientClosedError, TrackapisError, TransportError
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ..delivery import (
+    DEFAULT_MAX_IN_FLIGHT,
+    DEFAULT_MAX_QUEUE_SIZE,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+    DeliveryEngine,
+    DeliveryStats,
+    EngineClosed,
+    FlushResult,
+    SendResult,
+)
+from ._identity import required_id
+from ._models import Customer, EventResult, IdentityResult, parse_customer
+from ._payload import (
+    TriggerMessage,
+    TriggerRequest,
+    as_message,
+    event_requests,
+    identity_request,
+    request_kwargs,
+    who,
+)
+from ._wire import Deadline, Redactor, Request, send, verdict, with_retries
+
+logger = logging.getLogger("trackapis.attributionio")
+
+DEFAULT_PRIVATE_HOST: Final = "https://attribution.io"
+DEFAULT_PUBLIC_HOST: Final = "https://api.attribution.io"
+# The original had no timeout at all. Five seconds to connect and for each read is generous for
+# an API that answers in milliseconds, and short enough that a hung server shows up quickly.
+DEFAULT_TIMEOUT: Final = 5.0
+# A call (its attempts and the waits between them) ends within this many seconds, where the
+# original could stall for 50 (ten tries, five seconds apart) and then return None.
+DEFAULT_DEADLINE: Final = 15.0
+# Connections kept alive (per process) for calls made in callers' threads.
+DEFAULT_MAX_CONNECTIONS: Final = 16
+
+ErrorHandler = Callable[[Exception, TriggerMessage], object]
+# One request's answer (any 2xx), or why there was none worth having.
+Outcome = httpx.Response | TrackapisError
+
+
+def check_host(host: Any, *, argument: str, example: str) -> str:
+    if not isinstance(host, str) or not host.startswith(("http://", "https://")):
+        raise ValueError(f"{argument} must be an http(s) URL such as {example!r}, not {host!r}")
+    return host.rstrip("/")
+
+
+def check_seconds(value: Any, *, argument: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+        raise ValueError(f"{argument} must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def check_credentials(api_key: Any, api_secret: Any) -> tuple[str, str | None]:
+    if not isinstance(api_key, str):
+        raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
+    if not api_key.strip():
+        raise ValueError("api_key must not be empty: use the public API key from Attribution.io's settings")
+    if api_secret is None:
+        return api_key, None
+    if not isinstance(api_secret, str):
+        raise TypeError(f"api_secret must be a string or None, not {type(api_secret).__name__}")
+    if not api_secret.strip():
+        raise ValueError("api_secret must not be empty (pass None when you only use the public API)")
+    return api_key, api_secret
+
+
+@attrs.frozen
+class Settings:
+    """What both clients need to reach Attribution.io; the secret never shows in its repr."""
+
+    public_key: str
+    secret: str | None = attrs.field(repr=False)
+    private_host: str
+    public_host: str
+    timeout: float
+    deadline: float
+    policy: RetryPolicy
+    redact: Redactor = attrs.field(repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        api_key: Any,
+        api_secret: Any,
+        *,
+        private_host: Any,
+        public_host: Any,
+        timeout: Any,
+        deadline: Any,
+        max_retries: int,
+        retry_policy: RetryPolicy | None,
+    ) -> Settings:
+        key, secret = check_credentials(api_key, api_secret)
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise TypeError(f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}")
+        return cls(
+            key,
+            secret,
+            check_host(private_host, argument="private_host", example=DEFAULT_PRIVATE_HOST),
+            check_host(public_host, argument="public_host", example=DEFAULT_PUBLIC_HOST),
+            check_seconds(timeout, argument="timeout"),
+            check_seconds(deadline, argument="deadline"),
+            retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries),
+            Redactor(secret),
+        )
+
+    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Request]:
+        if self.secret is None:
+            raise ValueError("api_secret is required for the private API: pass it to the client")
+        cid = required_id(client_id, argument="client_id")
+        kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in flags.items() if v})
+        return cid, Request(self.private_host, kwargs, secret=self.secret)
+
+    def trigger_request(self, model: TriggerRequest) -> Request:
+        return Request(self.public_host, request_kwargs(model))
+
+
+def show_flags(
+    *, pageviews: bool, touchpoints: bool, events: bool, identities: bool, full: bool
+) -> dict[str, bool]:
+    flags = {
+        "show_all": full,
+        "show_pageviews": pageviews,
+        "show_touchpoints": touchpoints,
+        "show_events": events,
+        "show_identities": identities,
+    }
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            argument = "full" if name == "show_all" else name.removeprefix("show_")
+            raise TypeError(f"{argument} must be True or False, not {value!r}")
+    return flags
+
+
+def new_transport(max_connections: int | None) -> httpx.HTTPTransport:
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    return httpx.HTTPTransport(limits=limits)
+
+
+def exchange(
+    transport: httpx.BaseTransport, request: Request, timeout: float, settings: Settings
+) -> tuple[SendResult, httpx.Response | None]:
+    """One attempt and its verdict; no answer is a retryable `TransportError`."""
+    try:
+        response = send(transport, request, timeout, settings.redact)
+    except TransportError as error:
+        return SendResult.retry(error), None
+    return verdict(response, request.method, request.path, settings.policy, settings.redact), response
+
+
+class _Sender:
+    """A background worker's sender: one keep-alive connection; the engine does the retrying."""
+
+    def __init__(self, settings: Settings, transport: httpx.BaseTransport | None) -> None:
+        self._settings = settings
+        self._owned = transport is None
+        self._transport = transport if transport is not None else new_transport(1)
+
+    def send(self, payloads: Sequence[TriggerRequest]) -> list[SendResult]:
+        settings = self._settings
+        return [
+            exchange(self._transport, settings.trigger_request(model), settings.timeout, settings)[0]
+            for model in payloads
+        ]
+
+    def close(self) -> None:
+        if self._owned:
+            self._transport.close()
+
+
+class AttributionClient:
+    """A client of the Attribution.io API.
+
+    `fetch_customer()` reads the private API (it needs `api_secret`). `trigger_identity()` and
+    `trigger_event()` post to the public API; without a `client_id` they generate one (24
+    characters of `[a-z0-9]`, from `secrets`) and return it in their result. `trigger_event()`
+    sends its event and the identity that links it, with one client id, at the same time.
+
+    Every call retries network errors, timeouts, 429 and 5xx (honouring `Retry-After`) and ends
+    within `deadline` seconds; then it raises `TransportError` or `APIError` (401
+    `AuthenticationError`, 403 `PermissionDeniedError`, ...). `fetch_customer()` returns None for
+    404, no such customer. The secret never appears in errors, logs or reprs.
+
+    With `background=True`, the triggers queue their requests and return at once; worker threads
+    deliver them, one client id's requests in order (its identity before its event), failures
+    going to `on_error`. Close the client (or use it as a context manager) to deliver what is
+    queued; an exiting process does the same, for up to `shutdown_timeout` seconds.
+
+    Args:
+        api_key: The account's public API key.
+        api_secret: The API secret, for `fetch_customer()`; None when only triggering.
+        private_host: The private API's base URL.
+        public_host: The public API's base URL.
+        timeout: Seconds to connect and to wait for each read, per attempt.
+        deadline: Seconds a call may take in all, retries and waits included.
+        max_retries: Retries after the first attempt.
+        retry_policy: Full control over retries (overrides `max_retries`).
+        max_connections: Keep-alive connections for calls made in callers' threads.
+        background: Queue the triggers and deliver them from worker threads.
+        max_queue_size: Background mode: requests queued at most; more are reported as dropped.
+        max_in_flight: Background mode: requests sent at once.
+        rate_limit_per_minute: Background mode: an optional ceiling on requests per minute.
+        on_error: Background mode: called as `on_error(error, message)` for each request that
+            failed or was dropped; without it, such requests are logged as warnings.
+        shutdown_timeout: Background mode: seconds that closing keeps delivering.
+        transport: An httpx transport, for tests.
+    """
+
+    def __init__(
+        self,
+        api_key: str,
+        api_secret: str | None = None,
+        *,
+        private_host: str = DEFAULT_PRIVATE_HOST,
+        public_host: str = DEFAULT_PUBLIC_HOST,
+        timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry_policy: RetryPolicy | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        background: bool = False,
+        max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        rate_limit_per_minute: float | None = None,
+        on_error: ErrorHandler | None = None,
+        shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._settings = Settings.build(
+            api_key,
+            api_secret,
+            private_host=private_host,
+            public_host=public_host,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+        )
+        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
+            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
+        if on_error is not None and not callable(on_error):
+            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._max_connections = max_connections
+        self._given_transport = transport
+        self._on_error = on_error
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._transport: httpx.BaseTransport | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._closed = False
+        self._engine: DeliveryEngine | None = None
+        if background:
+            settings = self._settings
+            self._engine = DeliveryEngine(
+                lambda: _Sender(settings, transport),
+                name="attributionio",
+                max_queue_size=max_queue_size,
+                max_in_flight=max_in_flight,
+                retry_policy=settings.policy,
+                rate_limit_per_minute=rate_limit_per_minute,
+                on_error=self._report,
+                shutdown_timeout=shutdown_timeout,
+            )
+
+    def __repr__(self) -> str:
+        mode = "background" if self._engine is not None else "direct"
+        return (
+            f"<AttributionClient public_key={self._settings.public_key!r} "
+            f"private_host={self._settings.private_host!r} public_host={self._settings.public_host!r} "
+            f"mode={mode}>"
+        )
+
+    @property
+    def background(self) -> bool:
+        """True when the triggers are queued and delivered by worker threads."""
+        return self._engine is not None
+
+    # -- the private API ----------------------------------------------------------------------------
+
+    def fetch_customer(
+        self,
+        client_id: str | int,
+        *,
+        pageviews: bool = False,
+        touchpoints: bool = False,
+        events: bool = False,
+        identities: bool = False,
+        full: bool = False,
+    ) -> Customer | None:
+        """What Attribution.io knows of a customer; None when there is no such customer (404).
+
+        Args:
+            client_id: An id the customer was identified by earlier (an id, an email address...).
+            pageviews: Include the customer's pageviews.
+            touchpoints: Include the customer's touchpoints.
+            events: Include the customer's events.
+            identities: Include the customer's identities.
+            full: Include all four lists.
+
+        Raises:
+            ValueError, TypeError: A bad argument, or no `api_secret`.
+            AuthenticationError: 401, a wrong key or secret.
+            PermissionDeniedError: 403, a disabled account.
+            APIError, TransportError: Any other failure, after retries.
+            InvalidResponseError: A 200 whose body is not a customer.
+        """
+        flags = show_flags(
+            pageviews=pageviews, touchpoints=touchpoints, events=events, identities=identities, full=full
+        )
+        cid, request = self._settings.customer_request(client_id, flags)
+        self._check_open()
+        try:
+            response = self._call(request)
+        except APIError as error:
+            if error.status == 404:
+                return None
+            raise
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        return parse_customer(cid, payload)
+
+    # -- the public API -------------------------------------------------------------------------------
+
+    def trigger_identity(
+        self, attributionio_id: str, *, client_id: str | int | None = None, user_agent: str | None = None
+    ) -> IdentityResult:
+        """Link a visitor (their `AttrioP_<key>` cookie's value) to a client id.
+
+        Args:
+            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
+            client_id: Your id for the customer; None (or "") generates one, returned in the result.
+            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
+
+        Returns:
+            The client id used and the HTTP status (or, in background mode, whether it was queued).
+
+        Raises:
+            ValueError, TypeError: A bad argument (nothing is sent).
+            ClientClosedError: After `close()`.
+            APIError, TransportError: When sending failed, after retries (not in background mode).
+        """
+        self._check_open()
+        client = who(client_id)
+        model = identity_request(self._settings.public_key, attributionio_id, client, user_agent)
+        if self._engine is not None:
+            return IdentityResult(
+                client.client_id, client.generated, queued=self._queue(model, client.client_id)
+            )
+        response = self._call(self._settings.trigger_request(model))
+        return IdentityResult(client.client_id, client.generated, status=response.status_code)
+
+    def trigger_event(
+        self,
+        attributionio_id: str,
+        event_key: str,
+        *,
+        client_id: str | int | None = None,
+        user_agent: str | None = None,
+        last_url: str | None = None,
+    ) -> EventResult:
+        """Record an event of a visitor, and link the visitor to the client id (as the original did).
+
+        Both requests carry the same client id: yours, or one generated for this call and
+        returned in the result. They are sent at the same time; in background mode they are
+        queued, the identity first.
+
+        Args:
+            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
+            event_key: The event's key, as set in the Attribution.io dashboard.
+            client_id: Your id for the customer; None (or "") generates one.
+            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
+            last_url: The last URL the visitor saw; None sends `URL unknown`.
+
+        Returns:
+            The client id and transaction id used, and both HTTP statuses (or whether they were queued).
+
+        Raises:
+            ValueError, TypeError: A bad argument (nothing is sent).
+            ClientClosedError: After `close()`.
+            APIError, TransportError: When either request failed, after retries (the event's
+                error when both did); not in background mode.
+        """
+        if self._engine is not None:
+            self._check_open()
+            client = who(client_id)
+            identity, event = event_requests(
+                self._settings.public_key,
+                attributionio_id,
+                event_key,
+                client,
+                user_agent=user_agent,
+                last_url=last_url,
+            )
+            queued_identity = self._queue(identity, client.client_id)
+            queued_event = self._queue(event, client.client_id)
+            return EventResult(
+                client.client_id,
+                client.generated,
+                event.event.transaction_id,
+                queued=queued_identity and queued_event,
+            )
+        result, event_outcome, identity_outcome = self._event_outcomes(
+            attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
+        )
+        if isinstance(event_outcome, Exception):
+            if isinstance(identity_outcome, Exception):
+                event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
+            raise event_outcome
+        if isinstance(identity_outcome, Exception):
+            raise identity_outcome
+        return attrs.evolve(
+            result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
+        )
+
+    def _event_outcomes(
+        self, attributionio_id: Any, event_key: Any, *, client_id: Any, user_agent: Any, last_url: Any
+    ) -> tuple[EventResult, Outcome, Outcome]:
+        """Send an event and its identity at once, within one deadline; each one's answer or error.
+
+        Also used by the `pyttributionio` shim, which reports the two outcomes separately.
+        """
+        self._check_open()
+        client = who(client_id)
+        identity, event = event_requests(
+            self._settings.public_key,
+            attributionio_id,
+            event_key,
+            client,
+            user_agent=user_agent,
+            last_url=last_url,
+        )
+        settings = self._settings
+        deadline = Deadline(settings.deadline, settings.timeout)
+        linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
+        event_outcome = self._outcome(settings.trigger_request(event), deadline)
+        result = EventResult(client.client_id, client.generated, event.event.transaction_id)
+        return result, event_outcome, linked.result()
+
+    # -- background delivery and lifetime ----------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True after `close()`."""
+        return self._closed
+
+    def stats(self) -> DeliveryStats:
+        """Background mode: queued, delivered, retried, failed, dropped and pending requests."""
+        if self._engine is None:
+            return DeliveryStats(0, 0, 0, 0, 0, 0)
+        return self._engine.stats()
+
+    def flush(self, timeout: float | None = None) -> FlushResult:
+        """Background mode: wait until what is queued is delivered or failed (or `timeout` seconds)."""
+        if self._engine is None:
+            return FlushResult(0, 0, 0, 0)
+        return self._engine.flush(timeout)
+
+    def close(self, timeout: float | None = None) -> FlushResult:
+        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), close connections.
+
+        Idempotent. Returns what the background delivery settled meanwhile.
+        """
+        self._closed = True
+        result = self._engine.shutdown(timeout) if self._engine is not None else FlushResult(0, 0, 0, 0)
+        with self._lock:
+            pool, transport = self._pool, self._transport
+            self._pool = self._transport = None
+        if pool is not None:
+            pool.shutdown(wait=False)
+        if transport is not None and self._given_transport is None:
+            transport.close()
+        return result
+
+    shutdown = close
+
+    def __enter__(self) -> AttributionClient:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError("this AttributionClient was closed; create a new one")
+
+    def _outcome(self, request: Request, deadline: Deadline) -> Outcome:
+        try:
+            return self._call(request, deadline)
+        except TrackapisError as error:
+            return error
+
+    def _call(self, request: Request, deadline: Deadline | None = None) -> httpx.Response:
+        """Send with retries within the deadline; the last answer, or raise its error."""
+        self._check_open()
+        settings = self._settings
+        transport = self._direct_transport()
+        if deadline is None:
+            deadline = Deadline(settings.deadline, settings.timeout)
+        answered: list[httpx.Response] = []
+
+        def once(timeout: float) -> SendResult:
+            result, response = exchange(transport, request, timeout, settings)
+            if response is not None:
+                answered.append(response)
+            return result
+
+        result = with_retries(once, settings.policy, deadline)
+        if result.error is not None:
+            raise result.error
+        return answered[-1]
+
+    def _direct_transport(self) -> httpx.BaseTransport:
+        if self._given_transport is not None:
+            return self._given_transport
+        with self._lock:
+            self._check_fork()
+            if self._transport is None:
+                self._transport = new_transport(self._max_connections)
+            return self._transport
+
+    def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
+        with self._lock:
+            self._check_fork()
+            if self._pool is None:
+                self._pool = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=self._max_connections, thread_name_prefix="attributionio-identity"
+                )
+            return self._pool
+
+    def _check_fork(self) -> None:
+        # A forked child inherits the parent's connections and pool threads, which it cannot use.
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._transport = None
+            self._pool = None
+
+    def _queue(self, model: TriggerRequest, client_id: str) -> bool:
+        assert self._engine is not None
+        try:
+            return self._engine.submit(model, client_id)
+        except EngineClosed:
+            raise ClientClosedError("this AttributionClient was closed; create a new one") from None
+
+    def _report(self, error: Exception, payload: Any) -> None:
+        message = as_message(payload)
+        if self._on_error is None:
+            logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)
+            return
+        self._on_error(error, message)
