@@ -83,15 +83,25 @@ def verdict(
     return SendResult.fail(error)
 
 
-def transport_error(error: httpx.TransportError, method: str, path: str, redact: Redactor) -> TransportError:
+# No usable answer: the connection failed, timed out, or the body could not be decoded (a
+# `Content-Encoding` it does not match). httpx's `DecodingError` is no `TransportError`, and
+# would otherwise escape raw from `response.read()`.
+NoAnswer = (httpx.TransportError, httpx.DecodingError)
+
+
+def transport_error(
+    error: httpx.TransportError | httpx.DecodingError, method: str, path: str, redact: Redactor
+) -> TransportError:
     if isinstance(error, httpx.TimeoutException):
         text = f"timed out ({type(error).__name__})"
+    elif isinstance(error, httpx.DecodingError):
+        text = f"the answer could not be decoded ({type(error).__name__}: {error})"
     else:
         text = f"{type(error).__name__}: {error}"
     return TransportError(redact(text), method=method, path=redact(path))
 
 
-def _show_cause(error: httpx.TransportError, redact: Redactor) -> bool:
+def _show_cause(error: httpx.TransportError | httpx.DecodingError, redact: Redactor) -> bool:
     # Chain httpx's exception, for debugging, unless its own text shows the secret.
     return not redact.contains_secret(str(error))
 
@@ -136,7 +146,7 @@ def send(
             response.read()
         finally:
             response.close()
-    except httpx.TransportError as error:
+    except NoAnswer as error:
         translated = transport_error(error, request.method, request.path, redact)
         if _show_cause(error, redact):
             raise translated from error
@@ -154,7 +164,7 @@ async def send_async(
             await response.aread()
         finally:
             await response.aclose()
-    except httpx.TransportError as error:
+    except NoAnswer as error:
         translated = transport_error(error, request.method, request.path, redact)
         if _show_cause(error, redact):
             raise translated from error

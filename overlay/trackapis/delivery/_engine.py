@@ -242,6 +242,7 @@ class DeliveryEngine:
         """
         with self._cond:
             self._closed = True
+            self._has_work.notify_all()  # workers waiting for a batch to fill send it now
         result = self.flush(self.shutdown_timeout if timeout is None else timeout)
         abandoned: list[tuple[Exception, Any]] = []
         with self._cond:
@@ -315,9 +316,8 @@ class DeliveryEngine:
                     if fill_deadline is None:
                         fill_deadline = now + self._max_batch_wait
                     if now < fill_deadline and not self._closed:
-                        # Wake at least every 50 ms: shutdown() does not notify this condition
-                        # when it closes the engine, and a closed engine sends without waiting.
-                        wait = min(fill_deadline - now, 0.05)
+                        # shutdown() notifies when it closes the engine: a closed engine sends at once.
+                        wait = fill_deadline - now
                         timer = self._time_to_next_timer()
                         wait = wait if timer is None else min(timer, wait)
                         self._idle_workers += 1

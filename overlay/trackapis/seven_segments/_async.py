@@ -12,12 +12,13 @@ from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, attempt_async
+from .._transport import HeaderAuth
 from ..delivery import SendResult, send_with_retries_async
 from ._connection import (
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
     USER_AGENT,
+    attempt_once_async,
     basic_authorization,
     check_target,
     check_timeout,
@@ -28,7 +29,6 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
-    error_message_of,
     export_of,
     html_of,
     server_time_of,
@@ -72,7 +72,7 @@ class _AsyncBase:
         answered: list[httpx.Response] = []
 
         async def once() -> SendResult:
-            result, response = await attempt_async(self._client, kwargs, self._policy, error_message_of)
+            result, response = await attempt_once_async(self._client, kwargs, self._policy)
             if response is not None:
                 answered.append(response)
             return result

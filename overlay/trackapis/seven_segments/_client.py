@@ -16,7 +16,7 @@ from seven_segments_client.api.system import get_system_time
 
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import Poster, attempt
+from .._transport import Poster
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -28,7 +28,15 @@ from ..delivery import (
     SendResult,
     Verdict,
 )
-from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection, check_target, check_timeout, send_now
+from ._connection import (
+    DEFAULT_TARGET,
+    DEFAULT_TIMEOUT,
+    Connection,
+    attempt_once,
+    check_target,
+    check_timeout,
+    send_now,
+)
 from ._payload import (
     Command,
     Customer,
@@ -39,7 +47,7 @@ from ._payload import (
     track_command,
     update_command,
 )
-from ._response import bulk_results, error_message_of, html_of, server_time_of
+from ._response import bulk_results, html_of, server_time_of
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -61,7 +69,7 @@ class _BulkSender:
 
     def send(self, payloads: Sequence[Command]) -> list[SendResult]:
         commands = list(payloads)
-        result, response = attempt(self._poster, bulk_kwargs(commands), self._policy, error_message_of)
+        result, response = attempt_once(self._poster, bulk_kwargs(commands), self._policy)
         if response is None or result.verdict is not Verdict.DELIVERED:
             return [result] * len(commands)  # the whole request failed: the same verdict for each
         return bulk_results(response, [command.name for command in commands])
