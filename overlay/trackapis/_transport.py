@@ -30,13 +30,17 @@ class HeaderAuth(httpx.Auth):
 
 @contextlib.contextmanager
 def translated_errors(method: str, path: str) -> Iterator[None]:
-    """Turn httpx's transport errors into `TransportError` (the path carries no query string)."""
+    """Turn httpx's transport and decoding errors into `TransportError` (the path has no query string)."""
     try:
         yield
     except httpx.TimeoutException as error:
         raise TransportError(f"timed out ({type(error).__name__})", method=method, path=path) from error
     except httpx.TransportError as error:
         raise TransportError(f"{type(error).__name__}: {error}", method=method, path=path) from error
+    except httpx.DecodingError as error:
+        # A body that does not match its Content-Encoding: as good as a broken connection.
+        message = f"the answer could not be decoded ({error})"
+        raise TransportError(message, method=method, path=path) from error
 
 
 def error_message(response: httpx.Response, extract: Callable[[Any], str | None]) -> str:

@@ -37,7 +37,10 @@ class WireResponse:
         """The same response as an `httpx.Response`, to build errors the way other sends do."""
         import httpx  # only failures need it; the hot path and `import track` stay without httpx
 
-        return httpx.Response(self.status, headers=self.headers, content=self.body)
+        # The body is as it came (the request asked for identity encoding): a Content-Encoding
+        # header would make httpx try to decode it again, and fail.
+        headers = {name: value for name, value in self.headers.items() if name != "content-encoding"}
+        return httpx.Response(self.status, headers=headers, content=self.body)
 
 
 class KeepAliveConnection:

@@ -385,3 +385,34 @@ def test_async_client(interakt_fake: InteraktFake) -> None:
     user = interakt_fake.user("u0")
     assert user is not None
     assert user.traits == {"when": "2020-01-01"}
+
+
+def _undecodable(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"this is not gzip")
+
+
+def test_an_undecodable_answer_is_a_transport_error_in_every_mode() -> None:
+    policy = RetryPolicy(max_retries=1, backoff_initial=0.001, backoff_max=0.001)
+    transport = httpx.MockTransport(_undecodable)
+    with (
+        InteraktClient(KEY, retry_policy=policy, sync_mode=True, transport=transport) as interakt,
+        pytest.raises(TransportError, match="could not be decoded"),
+    ):
+        interakt.event("Signed Up", user_id="42")
+
+    failures: list[Exception] = []
+    with InteraktClient(
+        KEY, retry_policy=policy, transport=transport, on_error=lambda e, m: failures.append(e)
+    ) as interakt:
+        interakt.event("Signed Up", user_id="42")
+        assert interakt.flush(5).failed == 1
+    assert isinstance(failures[0], TransportError)
+
+    async def send() -> None:
+        async with AsyncInteraktClient(
+            KEY, retry_policy=policy, transport=httpx.MockTransport(_undecodable)
+        ) as interakt:
+            await interakt.event("Signed Up", user_id="42")
+
+    with pytest.raises(TransportError, match="could not be decoded"):
+        asyncio.run(send())

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from trackapis._errors import TransportError
-from trackapis._wire import KeepAliveConnection
+from trackapis._wire import KeepAliveConnection, WireResponse
 from trackapis.testing import InteraktFake, serve
 
 AUTH = {"Authorization": "Basic c2VjcmV0LWtleTo="}
@@ -137,3 +137,8 @@ def test_import_track_stays_light() -> None:
     code = f"import sys, track; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_an_error_answer_with_a_content_encoding_still_reads_as_text() -> None:
+    answer = WireResponse(500, "Internal Server Error", {"content-encoding": "gzip"}, b"not gzip at all")
+    assert answer.as_httpx().text == "not gzip at all"
