@@ -12,7 +12,7 @@ from trackapis.cli import main
 from trackapis.testing import AttributionFake, SevenSegmentsFake
 
 PUBLIC_KEY = "test-public-key"
-SECRET = "test-secret-do-not-print"
+SECRET = "test-secret"  # the fake's default (the session's fake is shared with other modules)
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -29,11 +29,6 @@ def _attribution_env(fake: AttributionFake, **extra: str) -> dict[str, str]:
         ATTRIBUTIONIO_PRIVATE_HOST=fake.url,
         **extra,
     )
-
-
-@pytest.fixture(scope="session")
-def attributionio_fake_options() -> dict[str, str]:
-    return {"public_key": PUBLIC_KEY, "secret": SECRET}
 
 
 def test_seven_segments_track_is_the_seeds_command(seven_segments_fake: SevenSegmentsFake) -> None:
