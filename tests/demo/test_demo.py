@@ -9,6 +9,9 @@ import subprocess
 import sys
 
 from trackapis.demo import DemoOptions, DemoSection, SectionReport, format_table, run
+from trackapis.demo._attributionio import AttributionSection
+from trackapis.demo._seven_segments import SevenSegmentsSection
+from trackapis.testing import AttributionFake, SevenSegmentsFake
 
 
 def test_the_demo_delivers_everything_and_says_so() -> None:
@@ -34,6 +37,18 @@ def test_the_demo_delivers_everything_and_says_so() -> None:
     assert "CHECK OK" in result.stdout
     assert "a burst of 40 HTTP 500" in result.stdout
     assert "100%" in result.stderr  # the progress bar
+    # 7SEGMENTS: 150 customers and 750 events through /bulk; Attribution.io: 30 identities,
+    # 150 + 30 events with their identities (the 30 without a client id get a generated one).
+    for api, expected in (("7SEGMENTS", 900), ("Attribution.io", 390)):
+        row = re.search(rf"^{re.escape(api)}\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s", result.stdout, re.M)
+        assert row is not None, result.stdout
+        sent, delivered, retried, failed, dropped = (int(row.group(i)) for i in range(1, 6))
+        assert sent == delivered == expected, api
+        assert retried > 0, api
+        assert failed == dropped == 0, api
+    assert "10 /bulk commands answered 'retry'" in result.stdout
+    assert "7SEGMENTS export: funnel 'Checkout funnel'" in result.stdout
+    assert "6 HTTP 429 with Retry-After: 1" in result.stdout
 
 
 class _Broken:
@@ -87,3 +102,44 @@ def test_the_table_has_percentiles_by_nearest_rank() -> None:
         "ms",
     ]
     assert table[2].split() == ["X", "4", "4", "1", "0", "0", "2", "2.0", "4.0", "4.0"]
+
+
+def _ran(section: SevenSegmentsSection | AttributionSection) -> None:
+    with contextlib.ExitStack() as stack:
+        report = section.run(stack)
+        assert report.delivered == report.sent == section.planned()
+        assert section.verify() == []
+        _tamper(section)
+        problems = section.verify()
+    assert problems, "the check must find the tampering"
+    section.problems = problems  # type: ignore[union-attr]
+
+
+def _tamper(section: SevenSegmentsSection | AttributionSection) -> None:
+    fake = section._fake
+    assert fake is not None
+    with fake.lock:
+        if isinstance(fake, SevenSegmentsFake):
+            customer = next(c for c in fake._customers if len(c.events) >= 2)
+            customer.events.append(customer.events[0])  # a duplicate, out of order
+            fake._customers[-1].events.clear()
+        else:
+            assert isinstance(fake, AttributionFake)
+            fake._events.append(fake._events[0])
+            fake._events.pop(1)
+
+
+def test_the_seven_segments_section_checks_the_fakes_records() -> None:
+    section = SevenSegmentsSection(customers=20, events=100, faults=False)
+    _ran(section)
+    problems = " ".join(section.problems)  # type: ignore[attr-defined]
+    assert "arrived more than once" in problems
+    assert "out of order" in problems
+
+
+def test_the_attributionio_section_checks_the_fakes_records() -> None:
+    section = AttributionSection(customers=5, anonymous=5, events=30, faults=False)
+    _ran(section)
+    problems = " ".join(section.problems)  # type: ignore[attr-defined]
+    assert "arrived more than once" in problems
+    assert "is missing events" in problems

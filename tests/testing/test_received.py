@@ -6,8 +6,19 @@ import os
 
 import pytest
 
+from trackapis.attributionio import AttributionClient
 from trackapis.interakt import InteraktClient
-from trackapis.testing import InteraktFake, InteraktReceived, SevenSegmentsFake, received
+from trackapis.seven_segments import AuthenticatedSevenSegmentsClient, SevenSegmentsClient
+from trackapis.testing import (
+    AttributionFake,
+    AttributionReceived,
+    FakeAPI,
+    InteraktFake,
+    InteraktReceived,
+    SevenSegmentsFake,
+    SevenSegmentsReceived,
+    received,
+)
 
 
 @pytest.fixture
@@ -82,8 +93,11 @@ def test_naming_a_user_needs_exactly_one_identifier(interakt_fake: InteraktFake)
 
 
 def test_a_fake_without_a_view_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="no assertions are registered for SevenSegmentsFake"):
-        received(SevenSegmentsFake())
+    class OtherFake(FakeAPI):  # a fake of the user's own, with no view registered
+        api = "interakt"
+
+    with pytest.raises(TypeError, match="no assertions are registered for OtherFake"):
+        received(OtherFake())
 
 
 def test_the_env_fixture_points_code_reading_the_environment_at_the_fake(
@@ -95,3 +109,109 @@ def test_the_env_fixture_points_code_reading_the_environment_at_the_fake(
         client.user(user_id="env")
 
     received(interakt_fake_env).assert_user("env")
+
+
+# -- 7SEGMENTS -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seven_seen(
+    seven_segments_fake_client: SevenSegmentsClient, seven_segments_fake: SevenSegmentsFake
+) -> SevenSegmentsReceived:
+    client = seven_segments_fake_client
+    client.update({"registered": "john123", "cookie": "c-1"}, {"first_name": "John", "plan": "gold"})
+    client.track("john123", "view", properties={"page": "/"}, timestamp=1700000000)
+    client.track("john123", "purchase", properties={"amount": 5}, timestamp=1700000001)
+    client.track("john123", "purchase", properties={"amount": 7}, timestamp=1700000002)
+    assert client.flush(timeout=10).complete
+    view = received(seven_segments_fake)
+    assert isinstance(view, SevenSegmentsReceived)
+    return view
+
+
+def test_seven_segments_passing_assertions(seven_seen: SevenSegmentsReceived) -> None:
+    seven_seen.assert_customer("john123", properties={"plan": "gold"})
+    seven_seen.assert_customer(cookie="c-1", company="test-company-token")
+    seven_seen.assert_events("john123", ["view", "purchase", "purchase"])
+    event = seven_seen.assert_event_once("john123", "purchase", properties={"amount": 7})
+    assert event.timestamp == 1700000002
+    seven_seen.assert_no_duplicate_events()
+    assert [event.type for event in seven_seen.events(cookie="c-1")] == ["view", "purchase", "purchase"]
+
+
+def test_seven_segments_failures_say_what_differs(seven_seen: SevenSegmentsReceived) -> None:
+    with pytest.raises(AssertionError, match=r"received nothing for customer \{'registered': 'jane'\}"):
+        seven_seen.customer("jane")
+    with pytest.raises(AssertionError, match="received nothing for customer"):
+        seven_seen.customer("john123", company="another-company")
+    with pytest.raises(AssertionError, match=r"'plan' is \"gold\", expected \"free\""):
+        seven_seen.assert_customer("john123", properties={"plan": "free"})
+    with pytest.raises(AssertionError, match=r"missing \['cart'\]; unexpected or repeated \['purchase'\]"):
+        seven_seen.assert_events("john123", ["view", "cart", "purchase"])
+    with pytest.raises(AssertionError, match="received 2 events 'purchase', expected exactly one"):
+        seven_seen.assert_event_once("john123", "purchase")
+    with pytest.raises(AssertionError, match="received no event 'refund'"):
+        seven_seen.assert_event_once("john123", "refund")
+    with pytest.raises(TypeError, match="name the customer"):
+        seven_seen.customer()
+
+
+def test_seven_segments_duplicates_and_nothing_received(
+    seven_segments_fake_client: SevenSegmentsClient, seven_segments_fake: SevenSegmentsFake
+) -> None:
+    received(seven_segments_fake).assert_nothing_received()
+    for _ in range(2):
+        seven_segments_fake_client.track("1", "click", timestamp=1700000000)
+    seven_segments_fake_client.flush(timeout=10)
+
+    with pytest.raises(AssertionError, match="1 events arrived more than once"):
+        received(seven_segments_fake).assert_no_duplicate_events()
+    with pytest.raises(AssertionError, match=r"7SEGMENTS fake received 2 requests: \['POST /bulk', 'POST"):
+        received(seven_segments_fake).assert_nothing_received()
+
+
+def test_the_exports_fixture_has_the_fakes_credentials(
+    seven_segments_fake_exports: AuthenticatedSevenSegmentsClient, seven_segments_fake: SevenSegmentsFake
+) -> None:
+    seven_segments_fake.add_analysis(
+        "retention",
+        "r",
+        {"success": True, "name": "R", "header": ["a"], "rows": [["1"]]},
+        format="table-json",
+    )
+
+    table = seven_segments_fake_exports.export_analysis("retention", "r", format="table-json")
+
+    assert table.name == "R"  # type: ignore[union-attr]
+
+
+# -- Attribution.io -------------------------------------------------------------------------------------
+
+
+def test_attributionio_assertions(
+    attributionio_fake_client: AttributionClient, attributionio_fake: AttributionFake
+) -> None:
+    attributionio_fake_client.trigger_identity("cookie-1", client_id="john@example.com")
+    attributionio_fake_client.trigger_event("cookie-1", "signup", client_id="john@example.com")
+    attributionio_fake_client.trigger_event("cookie-1", "upgrade", client_id="john@example.com")
+    anonymous = attributionio_fake_client.trigger_event("cookie-2", "signup")
+    seen = received(attributionio_fake)
+    assert isinstance(seen, AttributionReceived)
+
+    seen.assert_identified("john@example.com", alias="cookie-1")
+    seen.assert_identified(anonymous.client_id, alias="cookie-2")  # the generated client id
+    seen.assert_events("john@example.com", ["signup", "upgrade"])
+    assert seen.assert_event_once(anonymous.client_id, "signup").aliases == ["cookie-2"]
+    seen.assert_no_duplicate_events()
+    assert len(seen.identities("john@example.com")) == 3  # its own, and one with each event
+
+    with pytest.raises(AssertionError, match=r"no identity for client id 'jane@example\.com'"):
+        seen.assert_identified("jane@example.com")
+    with pytest.raises(AssertionError, match=r"is linked to \['cookie-1'\], not to 'cookie-9'"):
+        seen.assert_identified("john@example.com", alias="cookie-9")
+    with pytest.raises(AssertionError, match="same events, different order"):
+        seen.assert_events("john@example.com", ["upgrade", "signup"])
+    with pytest.raises(AssertionError, match="received 0 events 'refund', expected exactly one"):
+        seen.assert_event_once("john@example.com", "refund")
+    with pytest.raises(AssertionError, match=r"the Attribution\.io fake received 7 requests"):
+        seen.assert_nothing_received()

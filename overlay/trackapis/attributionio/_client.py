@@ -55,6 +55,7 @@ DEFAULT_DEADLINE: Final = 15.0
 DEFAULT_MAX_CONNECTIONS: Final = 16
 
 ErrorHandler = Callable[[Exception, TriggerMessage], object]
+DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
 Outcome = httpx.Response | TrackapisError
 
@@ -223,6 +224,8 @@ class AttributionClient:
         rate_limit_per_minute: Background mode: an optional ceiling on requests per minute.
         on_error: Background mode: called as `on_error(error, message)` for each request that
             failed or was dropped; without it, such requests are logged as warnings.
+        on_delivered: Background mode: called as `on_delivered(message)` for each request
+            delivered (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Background mode: seconds that closing keeps delivering.
         transport: An httpx transport, for tests.
     """
@@ -246,6 +249,7 @@ class AttributionClient:
         on_error: ErrorHandler | None = None,
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        on_delivered: DeliveredHandler | None = None,
     ) -> None:
         self._settings = Settings.build(
             api_key,
@@ -263,7 +267,10 @@ class AttributionClient:
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._max_connections = max_connections
         self._given_transport = transport
+        if on_delivered is not None and not callable(on_delivered):
+            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
         self._on_error = on_error
+        self._on_delivered = on_delivered
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._transport: httpx.BaseTransport | None = None
@@ -281,6 +288,7 @@ class AttributionClient:
                 rate_limit_per_minute=rate_limit_per_minute,
                 on_error=self._report,
                 shutdown_timeout=shutdown_timeout,
+                on_delivered=None if on_delivered is None else self._report_delivered,
             )
 
     def __repr__(self) -> str:
@@ -567,6 +575,10 @@ class AttributionClient:
             return self._engine.submit(model, client_id)
         except EngineClosed:
             raise ClientClosedError("this AttributionClient was closed; create a new one") from None
+
+    def _report_delivered(self, payload: Any) -> None:
+        if self._on_delivered is not None:
+            self._on_delivered(as_message(payload))
 
     def _report(self, error: Exception, payload: Any) -> None:
         message = as_message(payload)

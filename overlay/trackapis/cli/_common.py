@@ -57,11 +57,14 @@ class CommandGroup:
         help: One line for `trackapis --help`.
         register: Adds the group's parser (from `subparsers.add_parser(name, ...)`) and sets each
             leaf's `handler` default to a function `handler(args) -> exit status`.
+        forward: When set, `trackapis <name> ARGS...` calls `forward(ARGS)` without parsing them
+            (`--help` included), for a group that is another command line (see `passthrough_group`).
     """
 
     name: str
     help: str
     register: Callable[[argparse._SubParsersAction[argparse.ArgumentParser], CommandGroup], None]
+    forward: Callable[[list[str]], int] | None = None
 
 
 def add_group_parser(

@@ -46,6 +46,8 @@ def _epilog(targets: Sequence[ImportTargetSpec]) -> str:
         "  trackapis import interakt users users.csv",
         "  trackapis import interakt events events.jsonl --rate-limit-per-minute 600",
         "  trackapis import interakt events events.jsonl.failed.jsonl   # after fixing the failed rows",
+        "  export SEVEN_SEGMENTS_TOKEN=<the 7SEGMENTS company token>",
+        "  trackapis import seven-segments events events.jsonl",
         "",
         "  users.csv:     user_id,phone_number,country_code,name,plan",
         "                 42,9999999999,+91,John Doe,gold",

@@ -29,14 +29,14 @@ def passthrough_group(name: str, help: str, main: str) -> CommandGroup:
     def register(
         subparsers: argparse._SubParsersAction[argparse.ArgumentParser], group: CommandGroup
     ) -> None:
-        parser = add_group_parser(
-            subparsers, group, description=f"{help} (run `trackapis {name} --help` for its commands)."
-        )
-        # add_help=False would hide the group from its own --help; keep ours and forward the rest.
+        # Listed in `trackapis --help`; `main()` hands `trackapis <name> ...` (with --help) to `forward`.
+        parser = add_group_parser(subparsers, group, description=help)
         parser.add_argument("arguments", nargs=argparse.REMAINDER, help=f"the arguments of {name}'s commands")
         parser.set_defaults(handler=lambda args: _run(module_name, function_name, list(args.arguments)))
 
-    return CommandGroup(name, help, register)
+    return CommandGroup(
+        name, help, register, forward=lambda arguments: _run(module_name, function_name, arguments)
+    )
 
 
 def _run(module_name: str, function_name: str, arguments: list[str]) -> int:

@@ -13,8 +13,10 @@ from typing import TextIO
 import attrs
 
 from .._progress import ProgressBar
+from ._attributionio import AttributionSection
 from ._interakt import InteraktSection
 from ._section import DemoSection, SectionReport
+from ._seven_segments import SevenSegmentsSection
 
 
 @attrs.frozen
@@ -37,9 +39,25 @@ def _interakt(options: DemoOptions) -> DemoSection:
     )
 
 
-# One entry per API; 7SEGMENTS (buffered customers and events, one analysis export) and
-# Attribution.io (identities and events, with and without client ids) add theirs here.
-SECTIONS: list[SectionFactory] = [_interakt]
+def _seven_segments(options: DemoOptions) -> DemoSection:
+    return SevenSegmentsSection(
+        customers=max(1, round(500 * options.scale)),
+        events=max(1, round(2500 * options.scale)),
+        faults=options.faults,
+    )
+
+
+def _attributionio(options: DemoOptions) -> DemoSection:
+    return AttributionSection(
+        customers=max(1, round(100 * options.scale)),
+        anonymous=max(1, round(100 * options.scale)),
+        events=max(1, round(500 * options.scale)),
+        faults=options.faults,
+    )
+
+
+# One entry per API.
+SECTIONS: list[SectionFactory] = [_interakt, _seven_segments, _attributionio]
 
 _COLUMNS = ("API", "sent", "delivered", "retried", "failed", "dropped", "msg/s", "p50 ms", "p95 ms", "p99 ms")
 
@@ -115,6 +133,8 @@ def run(
             fired = getattr(section, "fired", [])
             if fired:
                 say(f"  faults injected into {section.api}: {'; '.join(fired)}\n")
+            for note in getattr(section, "notes", []):
+                say(f"  {section.api} {note}\n")
             problems += section.verify()
             if report.failed or report.dropped:
                 problems.append(
@@ -138,7 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "and check that every message arrived exactly once and in order.",
     )
     parser.add_argument(
-        "--scale", type=float, default=1.0, help="workload size factor (default 1: 3,300 messages)"
+        "--scale",
+        type=float,
+        default=1.0,
+        help="workload size factor (default 1: 3,300 Interakt, 3,000 7SEGMENTS, 1,300 Attribution.io)",
     )
     parser.add_argument("--no-faults", action="store_true", help="do not inject faults")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -58,6 +58,7 @@ MAX_BULK_COMMANDS: Final = 50
 DEFAULT_FLUSH_INTERVAL: Final = 0.1
 
 ErrorHandler = Callable[[Exception, SevenSegmentsCommand], object]
+DeliveredHandler = Callable[[SevenSegmentsCommand], object]
 
 
 class _BulkSender:
@@ -100,8 +101,12 @@ class SevenSegmentsClient:
         flush_interval: Seconds a buffered batch waits to fill up before it is sent.
         max_queue_size: Buffered commands queued at most; more are reported to `on_error` as dropped.
         max_in_flight: /bulk requests in flight at once.
+        rate_limit_per_minute: Buffered: an optional ceiling on /bulk requests per minute; it
+            delays, never drops.
         on_error: Called as `on_error(error, command)` for each buffered command that failed or
             was dropped; without it, each is logged on the `trackapis.seven_segments` logger.
+        on_delivered: Called as `on_delivered(command)` for each buffered command the API
+            accepted (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
     """
@@ -121,6 +126,8 @@ class SevenSegmentsClient:
         on_error: ErrorHandler | None = None,
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        on_delivered: DeliveredHandler | None = None,
+        rate_limit_per_minute: float | None = None,
     ) -> None:
         self._token = company_token(token)
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
@@ -132,7 +139,10 @@ class SevenSegmentsClient:
             raise ValueError(f"flush_interval must be a finite non-negative number, not {flush_interval!r}")
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        if on_delivered is not None and not callable(on_delivered):
+            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
         self._on_error = on_error
+        self._on_delivered = on_delivered
         self._engine = DeliveryEngine(
             lambda: _BulkSender(self._connection),
             name="seven_segments",
@@ -141,8 +151,10 @@ class SevenSegmentsClient:
             max_batch_size=MAX_BULK_COMMANDS,
             max_batch_wait=flush_interval,
             retry_policy=policy,
+            rate_limit_per_minute=rate_limit_per_minute,
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
+            on_delivered=None if on_delivered is None else self._report_delivered,
         )
         self._direct_lock = threading.Lock()
         self._direct: tuple[int, Poster] | None = None
@@ -259,6 +271,10 @@ class SevenSegmentsClient:
             if self._direct is None or self._direct[0] != os.getpid():
                 self._direct = (os.getpid(), self._connection.poster())
             return self._direct[1]
+
+    def _report_delivered(self, payload: Any) -> None:
+        if self._on_delivered is not None:
+            self._on_delivered(payload.message())
 
     def _report(self, error: Exception, payload: Any) -> None:
         command: SevenSegmentsCommand = payload.message()

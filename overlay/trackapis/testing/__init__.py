@@ -20,7 +20,7 @@ from ._app import Call, DroppedConnection, FakeAPI, RecordedRequest, Reply
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
 from ._faults import Fault, Faults
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
-from ._received import InteraktReceived, received
+from ._received import AttributionReceived, InteraktReceived, SevenSegmentsReceived, received
 from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 from ._specs import API_NAMES, ApiName, load_spec, spec_path
@@ -31,6 +31,7 @@ __all__ = [
     "AttributionEvent",
     "AttributionFake",
     "AttributionIdentity",
+    "AttributionReceived",
     "Call",
     "DroppedConnection",
     "FakeAPI",
@@ -45,6 +46,7 @@ __all__ = [
     "SevenSegmentsCustomer",
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
+    "SevenSegmentsReceived",
     "load_spec",
     "received",
     "serve",

@@ -8,6 +8,9 @@ seen.assert_user("42", traits={"plan": "gold"})
 seen.assert_events("42", ["Signed Up", "Order Placed"])     # exactly these, in this order
 seen.assert_event_once("42", "Order Placed", traits={"orderNumber": "CUS001"})
 seen.assert_no_duplicate_events()
+
+received(seven_segments_fake).assert_events("john123", ["view", "purchase"])
+received(attributionio_fake).assert_identified("john@example.com", alias="<cookie value>")
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._app import FakeAPI
+from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
+from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 
 __tracebackhide__ = True  # pytest shows the caller's line, not these helpers'
 
@@ -36,6 +41,27 @@ def _differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list
         elif actual[key] != value:
             problems.append(f"{key!r} is {_show(actual[key])}, expected {_show(value)}")
     return problems
+
+
+def _exact_sequence(who: str, what: str, actual: list[str], expected: list[str]) -> None:
+    if actual == expected:
+        return
+    missing = list((Counter(expected) - Counter(actual)).elements())
+    extra = list((Counter(actual) - Counter(expected)).elements())
+    details = []
+    if missing:
+        details.append(f"missing {missing}")
+    if extra:
+        details.append(f"unexpected or repeated {extra}")
+    if not details:
+        details.append(f"same {what}, different order")
+    raise AssertionError(f"{who} received {what} {actual}, expected {expected}: {'; '.join(details)}")
+
+
+def _requests_shown(api: str, fake: FakeAPI) -> None:
+    if fake.requests:
+        shown = [f"{request.method} {request.path}" for request in fake.requests[:10]]
+        raise AssertionError(f"the {api} fake received {len(fake.requests)} requests: {shown}")
 
 
 class InteraktReceived:
@@ -156,9 +182,162 @@ class InteraktReceived:
             raise AssertionError(f"the Interakt fake received {len(self.fake.requests)} requests: {shown}")
 
 
+class SevenSegmentsReceived:
+    """What a `SevenSegmentsFake` received, with assertions.
+
+    A customer is named by its registered id (`"john123"`), or by ids as keywords
+    (`cookie="..."`); `company=` limits the search to one company token.
+    """
+
+    def __init__(self, fake: SevenSegmentsFake) -> None:
+        self.fake = fake
+
+    def customer(
+        self, registered: str | None = None, *, company: str | None = None, **ids: str
+    ) -> SevenSegmentsCustomer:
+        """The stored customer; fails the test when the fake never heard of it."""
+        __tracebackhide__ = True
+        if registered is not None:
+            ids["registered"] = registered
+        if not ids:
+            raise TypeError("name the customer by its registered id, or by ids such as cookie='...'")
+        for customer in self.fake.customers:
+            if (company is None or customer.company_id == company) and any(
+                customer.ids.get(kind) == value for kind, value in ids.items()
+            ):
+                return customer
+        known = [customer.ids for customer in self.fake.customers]
+        raise AssertionError(
+            f"the 7SEGMENTS fake received nothing for customer {ids}; it knows: {known[:20]}"
+        )
+
+    def events(self, registered: str | None = None, **ids: str) -> list[SevenSegmentsEvent]:
+        """The customer's events in arrival order."""
+        __tracebackhide__ = True
+        return list(self.customer(registered, **ids).events)
+
+    def assert_customer(
+        self, registered: str | None = None, *, properties: Mapping[str, Any] | None = None, **ids: str
+    ) -> None:
+        """The customer exists and has (at least) these property values."""
+        __tracebackhide__ = True
+        stored = self.customer(registered, **ids)
+        problems = _differences(properties or {}, stored.properties)
+        if problems:
+            raise AssertionError(
+                f"customer {stored.ids}'s properties differ: {'; '.join(problems)} "
+                f"(stored: {_show(stored.properties)})"
+            )
+
+    def assert_events(self, registered: str | None = None, types: Sequence[str] = (), **ids: str) -> None:
+        """The customer received exactly these event types, in this order (no more, none twice)."""
+        __tracebackhide__ = True
+        stored = self.customer(registered, **ids)
+        _exact_sequence(f"customer {stored.ids}", "events", [e.type for e in stored.events], list(types))
+
+    def assert_event_once(
+        self,
+        registered: str | None = None,
+        type: str = "",
+        *,
+        properties: Mapping[str, Any] | None = None,
+        **ids: str,
+    ) -> SevenSegmentsEvent:
+        """Exactly one event of the customer has this type and (at least) these properties; returns it."""
+        __tracebackhide__ = True
+        stored = self.customer(registered, **ids)
+        named = [event for event in stored.events if event.type == type]
+        matching = [event for event in named if not _differences(properties or {}, event.properties)]
+        if len(matching) == 1:
+            return matching[0]
+        wanted = f"{type!r}" + (f" with properties {_show(dict(properties))}" if properties else "")
+        if not matching:
+            seen: list[Any] = [(event.type, event.properties) for event in named]
+            seen = seen or [event.type for event in stored.events]
+            raise AssertionError(f"customer {stored.ids} received no event {wanted}; it received: {seen}")
+        raise AssertionError(
+            f"customer {stored.ids} received {len(matching)} events {wanted}, expected exactly one"
+        )
+
+    def assert_no_duplicate_events(self) -> None:
+        """No customer received the same event (type, properties and timestamp) twice."""
+        __tracebackhide__ = True
+        duplicates = []
+        for customer in self.fake.customers:
+            counts = Counter(_show([e.type, e.properties, e.timestamp]) for e in customer.events)
+            duplicates += [f"{customer.ids}: {key} x{n}" for key, n in counts.items() if n > 1]
+        if duplicates:
+            raise AssertionError(f"{len(duplicates)} events arrived more than once: {duplicates[:10]}")
+
+    def assert_nothing_received(self) -> None:
+        """The fake received no request at all."""
+        __tracebackhide__ = True
+        _requests_shown("7SEGMENTS", self.fake)
+
+
+class AttributionReceived:
+    """What an `AttributionFake` received, with assertions; a customer is named by client id."""
+
+    def __init__(self, fake: AttributionFake) -> None:
+        self.fake = fake
+
+    def identities(self, client_id: str) -> list[AttributionIdentity]:
+        """The identities sent with this client id (those sent along with events included)."""
+        return [identity for identity in self.fake.identities if identity.client_id == client_id]
+
+    def events(self, client_id: str) -> list[AttributionEvent]:
+        """The events sent with this client id, in arrival order."""
+        return [event for event in self.fake.events if event.client_id == client_id]
+
+    def assert_identified(self, client_id: str, *, alias: str | None = None) -> None:
+        """An identity with this client id arrived (linking this visitor's cookie value, if given)."""
+        __tracebackhide__ = True
+        found = self.identities(client_id)
+        if not found:
+            known = sorted({identity.client_id for identity in self.fake.identities})
+            raise AssertionError(
+                f"the Attribution.io fake received no identity for client id {client_id!r}; "
+                f"client ids it knows: {known[:20]}"
+            )
+        aliases = sorted({a for identity in found for a in identity.aliases})
+        if alias is not None and alias not in aliases:
+            raise AssertionError(f"client id {client_id!r} is linked to {aliases}, not to {alias!r}")
+
+    def assert_events(self, client_id: str, event_keys: Sequence[str]) -> None:
+        """The client id received exactly these events (by key), in this order."""
+        __tracebackhide__ = True
+        actual = [event.event_key for event in self.events(client_id)]
+        _exact_sequence(f"client id {client_id!r}", "events", actual, list(event_keys))
+
+    def assert_event_once(self, client_id: str, event_key: str) -> AttributionEvent:
+        """Exactly one event of the client id has this key; returns it."""
+        __tracebackhide__ = True
+        events = self.events(client_id)
+        matching = [event for event in events if event.event_key == event_key]
+        if len(matching) == 1:
+            return matching[0]
+        raise AssertionError(
+            f"client id {client_id!r} received {len(matching)} events {event_key!r}, expected exactly one "
+            f"(its events: {[event.event_key for event in events]})"
+        )
+
+    def assert_no_duplicate_events(self) -> None:
+        """No event (by its transaction id, unique per call) arrived twice."""
+        __tracebackhide__ = True
+        counts = Counter(event.transaction_id for event in self.fake.events)
+        duplicated = [f"{key} x{n}" for key, n in counts.items() if n > 1]
+        if duplicated:
+            raise AssertionError(f"{len(duplicated)} events arrived more than once: {duplicated[:10]}")
+
+    def assert_nothing_received(self) -> None:
+        """The fake received no request at all."""
+        __tracebackhide__ = True
+        _requests_shown("Attribution.io", self.fake)
+
+
 @functools.singledispatch
 def received(fake: FakeAPI) -> Any:
-    """Assertions on what `fake` received: `InteraktReceived` for an `InteraktFake`.
+    """Assertions on what `fake` received: `InteraktReceived`, `SevenSegmentsReceived`, `AttributionReceived`.
 
     Each API registers its view with `received.register(<Fake class>, <view class>)`. For precise
     types under mypy, construct the view directly (`InteraktReceived(fake)`).
@@ -167,3 +346,5 @@ def received(fake: FakeAPI) -> Any:
 
 
 received.register(InteraktFake, InteraktReceived)
+received.register(SevenSegmentsFake, SevenSegmentsReceived)
+received.register(AttributionFake, AttributionReceived)

@@ -7,7 +7,10 @@ credentials the fakes expect.
 
 Clients pointed at the fakes: `interakt_fake_client` (an `InteraktClient` with the fake's key;
 call `.flush()` before asserting), and `interakt_fake_env` (sets `INTERAKT_API_KEY` and
-`INTERAKT_HOST` for code that reads its settings from the environment).
+`INTERAKT_HOST` for code that reads its settings from the environment);
+`seven_segments_fake_client` (a buffered `SevenSegmentsClient`), `seven_segments_fake_exports`
+(an `AuthenticatedSevenSegmentsClient` with the fake's username and password) and
+`attributionio_fake_client` (an `AttributionClient` with the fake's key and secret).
 """
 
 from __future__ import annotations
@@ -23,7 +26,11 @@ from ._server import serve
 from ._seven_segments import SevenSegmentsFake
 
 if TYPE_CHECKING:
+    from ..attributionio import AttributionClient
     from ..interakt import InteraktClient
+    from ..seven_segments import AuthenticatedSevenSegmentsClient, SevenSegmentsClient
+
+SEVEN_SEGMENTS_TEST_TOKEN = "test-company-token"
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +119,56 @@ def interakt_fake_env(
     monkeypatch.setenv("INTERAKT_API_KEY", _interakt_key(interakt_fake_options))
     monkeypatch.setenv("INTERAKT_HOST", interakt_fake.url)
     return interakt_fake
+
+
+@pytest.fixture
+def seven_segments_fake_client(seven_segments_fake: SevenSegmentsFake) -> Iterator[SevenSegmentsClient]:
+    """A buffered `SevenSegmentsClient` (company token `test-company-token`) pointed at
+    `seven_segments_fake`; call `.flush()` before asserting. Shut down after the test."""
+    from ..seven_segments import SevenSegmentsClient
+
+    client = SevenSegmentsClient(
+        SEVEN_SEGMENTS_TEST_TOKEN, target=seven_segments_fake.url, buffered=True, shutdown_timeout=5
+    )
+    try:
+        yield client
+    finally:
+        client.shutdown()
+
+
+@pytest.fixture
+def seven_segments_fake_exports(
+    seven_segments_fake: SevenSegmentsFake, seven_segments_fake_options: dict[str, Any]
+) -> Iterator[AuthenticatedSevenSegmentsClient]:
+    """An `AuthenticatedSevenSegmentsClient` with the fake's username and password."""
+    from ..seven_segments import AuthenticatedSevenSegmentsClient
+
+    client = AuthenticatedSevenSegmentsClient(
+        str(seven_segments_fake_options.get("username", "test-user")),
+        str(seven_segments_fake_options.get("password", "test-password")),
+        target=seven_segments_fake.url,
+    )
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def attributionio_fake_client(
+    attributionio_fake: AttributionFake, attributionio_fake_options: dict[str, Any]
+) -> Iterator[AttributionClient]:
+    """An `AttributionClient` (sending at once) with the fake's public key and secret, both hosts
+    pointed at `attributionio_fake`. Closed after the test."""
+    from ..attributionio import AttributionClient
+
+    client = AttributionClient(
+        str(attributionio_fake_options.get("public_key", "test-public-key")),
+        str(attributionio_fake_options.get("secret", "test-secret")),
+        public_host=attributionio_fake.url,
+        private_host=attributionio_fake.url,
+    )
+    try:
+        yield client
+    finally:
+        client.close()
