@@ -54,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
 _ENV = {
     "interakt": {"api_key": "INTERAKT_API_KEY"},
     "seven_segments": {"username": "SEVEN_SEGMENTS_USERNAME", "password": "SEVEN_SEGMENTS_PASSWORD"},
-    "attributionio": {"public_key": "ATTRIBUTIONIO_PUBLIC_KEY", "secret": "ATTRIBUTIONIO_SECRET"},
+    "attributionio": {"public_key": "ATTRIBUTIONIO_API_KEY", "secret": "ATTRIBUTIONIO_API_SECRET"},
 }
 
 
