@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
-from collections import deque
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, MessageDropped, TrackapisError
+from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackapisError
 from ._common import EXIT_OK, CommandError, CommandGroup, add_group_parser, credential, setting
+from ._matched import MatchedTarget
 from ._targets import ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
@@ -171,27 +170,11 @@ INTERAKT_COMMANDS = CommandGroup("interakt", "send one user or event to Interakt
 # -- import target ----------------------------------------------------------------------------------
 
 
-def _content_key(message: InteraktMessage) -> str:
-    return message.path + json.dumps(message.body, sort_keys=True, separators=(",", ":"), default=str)
-
-
-class InteraktImportTarget:
+class InteraktImportTarget(MatchedTarget[InteraktClient, InteraktMessage]):
     """Rows to Interakt through `InteraktClient`'s background delivery.
 
-    Outcomes come back as messages (path and body), not rows; rows are matched to them by content,
-    first in first out. Identical rows have the identical user, so they share a lane and settle in
-    the order they were queued, which keeps the match exact.
+    Outcomes come back as messages (path and body) and are matched to rows as `MatchedTarget` says.
     """
-
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any) -> None:
-        self._kind = kind
-        self._sink = sink
-        # Held across `queue_*` so that an outcome arriving before the row is registered waits.
-        self._lock = threading.RLock()
-        self._rows: dict[str, deque[int]] = {}
-        self._client: InteraktClient = client_factory(
-            on_error=self._on_error, on_delivered=self._on_delivered
-        )
 
     def submit(self, row: int, record: Mapping[str, Any]) -> None:
         fields = _row_fields(self._kind, record)
@@ -205,43 +188,12 @@ class InteraktImportTarget:
             except (ValueError, TypeError) as error:
                 raise RowInvalid(str(error)) from None
             if accepted:
-                self._rows.setdefault(_content_key(message), deque()).append(row)
+                self._remember(row, message)
         if not accepted:  # the queue was full: it was never sent
             self._sink.failed(row, "dropped: the client's queue was full")
 
-    def flush(self, timeout: float) -> bool:
-        return self._client.flush(timeout).complete
-
-    def close(self, timeout: float) -> None:
-        self._client.shutdown(timeout)
-
-    def retried(self) -> int:
-        return self._client.stats().retried
-
-    def _take(self, message: InteraktMessage) -> int | None:
-        with self._lock:
-            key = _content_key(message)
-            rows = self._rows.get(key)
-            if not rows:
-                return None
-            row = rows.popleft()
-            if not rows:
-                del self._rows[key]
-            return row
-
-    def _on_delivered(self, message: InteraktMessage) -> None:
-        row = self._take(message)
-        if row is not None:
-            self._sink.delivered(row)
-
-    def _on_error(self, error: Exception, message: InteraktMessage) -> None:
-        row = self._take(message)
-        if row is None:
-            return
-        if isinstance(error, MessageDropped):
-            self._sink.abandoned(row, str(error))
-        else:
-            self._sink.failed(row, str(error))
+    def _content_key(self, message: InteraktMessage) -> str:
+        return message.path + json.dumps(message.body, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _row_fields(kind: str, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import threading
-from collections import deque
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ..seven_segments import DEFAULT_TARGET, MessageDropped, SevenSegmentsClient, SevenSegmentsCommand
+from ..seven_segments import DEFAULT_TARGET, SevenSegmentsClient, SevenSegmentsCommand
 from ..seven_segments._payload import track_command, update_command
 from ..seven_segments.cli import main as seed_main
 from ._common import CommandError, credential, setting
+from ._matched import MatchedTarget
 from ._passthrough import passthrough_group
 from ._targets import ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
@@ -41,27 +40,11 @@ _FIELDS: Final = {
 _ALIASES: Final = {"registered": "customer_id", "event_type": "type"}
 
 
-def _content_key(command: SevenSegmentsCommand) -> str:
-    return command.name + json.dumps(command.data, sort_keys=True, separators=(",", ":"), default=str)
-
-
-class SevenSegmentsImportTarget:
+class SevenSegmentsImportTarget(MatchedTarget[SevenSegmentsClient, SevenSegmentsCommand]):
     """Rows to 7SEGMENTS through `SevenSegmentsClient`'s buffered /bulk delivery.
 
-    Outcomes come back as commands, not rows; rows are matched to them by content, first in
-    first out. Identical rows name the identical customer, so they share a lane and settle in
-    the order they were queued, which keeps the match exact.
+    Outcomes come back as commands and are matched to rows as `MatchedTarget` says.
     """
-
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any) -> None:
-        self._kind = kind
-        self._sink = sink
-        # Held across the client's call so that an outcome arriving before the row is registered waits.
-        self._lock = threading.RLock()
-        self._rows: dict[str, deque[int]] = {}
-        self._client: SevenSegmentsClient = client_factory(
-            on_error=self._on_error, on_delivered=self._on_delivered
-        )
 
     def submit(self, row: int, record: Mapping[str, Any]) -> None:
         customer, fields = _row_fields(self._kind, record)
@@ -87,43 +70,12 @@ class SevenSegmentsImportTarget:
                     timestamp=fields.get("timestamp"),
                 )
             if accepted:
-                self._rows.setdefault(_content_key(command.message()), deque()).append(row)
+                self._remember(row, command.message())
         if not accepted:  # the queue was full: it was never sent
             self._sink.failed(row, "dropped: the client's queue was full")
 
-    def flush(self, timeout: float) -> bool:
-        return self._client.flush(timeout).complete
-
-    def close(self, timeout: float) -> None:
-        self._client.shutdown(timeout)
-
-    def retried(self) -> int:
-        return self._client.stats().retried
-
-    def _take(self, command: SevenSegmentsCommand) -> int | None:
-        with self._lock:
-            key = _content_key(command)
-            rows = self._rows.get(key)
-            if not rows:
-                return None
-            row = rows.popleft()
-            if not rows:
-                del self._rows[key]
-            return row
-
-    def _on_delivered(self, command: SevenSegmentsCommand) -> None:
-        row = self._take(command)
-        if row is not None:
-            self._sink.delivered(row)
-
-    def _on_error(self, error: Exception, command: SevenSegmentsCommand) -> None:
-        row = self._take(command)
-        if row is None:
-            return
-        if isinstance(error, MessageDropped):
-            self._sink.abandoned(row, str(error))
-        else:
-            self._sink.failed(row, str(error))
+    def _content_key(self, message: SevenSegmentsCommand) -> str:
+        return message.name + json.dumps(message.data, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _row_fields(kind: str, record: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import threading
 import time
 from collections import Counter, defaultdict
 from typing import Any, Final
@@ -12,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..attributionio import AttributionClient, RetryPolicy, TriggerMessage
 from ..testing import AttributionFake, serve
-from ._section import FaultSchedule, SectionReport
+from ._section import FaultSchedule, SectionReport, WorkloadSection
 
 PUBLIC_KEY: Final = "demo-public-key"
 SECRET: Final = "demo-secret"
@@ -22,7 +20,7 @@ _EVENT_KEYS: Final = ("signup", "trial_started", "checkout", "upgrade")
 _POLICY: Final = RetryPolicy(max_retries=20, backoff_initial=0.02, backoff_max=0.3, retry_after_cap=1.0)
 
 
-class AttributionSection:
+class AttributionSection(WorkloadSection):
     """Visitors: known customers (your client ids) and anonymous ones (a generated client id each).
 
     Each event goes out with the identity that links its visitor, as two requests; each
@@ -50,31 +48,19 @@ class AttributionSection:
         faults: bool = True,
         seed: int = 7,
     ) -> None:
+        super().__init__(rate=rate, faults=faults, seed=seed)
         self._customers = customers
         self._anonymous = anonymous
         self._events = events
-        self._rate = rate
-        self._faults = faults
-        self._rng = random.Random(seed)
         self._fake: AttributionFake | None = None
-        self._client: AttributionClient | None = None
         self._queued_at: dict[str, float] = {}
-        self._latencies: list[float] = []
-        self._lock = threading.Lock()
         self._sent_events: dict[str, list[int]] = defaultdict(list)
         self._generated: set[str] = set()
-        self.fired: list[str] = []
         self.notes: list[str] = []
 
     def planned(self) -> int:
         # an identity per known customer; an event is two requests (the event and its identity)
         return self._customers + 2 * (self._events + self._anonymous)
-
-    def settled(self) -> int:
-        if self._client is None:
-            return 0
-        stats = self._client.stats()
-        return stats.delivered + stats.failed + stats.dropped
 
     def run(self, stack: contextlib.ExitStack) -> SectionReport:
         fake = stack.enter_context(serve(AttributionFake(PUBLIC_KEY, SECRET)))
@@ -90,37 +76,15 @@ class AttributionSection:
             max_in_flight=16,
             on_delivered=self._delivered,
         )
-        self._client = client
         # Faults at fixed fractions of the workload's planned duration, so every size meets them all.
         duration = (self._customers + self._events + self._anonymous) / self._rate if self._rate > 0 else 1.0
         schedule = FaultSchedule(self._fault_steps(fake, duration) if self._faults else [])
-        started = time.monotonic()
-        schedule.start()
-        try:
-            self._push(client, started)
-            client.flush(timeout=60)
-        finally:
-            schedule.stop()
-            client.close(timeout=5)
-        seconds = time.monotonic() - started
-        self.fired = schedule.fired
-        stats = client.stats()
-        with self._lock:
-            latencies = list(self._latencies)
+        report = self._drive(client, schedule, lambda started: self._push(client, started))
         self.notes.append(
             f"{self._customers} customers by your client id, {self._anonymous} anonymous visitors "
             f"with a generated one"
         )
-        return SectionReport(
-            self.api,
-            stats.queued,
-            stats.delivered,
-            stats.retried,
-            stats.failed,
-            stats.dropped,
-            seconds,
-            latencies,
-        )
+        return report
 
     def verify(self) -> list[str]:
         fake = self._fake
@@ -176,10 +140,7 @@ class AttributionSection:
                 if result.client_id_generated:
                     self._generated.add(result.client_id)
                 self._sent_events[result.client_id].append(seq)
-            if self._rate > 0:
-                ahead = started + (seq + 1) / self._rate - time.monotonic()
-                if ahead > 0:
-                    time.sleep(ahead)
+            self._pace(started, seq + 1)
 
     def _delivered(self, message: TriggerMessage) -> None:
         event = message.body.get("event")
@@ -188,10 +149,7 @@ class AttributionSection:
         else:
             identity = message.body.get("identity", {})
             queued = self._queued_at.pop(f"identity:{identity.get('client_id')}", None)
-        if queued is not None:
-            latency = time.monotonic() - queued
-            with self._lock:
-                self._latencies.append(latency)
+        self._record_latency(queued)
 
     @staticmethod
     def _fault_steps(fake: AttributionFake, duration: float) -> list[tuple[float, str, Any]]:

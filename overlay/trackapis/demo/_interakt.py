@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import threading
 import time
 from collections import Counter, defaultdict
 from typing import Any, Final
 
 from ..interakt import InteraktClient, InteraktMessage, RetryPolicy
 from ..testing import InteraktFake, serve
-from ._section import FaultSchedule, SectionReport
+from ._section import FaultSchedule, SectionReport, WorkloadSection
 
 API_KEY: Final = "demo-interakt-key"
 _PLANS: Final = ("free", "gold", "platinum")
@@ -21,7 +19,7 @@ _EVENTS: Final = ("Product Viewed", "Added To Cart", "Order Placed", "Order Deli
 _POLICY: Final = RetryPolicy(max_retries=20, backoff_initial=0.05, backoff_max=0.5, retry_after_cap=1.0)
 
 
-class InteraktSection:
+class InteraktSection(WorkloadSection):
     """Users and their events, spread over many users, in per-user order.
 
     Args:
@@ -43,30 +41,18 @@ class InteraktSection:
         faults: bool = True,
         seed: int = 7,
     ) -> None:
+        super().__init__(rate=rate, faults=faults, seed=seed)
         self._users = users
         self._events = events
-        self._rate = rate
-        self._faults = faults
-        self._rng = random.Random(seed)
         self._fake: InteraktFake | None = None
-        self._client: InteraktClient | None = None
         self._queued_at: dict[int, float] = {}
-        self._latencies: list[float] = []
-        self._lock = threading.Lock()
         # What was sent, to check against the fake: each user's event sequence numbers in order,
         # and each user's last traits.
         self._sent_events: dict[str, list[int]] = defaultdict(list)
         self._sent_traits: dict[str, dict[str, Any]] = {}
-        self.fired: list[str] = []
 
     def planned(self) -> int:
         return self._users + self._events
-
-    def settled(self) -> int:
-        if self._client is None:
-            return 0
-        stats = self._client.stats()
-        return stats.delivered + stats.failed + stats.dropped
 
     def run(self, stack: contextlib.ExitStack) -> SectionReport:
         fake = stack.enter_context(serve(InteraktFake(api_key=API_KEY)))
@@ -77,31 +63,8 @@ class InteraktSection:
         client = InteraktClient(
             API_KEY, host=fake.url, retry_policy=_POLICY, max_in_flight=16, on_delivered=self._delivered
         )
-        self._client = client
         schedule = FaultSchedule(self._fault_steps(fake) if self._faults else [])
-        started = time.monotonic()
-        schedule.start()
-        try:
-            self._push(client, started)
-            client.flush(timeout=60)
-        finally:
-            schedule.stop()
-            client.shutdown(timeout=5)
-        seconds = time.monotonic() - started
-        self.fired = schedule.fired
-        stats = client.stats()
-        with self._lock:
-            latencies = list(self._latencies)
-        return SectionReport(
-            self.api,
-            stats.queued,
-            stats.delivered,
-            stats.retried,
-            stats.failed,
-            stats.dropped,
-            seconds,
-            latencies,
-        )
+        return self._drive(client, schedule, lambda started: self._push(client, started))
 
     def verify(self) -> list[str]:
         fake = self._fake
@@ -159,18 +122,11 @@ class InteraktSection:
                 self._sent_events[user_id].append(seq)
                 self._queued_at[seq] = time.monotonic()
                 client.event(self._rng.choice(_EVENTS), user_id=user_id, traits=traits)
-            if self._rate > 0:
-                ahead = started + (seq + 1) / self._rate - time.monotonic()
-                if ahead > 0:
-                    time.sleep(ahead)
+            self._pace(started, seq + 1)
 
     def _delivered(self, message: InteraktMessage) -> None:
         seq = message.body.get("traits", {}).get("seq")
-        queued = self._queued_at.get(seq) if isinstance(seq, int) else None
-        if queued is not None:
-            latency = time.monotonic() - queued
-            with self._lock:
-                self._latencies.append(latency)
+        self._record_latency(self._queued_at.get(seq) if isinstance(seq, int) else None)
 
     @staticmethod
     def _fault_steps(fake: InteraktFake) -> list[tuple[float, str, Any]]:

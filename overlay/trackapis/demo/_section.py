@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import math
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import attrs
+
+from ..delivery import DeliveryStats, FlushResult
 
 
 @attrs.frozen
@@ -94,3 +97,86 @@ class FaultSchedule:
                 return
             action()
             self.fired.append(description)
+
+
+class DeliveringClient(Protocol):
+    """What a section needs of an API's client in background mode."""
+
+    def stats(self) -> DeliveryStats: ...
+
+    def flush(self, timeout: float | None = None) -> FlushResult: ...
+
+    def close(self, timeout: float | None = None) -> FlushResult: ...
+
+
+class WorkloadSection:
+    """The part of a section every API shares: pacing, timing the run, latencies, the report.
+
+    A subclass builds its fake, client and fault schedule in `run()` and hands them to `_drive()`.
+
+    Args:
+        rate: Messages queued per second (the app's pace); 0 queues as fast as possible.
+        faults: Whether the subclass injects its faults.
+        seed: For the workload's random choices.
+    """
+
+    api: str
+
+    def __init__(self, *, rate: float, faults: bool, seed: int) -> None:
+        self._rate = rate
+        self._faults = faults
+        self._rng = random.Random(seed)
+        self._client: DeliveringClient | None = None
+        # Appended from the engine's worker threads, read once the run is over.
+        self._latencies: list[float] = []
+        self._lock = threading.Lock()
+        self.fired: list[str] = []
+
+    def settled(self) -> int:
+        if self._client is None:
+            return 0
+        stats = self._client.stats()
+        return stats.delivered + stats.failed + stats.dropped
+
+    def _drive(
+        self, client: DeliveringClient, schedule: FaultSchedule, push: Callable[[float], None]
+    ) -> SectionReport:
+        """Run `push(started)` with the faults firing, wait for delivery, close `client`; the report."""
+        self._client = client
+        started = time.monotonic()
+        schedule.start()
+        try:
+            push(started)
+            client.flush(timeout=60)
+        finally:
+            schedule.stop()
+            client.close(timeout=5)
+        seconds = time.monotonic() - started
+        self.fired = schedule.fired
+        stats = client.stats()
+        with self._lock:
+            latencies = list(self._latencies)
+        return SectionReport(
+            self.api,
+            stats.queued,
+            stats.delivered,
+            stats.retried,
+            stats.failed,
+            stats.dropped,
+            seconds,
+            latencies,
+        )
+
+    def _pace(self, started: float, sent: int) -> None:
+        """Sleep until `sent` messages are due at `rate` since `started`."""
+        if self._rate > 0:
+            ahead = started + sent / self._rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
+
+    def _record_latency(self, queued: float | None) -> None:
+        """A delivery of a message queued at `queued` (monotonic); None when it was not timed."""
+        if queued is not None:
+            latency = time.monotonic() - queued
+            with self._lock:
+                self._latencies.append(latency)

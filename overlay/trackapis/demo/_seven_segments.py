@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import random
-import threading
 import time
 from collections import Counter, defaultdict
 from typing import Any, Final
@@ -17,7 +15,7 @@ from ..seven_segments import (
     SevenSegmentsCommand,
 )
 from ..testing import SevenSegmentsFake, serve
-from ._section import FaultSchedule, SectionReport
+from ._section import FaultSchedule, SectionReport, WorkloadSection
 
 TOKEN: Final = "demo-company-token"
 USERNAME: Final = "demo-user"
@@ -38,7 +36,7 @@ _COUNTRIES: Final = ("SK", "CZ", "AT", "DE", "PL")
 _POLICY: Final = RetryPolicy(max_retries=22, backoff_initial=0.02, backoff_max=0.3, retry_after_cap=1.0)
 
 
-class SevenSegmentsSection:
+class SevenSegmentsSection(WorkloadSection):
     """Customers (identified by registered id, some first by cookie) and events, buffered into /bulk.
 
     Args:
@@ -61,31 +59,19 @@ class SevenSegmentsSection:
         faults: bool = True,
         seed: int = 7,
     ) -> None:
+        super().__init__(rate=rate, faults=faults, seed=seed)
         self._customers = customers
         self._events = events
-        self._rate = rate
-        self._faults = faults
-        self._rng = random.Random(seed)
         self._fake: SevenSegmentsFake | None = None
-        self._client: SevenSegmentsClient | None = None
         self._queued_at: dict[int, float] = {}
-        self._latencies: list[float] = []
-        self._lock = threading.Lock()
         self._sent_events: dict[str, list[int]] = defaultdict(list)
         self._sent_properties: dict[str, dict[str, Any]] = {}
         self._export: FunnelResult | None = None
         self._export_error: str | None = None
-        self.fired: list[str] = []
         self.notes: list[str] = []
 
     def planned(self) -> int:
         return self._customers + self._events
-
-    def settled(self) -> int:
-        if self._client is None:
-            return 0
-        stats = self._client.stats()
-        return stats.delivered + stats.failed + stats.dropped
 
     def run(self, stack: contextlib.ExitStack) -> SectionReport:
         fake = stack.enter_context(serve(SevenSegmentsFake(USERNAME, PASSWORD, company_tokens={TOKEN})))
@@ -101,34 +87,12 @@ class SevenSegmentsSection:
             flush_interval=0.02,
             on_delivered=self._delivered,
         )
-        self._client = client
         # Faults at fixed fractions of the workload's planned duration, so every size meets them all.
         duration = self.planned() / self._rate if self._rate > 0 else 1.0
         schedule = FaultSchedule(self._fault_steps(fake, duration) if self._faults else [])
-        started = time.monotonic()
-        schedule.start()
-        try:
-            self._push(client, started)
-            client.flush(timeout=60)
-        finally:
-            schedule.stop()
-            client.shutdown(timeout=5)
-        seconds = time.monotonic() - started
-        self.fired = schedule.fired
+        report = self._drive(client, schedule, lambda started: self._push(client, started))
         self._run_export(fake)
-        stats = client.stats()
-        with self._lock:
-            latencies = list(self._latencies)
-        return SectionReport(
-            self.api,
-            stats.queued,
-            stats.delivered,
-            stats.retried,
-            stats.failed,
-            stats.dropped,
-            seconds,
-            latencies,
-        )
+        return report
 
     def verify(self) -> list[str]:
         fake = self._fake
@@ -192,10 +156,7 @@ class SevenSegmentsSection:
                     properties={"seq": seq, "amount": round(self._rng.uniform(1, 200), 2)},
                     timestamp=time.time(),
                 )
-            if self._rate > 0:
-                ahead = started + (seq + 1) / self._rate - time.monotonic()
-                if ahead > 0:
-                    time.sleep(ahead)
+            self._pace(started, seq + 1)
 
     def _run_export(self, fake: SevenSegmentsFake) -> None:
         if self._faults:
@@ -219,11 +180,7 @@ class SevenSegmentsSection:
 
     def _delivered(self, command: SevenSegmentsCommand) -> None:
         seq = command.data.get("properties", {}).get("seq")
-        queued = self._queued_at.get(seq) if isinstance(seq, int) else None
-        if queued is not None:
-            latency = time.monotonic() - queued
-            with self._lock:
-                self._latencies.append(latency)
+        self._record_latency(self._queued_at.get(seq) if isinstance(seq, int) else None)
 
     @staticmethod
     def _fault_steps(fake: SevenSegmentsFake, duration: float) -> list[tuple[float, str, Any]]:

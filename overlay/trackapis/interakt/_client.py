@@ -6,22 +6,20 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from .. import __version__
 from .._errors import ClientClosedError, TransportError
+from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    DeliveryStats,
     EngineClosed,
-    FlushResult,
     SendResult,
     send_with_retries,
 )
@@ -130,7 +128,7 @@ def _check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
-class InteraktClient:
+class InteraktClient(EngineLifecycle):
     """A client of the Interakt Track API.
 
     By default `user()` and `event()` validate their arguments, queue the request and return at
@@ -198,7 +196,7 @@ class InteraktClient:
             on_delivered=None if on_delivered is None else self._report_delivered,
         )
         self._direct_lock = threading.Lock()
-        self._direct: tuple[int, Poster] | None = None
+        self._direct = None
 
     def __repr__(self) -> str:
         mode = "sync" if self.sync_mode else "background"
@@ -342,40 +340,6 @@ class InteraktClient:
             created_at=created_at,
         )
         return self._send_now(message)
-
-    # -- delivery ----------------------------------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True after `shutdown()`."""
-        return self._engine.closed
-
-    def stats(self) -> DeliveryStats:
-        """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending."""
-        return self._engine.stats()
-
-    def flush(self, timeout: float | None = None) -> FlushResult:
-        """Wait until everything queued is delivered or failed (or `timeout` seconds)."""
-        return self._engine.flush(timeout)
-
-    def shutdown(self, timeout: float | None = None) -> FlushResult:
-        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), then stop. Idempotent."""
-        result = self._engine.shutdown(timeout)
-        with self._direct_lock:
-            if self._direct is not None:
-                self._direct[1].close()
-                self._direct = None
-        return result
-
-    close = shutdown
-
-    def __enter__(self) -> InteraktClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.shutdown()
 
     # -- internals ----------------------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ import math
 import os
 import threading
 from collections.abc import Callable, Sequence
-from types import TracebackType
 from typing import Any, Final
 
 import httpx
@@ -15,6 +14,7 @@ import httpx
 from seven_segments_client.api.system import get_system_time
 
 from .._errors import ClientClosedError
+from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import Poster
 from ..delivery import (
@@ -22,9 +22,7 @@ from ..delivery import (
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    DeliveryStats,
     EngineClosed,
-    FlushResult,
     SendResult,
     Verdict,
 )
@@ -79,7 +77,7 @@ class _BulkSender:
         self._poster.close()
 
 
-class SevenSegmentsClient:
+class SevenSegmentsClient(EngineLifecycle):
     """A client of the 7SEGMENTS tracking API for one company.
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
@@ -157,7 +155,7 @@ class SevenSegmentsClient:
             on_delivered=None if on_delivered is None else self._report_delivered,
         )
         self._direct_lock = threading.Lock()
-        self._direct: tuple[int, Poster] | None = None
+        self._direct = None
 
     def __repr__(self) -> str:
         mode = "buffered" if self.buffered else "per-call"
@@ -213,40 +211,6 @@ class SevenSegmentsClient:
     def server_time(self) -> float:
         """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
         return server_time_of(self._send_now(get_system_time._get_kwargs()))
-
-    # -- delivery ----------------------------------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True after `shutdown()`."""
-        return self._engine.closed
-
-    def stats(self) -> DeliveryStats:
-        """Counters of buffered delivery: queued, delivered, retried, failed, dropped, pending."""
-        return self._engine.stats()
-
-    def flush(self, timeout: float | None = None) -> FlushResult:
-        """Wait until everything buffered is delivered or failed (or `timeout` seconds)."""
-        return self._engine.flush(timeout)
-
-    def shutdown(self, timeout: float | None = None) -> FlushResult:
-        """Deliver what is buffered (up to `timeout`, default `shutdown_timeout`), then stop. Idempotent."""
-        result = self._engine.shutdown(timeout)
-        with self._direct_lock:
-            if self._direct is not None:
-                self._direct[1].close()
-                self._direct = None
-        return result
-
-    close = shutdown
-
-    def __enter__(self) -> SevenSegmentsClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.shutdown()
 
     # -- internals ----------------------------------------------------------------------------------
 
