@@ -21,12 +21,12 @@ def to_json(value: Any, *, argument: str) -> JSONValue:
     value; tuples, lists, sets and frozensets become lists. Anything else, non-string mapping
     keys, NaN and infinities raise `TypeError` or `ValueError` naming `argument` and the path.
     """
-    if type(value) is dict and is_flat_json(value):
+    if type(value) is dict and _is_flat_json(value):
         return dict(value)  # the common case, kept cheap: tracking calls sit on hot paths
     return _convert(value, argument)
 
 
-def is_flat_json(mapping: dict[Any, Any]) -> bool:
+def _is_flat_json(mapping: dict[Any, Any]) -> bool:
     """True for a dict of string keys to strings, ints, bools, None and finite floats."""
     for key, item in mapping.items():
         if type(key) is not str:

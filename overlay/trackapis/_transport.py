@@ -11,7 +11,7 @@ import httpx
 
 from ._errors import APIError, TransportError, api_error
 from ._retry import RetryPolicy, parse_retry_after
-from .delivery import SendResult
+from .delivery import SendResult, send_with_retries, send_with_retries_async
 
 
 class HeaderAuth(httpx.Auth):
@@ -184,3 +184,42 @@ async def attempt_async(
     except TransportError as error:
         return SendResult.retry(error), None
     return verdict(response, method, path, policy, extract), response
+
+
+def send_now(
+    client: Poster, kwargs: dict[str, Any], policy: RetryPolicy, extract: Callable[[Any], str | None]
+) -> httpx.Response:
+    """Send in the caller's thread with retries: the 2xx response, or raise the typed error."""
+    answered: list[httpx.Response] = []
+
+    def once() -> SendResult:
+        result, response = attempt(client, kwargs, policy, extract)
+        if response is not None:
+            answered.append(response)
+        return result
+
+    result, _ = send_with_retries(once, policy)
+    if result.error is not None:
+        raise result.error
+    return answered[-1]
+
+
+async def send_now_async(
+    client: httpx.AsyncClient,
+    kwargs: dict[str, Any],
+    policy: RetryPolicy,
+    extract: Callable[[Any], str | None],
+) -> httpx.Response:
+    """`send_now` for asyncio."""
+    answered: list[httpx.Response] = []
+
+    async def once() -> SendResult:
+        result, response = await attempt_async(client, kwargs, policy, extract)
+        if response is not None:
+            answered.append(response)
+        return result
+
+    result, _ = await send_with_retries_async(once, policy)
+    if result.error is not None:
+        raise result.error
+    return answered[-1]

@@ -25,7 +25,6 @@ from ._errors import TransportError
 @attrs.frozen
 class WireResponse:
     status: int
-    reason: str
     headers: dict[str, str]  # lower-case names
     body: bytes
 
@@ -84,7 +83,7 @@ class KeepAliveConnection:
             connection.close()
             raise TransportError(f"{type(error).__name__}: {error}", method="POST", path=path) from error
         headers = {name.lower(): value for name, value in response.getheaders()}
-        return WireResponse(response.status, response.reason, headers, payload)
+        return WireResponse(response.status, headers, payload)
 
     def close(self) -> None:
         self._connection.close()

@@ -140,5 +140,5 @@ def test_import_track_stays_light() -> None:
 
 
 def test_an_error_answer_with_a_content_encoding_still_reads_as_text() -> None:
-    answer = WireResponse(500, "Internal Server Error", {"content-encoding": "gzip"}, b"not gzip at all")
+    answer = WireResponse(500, {"content-encoding": "gzip"}, b"not gzip at all")
     assert answer.as_httpx().text == "not gzip at all"

@@ -9,8 +9,7 @@ import httpx
 
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, attempt_async
-from ..delivery import SendResult, send_with_retries_async
+from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
 from ._generated import request_kwargs
@@ -115,15 +114,4 @@ class AsyncInteraktClient:
         if self._client.is_closed:
             raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
         kwargs = request_kwargs(message)
-        answered: list[httpx.Response] = []
-
-        async def once() -> SendResult:
-            result, response = await attempt_async(self._client, kwargs, self._policy, error_message_of)
-            if response is not None:
-                answered.append(response)
-            return result
-
-        result, _ = await send_with_retries_async(once, self._policy)
-        if result.error is not None:
-            raise result.error
-        return parse_response(answered[-1])
+        return parse_response(await send_now_async(self._client, kwargs, self._policy, error_message_of))

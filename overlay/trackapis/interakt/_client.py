@@ -21,7 +21,6 @@ from ..delivery import (
     DeliveryEngine,
     EngineClosed,
     SendResult,
-    send_with_retries,
 )
 from ._auth import basic_authorization
 from ._payload import InteraktMessage, event_message, user_message
@@ -347,10 +346,7 @@ class InteraktClient(EngineLifecycle):
         if self.sync_mode:
             self._send_now(message)
             return True
-        try:
-            return self._engine.submit(message, lane)
-        except EngineClosed:
-            raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
+        return self._queue(message, lane)
 
     def _queue(self, message: InteraktMessage, lane: str) -> bool:
         try:
@@ -359,26 +355,16 @@ class InteraktClient(EngineLifecycle):
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
     def _send_now(self, message: InteraktMessage) -> TrackResponse:
-        from .._transport import attempt
+        from .._transport import send_now
         from ._generated import request_kwargs
         from ._response import parse_response
 
         if self._engine.closed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one")
-        client = self._direct_client()
         kwargs = request_kwargs(message)
-        answered: list[httpx.Response] = []
-
-        def once() -> SendResult:
-            result, response = attempt(client, kwargs, self._connection.policy, error_message_of)
-            if response is not None:
-                answered.append(response)
-            return result
-
-        result, _ = send_with_retries(once, self._connection.policy)
-        if result.error is not None:
-            raise result.error
-        return parse_response(answered[-1])
+        return parse_response(
+            send_now(self._direct_client(), kwargs, self._connection.policy, error_message_of)
+        )
 
     def _direct_client(self) -> Poster:
         # One shared poster for sends in callers' threads (its transport is thread-safe), made

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from .._encoding import is_flat_json, to_json
+from .._encoding import to_json
 from ._country_codes import COUNTRY_CALLING_CODES
 
 USERS_PATH = "/v1/public/track/users/"
@@ -50,9 +50,7 @@ def identify(user_id: Any, phone_number: Any, country_code: Any) -> tuple[str, d
 def traits_of(traits: Any) -> dict[str, Any]:
     if traits is None:
         return {}
-    if type(traits) is dict and is_flat_json(traits):
-        return dict(traits)  # the common case, without the general encoder's bookkeeping
-    if not isinstance(traits, Mapping):
+    if type(traits) is not dict and not isinstance(traits, Mapping):
         raise TypeError(
             f"traits must be a mapping (a dict of trait names to values), not {type(traits).__name__}"
         )

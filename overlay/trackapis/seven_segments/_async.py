@@ -12,13 +12,11 @@ from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth
-from ..delivery import SendResult, send_with_retries_async
+from .._transport import HeaderAuth, send_now_async
 from ._connection import (
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
     USER_AGENT,
-    attempt_once_async,
     basic_authorization,
     check_target,
     check_timeout,
@@ -29,6 +27,7 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
+    error_message_of,
     export_of,
     html_of,
     server_time_of,
@@ -69,18 +68,7 @@ class _AsyncBase:
     async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
         if self._client.is_closed:
             raise ClientClosedError(f"this {type(self).__name__} was closed; create a new one")
-        answered: list[httpx.Response] = []
-
-        async def once() -> SendResult:
-            result, response = await attempt_once_async(self._client, kwargs, self._policy)
-            if response is not None:
-                answered.append(response)
-            return result
-
-        result, _ = await send_with_retries_async(once, self._policy)
-        if result.error is not None:
-            raise result.error
-        return answered[-1]
+        return await send_now_async(self._client, kwargs, self._policy, error_message_of)
 
 
 class AsyncSevenSegmentsClient(_AsyncBase):

@@ -16,7 +16,7 @@ from seven_segments_client.api.system import get_system_time
 from .._errors import ClientClosedError
 from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import Poster
+from .._transport import Poster, attempt, send_now
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -30,10 +30,8 @@ from ._connection import (
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
     Connection,
-    attempt_once,
     check_target,
     check_timeout,
-    send_now,
 )
 from ._payload import (
     Command,
@@ -45,7 +43,7 @@ from ._payload import (
     track_command,
     update_command,
 )
-from ._response import bulk_results, html_of, server_time_of
+from ._response import bulk_results, error_message_of, html_of, server_time_of
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -68,7 +66,7 @@ class _BulkSender:
 
     def send(self, payloads: Sequence[Command]) -> list[SendResult]:
         commands = list(payloads)
-        result, response = attempt_once(self._poster, bulk_kwargs(commands), self._policy)
+        result, response = attempt(self._poster, bulk_kwargs(commands), self._policy, error_message_of)
         if response is None or result.verdict is not Verdict.DELIVERED:
             return [result] * len(commands)  # the whole request failed: the same verdict for each
         return bulk_results(response, [command.name for command in commands])
@@ -226,7 +224,7 @@ class SevenSegmentsClient(EngineLifecycle):
     def _send_now(self, kwargs: dict[str, Any]) -> httpx.Response:
         if self._engine.closed:
             raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one")
-        return send_now(self._direct_client(), kwargs, self._connection.policy)
+        return send_now(self._direct_client(), kwargs, self._connection.policy, error_message_of)
 
     def _direct_client(self) -> Poster:
         # One shared poster for sends in callers' threads (its transport is thread-safe), made

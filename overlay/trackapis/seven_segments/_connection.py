@@ -10,11 +10,8 @@ import attrs
 import httpx
 
 from .. import __version__
-from .._errors import TransportError
 from .._retry import RetryPolicy
-from .._transport import Poster, attempt, attempt_async
-from ..delivery import SendResult, send_with_retries
-from ._response import error_message_of
+from .._transport import Poster
 
 DEFAULT_TARGET: Final = "https://api.7segments.com"
 # The original sent without any timeout; 10 s to connect and for each read is generous for
@@ -67,46 +64,3 @@ class Connection:
             transport=self.transport,
             max_connections=max_connections,
         )
-
-
-def _undecodable(error: httpx.DecodingError, kwargs: dict[str, Any]) -> SendResult:
-    # httpx's DecodingError (a body its Content-Encoding does not match) is no TransportError, so
-    # the shared `attempt` lets it escape raw; here it is what it means: no usable answer.
-    text = f"the answer could not be decoded ({type(error).__name__}: {error})"
-    return SendResult.retry(TransportError(text, method=kwargs["method"].upper(), path=kwargs["url"]))
-
-
-def attempt_once(
-    poster: Poster, kwargs: dict[str, Any], policy: RetryPolicy
-) -> tuple[SendResult, httpx.Response | None]:
-    """One request and its verdict: `_transport.attempt`, with undecodable bodies retryable."""
-    try:
-        return attempt(poster, kwargs, policy, error_message_of)
-    except httpx.DecodingError as error:
-        return _undecodable(error, kwargs), None
-
-
-async def attempt_once_async(
-    client: httpx.AsyncClient, kwargs: dict[str, Any], policy: RetryPolicy
-) -> tuple[SendResult, httpx.Response | None]:
-    """`attempt_once` for asyncio."""
-    try:
-        return await attempt_async(client, kwargs, policy, error_message_of)
-    except httpx.DecodingError as error:
-        return _undecodable(error, kwargs), None
-
-
-def send_now(poster: Poster, kwargs: dict[str, Any], policy: RetryPolicy) -> httpx.Response:
-    """Send in the caller's thread with retries; the 2xx response, or raise the typed error."""
-    answered: list[httpx.Response] = []
-
-    def once() -> SendResult:
-        result, response = attempt_once(poster, kwargs, policy)
-        if response is not None:
-            answered.append(response)
-        return result
-
-    result, _ = send_with_retries(once, policy)
-    if result.error is not None:
-        raise result.error
-    return answered[-1]

@@ -19,7 +19,7 @@ from seven_segments_client.types import UNSET
 from .._encoding import to_json
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import Poster
+from .._transport import Poster, send_now
 from ._connection import (
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
@@ -27,9 +27,16 @@ from ._connection import (
     basic_authorization,
     check_target,
     check_timeout,
-    send_now,
 )
-from ._response import ANALYSIS_TYPES, EXPORT_FORMATS, AnalysisType, ExportFormat, ExportResult, export_of
+from ._response import (
+    ANALYSIS_TYPES,
+    EXPORT_FORMATS,
+    AnalysisType,
+    ExportFormat,
+    ExportResult,
+    error_message_of,
+    export_of,
+)
 
 
 @attrs.frozen
@@ -235,7 +242,7 @@ class AuthenticatedSevenSegmentsClient:
         """Send a prepared export; the typed result and the raw JSON (None for CSV)."""
         if self._closed:
             raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
-        response = send_now(self._client(), call.kwargs, self._connection.policy)
+        response = send_now(self._client(), call.kwargs, self._connection.policy, error_message_of)
         return export_of(response, call.analysis_type, call.format)
 
     def close(self) -> None:
