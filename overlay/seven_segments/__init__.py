@@ -22,8 +22,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from trackapis import ServerError, TrackapisError, TransportError
 from trackapis import __version__ as _trackapis_version
-from trackapis._errors import ServerError, TrackapisError, TransportError
 from trackapis.delivery import FlushResult
 from trackapis.seven_segments import (
     DEFAULT_TARGET,

@@ -26,6 +26,26 @@ from trackapis import __version__ as _trackapis_version
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
 from trackapis.interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackResponse
 
+__all__ = [
+    "api_key",
+    "debug",
+    "default_client",
+    "event",
+    "flush",
+    "host",
+    "join",
+    "max_in_flight",
+    "max_queue_size",
+    "max_retries",
+    "on_error",
+    "rate_limit_per_minute",
+    "shutdown",
+    "shutdown_timeout",
+    "sync_mode",
+    "timeout",
+    "user",
+]
+
 __version__ = _trackapis_version
 
 # -- settings: read on every call -----------------------------------------------------------------

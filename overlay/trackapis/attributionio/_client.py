@@ -54,7 +54,7 @@ DEFAULT_DEADLINE: Final = 15.0
 # Connections kept alive (per process) for calls made in callers' threads.
 DEFAULT_MAX_CONNECTIONS: Final = 16
 
-ErrorHandler = Callable[[Exception, TriggerMessage], object]
+ErrorHandler = Callable[[TrackapisError, TriggerMessage], object]
 DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
 Outcome = httpx.Response | TrackapisError
@@ -580,7 +580,7 @@ class AttributionClient:
         if self._on_delivered is not None:
             self._on_delivered(as_message(payload))
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         message = as_message(payload)
         if self._on_error is None:
             logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)

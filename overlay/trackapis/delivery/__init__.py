@@ -8,13 +8,13 @@ from ._engine import (
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    EngineClosed,
 )
 from ._rate import RateLimiter
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
     DeliveryStats,
+    EngineClosed,
     ErrorCallback,
     FlushResult,
     MessageDropped,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from .. import __version__
-from .._errors import ClientClosedError, TransportError
+from .._errors import ClientClosedError, TrackapisError, TransportError
 from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
@@ -38,7 +38,7 @@ DEFAULT_HOST: Final = "https://api.interakt.ai"
 DEFAULT_TIMEOUT: Final = 10.0
 USER_AGENT: Final = f"trackapis/{__version__}"
 
-ErrorHandler = Callable[[Exception, InteraktMessage], object]
+ErrorHandler = Callable[[TrackapisError, InteraktMessage], object]
 DeliveredHandler = Callable[[InteraktMessage], object]
 
 
@@ -378,7 +378,7 @@ class InteraktClient(EngineLifecycle):
         if self._on_delivered is not None:
             self._on_delivered(message)
 
-    def _report(self, error: Exception, message: InteraktMessage) -> None:
+    def _report(self, error: TrackapisError, message: InteraktMessage) -> None:
         if self._on_error is None:
             logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
             return

@@ -13,7 +13,7 @@ import httpx
 
 from seven_segments_client.api.system import get_system_time
 
-from .._errors import ClientClosedError
+from .._errors import ClientClosedError, TrackapisError
 from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import Poster, attempt, send_now
@@ -53,7 +53,7 @@ MAX_BULK_COMMANDS: Final = 50
 # a trickle of events still arrives within a tenth of a second.
 DEFAULT_FLUSH_INTERVAL: Final = 0.1
 
-ErrorHandler = Callable[[Exception, SevenSegmentsCommand], object]
+ErrorHandler = Callable[[TrackapisError, SevenSegmentsCommand], object]
 DeliveredHandler = Callable[[SevenSegmentsCommand], object]
 
 
@@ -238,7 +238,7 @@ class SevenSegmentsClient(EngineLifecycle):
         if self._on_delivered is not None:
             self._on_delivered(payload.message())
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         command: SevenSegmentsCommand = payload.message()
         if self._on_error is None:
             logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)
