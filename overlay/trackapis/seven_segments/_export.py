@@ -16,7 +16,7 @@ from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.models import ExportRequest, FunnelResult, ReportResult, TableResult
 from seven_segments_client.types import UNSET
 
-from .._encoding import to_json
+from .._encoding import text, to_json
 from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import Poster, send_now
@@ -63,6 +63,7 @@ def export_call(
         raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
     if not isinstance(analysis_id, str) or not analysis_id:
         raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
+    analysis_id = text(str.__str__(analysis_id), "analysis_id")
     # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
     if format is not None and format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
@@ -72,7 +73,7 @@ def export_call(
             raise ValueError(
                 f"timezone must be a time zone name such as 'Europe/Bratislava', not {timezone!r}"
             )
-        body.timezone = timezone
+        body.timezone = text(str.__str__(timezone), "timezone")
     if execution_time is not None:
         if (
             isinstance(execution_time, bool)
@@ -83,6 +84,8 @@ def export_call(
         body.execution_time = execution_time
     if company is not None and (not isinstance(company, str) or not company):
         raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")
+    if company is not None:
+        company = text(str.__str__(company), "company")
     if extra:
         encoded = to_json(dict(extra), argument="data")
         assert isinstance(encoded, dict)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -24,7 +23,7 @@ from seven_segments_client.models import (
     Properties,
 )
 
-from .._encoding import to_json
+from .._encoding import text, to_json
 
 CommandName = Literal["crm/customers", "crm/events"]
 Customer = str | Mapping[str, str]
@@ -69,7 +68,7 @@ def company_token(token: Any, *, argument: str = "token") -> str:
         raise TypeError(f"{argument} must be the company token as a string, not {type(token).__name__}")
     if not token.strip():
         raise ValueError(f"{argument} must not be empty: use your 7SEGMENTS company token")
-    return token
+    return text(str.__str__(token), argument)
 
 
 def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
@@ -77,7 +76,7 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
     if isinstance(customer, str):
         if not customer:
             raise ValueError(f"{argument} must not be empty: give the customer's registered id")
-        return CustomerIds(registered=customer)
+        return CustomerIds(registered=text(str.__str__(customer), argument))
     if not isinstance(customer, Mapping):
         raise TypeError(
             f"{argument} must be a registered id (a string) or a mapping such as "
@@ -90,7 +89,12 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
             raise TypeError(f"{argument}: id types must be non-empty strings, not {kind!r}")
         if not isinstance(value, str) or not value:
             raise TypeError(f"{argument}[{kind!r}] must be a non-empty string id, not {value!r}")
-    return CustomerIds.from_dict(dict(customer))
+    return CustomerIds.from_dict(
+        {
+            text(str.__str__(k), argument): text(str.__str__(v), f"{argument}[{k!r}]")
+            for k, v in customer.items()
+        }
+    )
 
 
 def lane_of(token: str, ids: CustomerIds) -> str:
@@ -115,6 +119,9 @@ def properties_of(properties: Any) -> Properties:
     return Properties.from_dict(encoded)
 
 
+_MAX_SECONDS = 1e12
+
+
 def timestamp_of(timestamp: Any) -> float | None:
     """An aware datetime or UNIX seconds -> UNIX seconds (the wire's `timestamp`)."""
     if timestamp is None:
@@ -132,7 +139,8 @@ def timestamp_of(timestamp: Any) -> float | None:
             f"timestamp must be an aware datetime or UNIX seconds (int or float), "
             f"not {type(timestamp).__name__}"
         )
-    if not math.isfinite(seconds) or seconds < 0:
+    # Comparisons, not math.isfinite, which overflows on a huge int; 1e12 s is ~ year 33658.
+    if not 0 <= seconds < _MAX_SECONDS:  # also False for NaN
         raise ValueError(f"timestamp must be a finite time at or after 1970-01-01, not {timestamp!r}")
     return seconds
 
@@ -148,6 +156,7 @@ def track_command(token: str, customer: Any, event_type: Any, properties: Any, t
         raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
     if not event_type.strip():
         raise ValueError("event_type must not be empty: name the event, e.g. 'purchase'")
+    event_type = text(str.__str__(event_type), "event_type")
     ids = customer_ids(customer)
     model = EventTrack(
         customer_ids=ids, company_id=token, type_=event_type, properties=properties_of(properties)
@@ -165,6 +174,7 @@ def html_kwargs(token: str, customer: Any, campaign: Any) -> dict[str, Any]:
         )
     if not campaign:
         raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
+    campaign = text(str.__str__(campaign), "html_campaign_name")
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
     return get_html._get_kwargs(body=body)
 
