@@ -20,11 +20,18 @@ import sys
 import threading
 import types
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Unpack
 
 from trackapis import __version__ as _trackapis_version
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
-from trackapis.interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackResponse
+from trackapis.interakt import (
+    DEFAULT_HOST,
+    EventFields,
+    InteraktClient,
+    InteraktMessage,
+    TrackResponse,
+    UserFields,
+)
 
 __all__ = [
     "api_key",
@@ -102,8 +109,12 @@ def user(
     phone_number: str | None = None,
     traits: dict[str, Any] | None = None,
     created_at: Any = None,
+    **fields: Unpack[UserFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other user properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if client.sync_mode:
         return client.send_user(
@@ -112,6 +123,7 @@ def user(
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            **fields,
         )
     queued, message = client.queue_user(
         user_id=user_id,
@@ -119,6 +131,7 @@ def user(
         country_code=country_code,
         traits=traits,
         created_at=created_at,
+        **fields,
     )
     return queued, {"path": message.path, "body": message.body}
 
@@ -130,8 +143,12 @@ def event(  # noqa: PLR0917 - the original's signature
     country_code: str = "+91",
     phone_number: str | None = None,
     created_at: Any = None,
+    **fields: Unpack[EventFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if client.sync_mode:
         return client.send_event(
@@ -141,6 +158,7 @@ def event(  # noqa: PLR0917 - the original's signature
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            **fields,
         )
     queued, message = client.queue_event(
         event,  # type: ignore[arg-type]
@@ -149,6 +167,7 @@ def event(  # noqa: PLR0917 - the original's signature
         country_code=country_code,
         traits=traits,
         created_at=created_at,
+        **fields,
     )
     return queued, {"path": message.path, "body": message.body}
 

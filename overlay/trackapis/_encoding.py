@@ -86,7 +86,7 @@ def id_text(value: Any, *, argument: str) -> str:
         raise TypeError(f"{argument} must be a string or an int, not {type(value).__name__}")
     if isinstance(value, str):
         return text(str.__str__(value), argument)
-    return str(_int(value, argument))  # int(): an IntEnum's str() is its name
+    return str(bounded_int(value, argument))  # int(): an IntEnum's str() is its name
 
 
 def utc_text(moment: datetime.datetime, where: str) -> str:
@@ -106,7 +106,8 @@ def _is_utf8(value: str) -> bool:
     return True
 
 
-def _int(value: int, where: str) -> int:
+def bounded_int(value: int, where: str) -> int:
+    """`int(value)`, if the interpreter can write it as text (its digit limit); else a `ValueError`."""
     value = int(value)
     if -_ALWAYS_CONVERTIBLE < value < _ALWAYS_CONVERTIBLE:
         return value
@@ -154,7 +155,7 @@ def _scalar(value: Any, where: str) -> JSONValue:
     if isinstance(value, str):
         return text(str.__str__(value), where)
     if isinstance(value, int):
-        return _int(value, where)
+        return bounded_int(value, where)
     if isinstance(value, (float, decimal.Decimal)):
         return _number(value, where)
     raise TypeError(f"{where}: cannot send a {type(value).__name__} as JSON ({_short_repr(value)})")

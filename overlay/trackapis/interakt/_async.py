@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
@@ -12,6 +12,7 @@ from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
+from ._fields import EventFields, UserFields
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -67,6 +68,7 @@ class AsyncInteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """Create or update a user; see `InteraktClient.user()` for the arguments."""
         _, message = user_message(
@@ -75,6 +77,7 @@ class AsyncInteraktClient:
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
 
@@ -87,6 +90,7 @@ class AsyncInteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """Record an event of a user; see `InteraktClient.user()` for the arguments."""
         _, message = event_message(
@@ -96,6 +100,7 @@ class AsyncInteraktClient:
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
 

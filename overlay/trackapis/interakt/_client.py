@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
 
@@ -23,6 +23,7 @@ from ..delivery import (
     SendResult,
 )
 from ._auth import basic_authorization
+from ._fields import EventFields, UserFields
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of
 
@@ -211,6 +212,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> bool:
         """Create or update a user; its traits replace earlier values of the same traits.
 
@@ -219,7 +221,11 @@ class InteraktClient(EngineLifecycle):
             phone_number: Digits only, without the country code.
             country_code: The phone number's country calling code.
             traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
-            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string.
+            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string
+                (sent in UTC, as `2024-05-01T12:00:00Z`).
+            **fields: The request schema's other properties, derived from specs/interakt.yaml
+                (`UserFields`, `EventFields`): `full_phone_number`, `tags`, and whatever a
+                regenerated spec adds. None means not sent.
 
         Returns:
             True once queued (or sent, in sync mode); False when the queue was full, in which case
@@ -236,6 +242,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -248,6 +255,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> bool:
         """Record an event (an action) of a user; see `user()` for the arguments and errors."""
         lane, message = event_message(
@@ -257,6 +265,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -268,6 +277,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> tuple[bool, InteraktMessage]:
         """`user()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = user_message(
@@ -276,6 +286,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -288,6 +299,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> tuple[bool, InteraktMessage]:
         """`event()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = event_message(
@@ -297,6 +309,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -308,6 +321,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = user_message(
@@ -316,6 +330,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
 
@@ -328,6 +343,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = event_message(
@@ -337,6 +353,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
 

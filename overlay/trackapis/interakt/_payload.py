@@ -9,7 +9,9 @@ from typing import Any
 import attrs
 
 from .._encoding import id_text, text, to_json, utc_text
+from .._spec_fields import wire_fields
 from ._country_codes import COUNTRY_CALLING_CODES
+from ._fields import CHECKS, WIRE_NAMES
 
 USERS_PATH = "/v1/public/track/users/"
 EVENTS_PATH = "/v1/public/track/events/"
@@ -75,18 +77,39 @@ def created_at_of(created_at: Any) -> datetime.datetime | None:
 
 
 def user_message(
-    *, user_id: Any, phone_number: Any, country_code: Any, traits: Any, created_at: Any
+    *,
+    user_id: Any,
+    phone_number: Any,
+    country_code: Any,
+    traits: Any,
+    created_at: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> tuple[str, InteraktMessage]:
-    """The lane and the request for a `user` call, or a `TypeError`/`ValueError` naming the argument."""
+    """The lane and the request for a `user` call, or a `TypeError`/`ValueError` naming the argument.
+
+    `fields`: the spec's other `UserFields` properties, by their keyword names (see `_fields`).
+    """
     lane, body = identify(user_id, phone_number, country_code)
     _add_details(body, traits, created_at)
+    if fields:
+        body.update(wire_fields(fields, WIRE_NAMES["UserFields"], CHECKS["UserFields"], call="user"))
     return lane, InteraktMessage(USERS_PATH, body)
 
 
 def event_message(
-    event: Any, *, user_id: Any, phone_number: Any, country_code: Any, traits: Any, created_at: Any
+    event: Any,
+    *,
+    user_id: Any,
+    phone_number: Any,
+    country_code: Any,
+    traits: Any,
+    created_at: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> tuple[str, InteraktMessage]:
-    """The lane and the request for an `event` call, or a `TypeError`/`ValueError` naming the argument."""
+    """The lane and the request for an `event` call, or a `TypeError`/`ValueError` naming the argument.
+
+    `fields`: the spec's other `EventFields` properties, by their keyword names (see `_fields`).
+    """
     if type(event) is not str and not isinstance(event, str):
         raise TypeError(f"event must be a string naming the action, not {type(event).__name__}")
     if not event or event.isspace():
@@ -94,6 +117,8 @@ def event_message(
     lane, body = identify(user_id, phone_number, country_code)
     body["event"] = text(str.__str__(event), "event")
     _add_details(body, traits, created_at)
+    if fields:
+        body.update(wire_fields(fields, WIRE_NAMES["EventFields"], CHECKS["EventFields"], call="event"))
     return lane, InteraktMessage(EVENTS_PATH, body)
 
 
