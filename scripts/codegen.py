@@ -232,8 +232,9 @@ def facade_fields_module(api: str) -> str:
         wire_names[name] = {snake_case(wire): wire for wire in extra}
         checks[name] = {snake_case(wire): _checked(spec, sub) for wire, sub in extra.items()}
     hand_written = {fields_class_name(k): v for k, v in FACADE_ARGUMENTS[api].items() if v is not None}
+    operations = spec_operations(api, spec)
     body = "\n\n\n".join(classes)
-    names = sorted(["CHECKS", "HAND_WRITTEN", "WIRE_NAMES"]) + sorted(hand_written)
+    names = sorted(["CHECKS", "HAND_WRITTEN", "OPERATIONS", "WIRE_NAMES"]) + sorted(hand_written)
     typing_names = ", ".join(["Any", "Final", *(["Literal"] if "Literal[" in body else []), "TypedDict"])
     return f'''"""Keyword fields of the typed facade, derived from specs/{api}.yaml by scripts/regenerate.
 
@@ -259,7 +260,30 @@ CHECKS: Final[dict[str, dict[str, dict[str, Any]]]] = {checks!r}
 
 # TypedDict name -> the schema's properties the facade methods spell out (wire name -> argument).
 HAND_WRITTEN: Final[dict[str, dict[str, str]]] = {hand_written!r}
+
+# operationId -> the generated module that builds its request, whether it takes a body, whether
+# it needs the API's credentials, and its server (None: the spec's first): the facades' `call()`.
+OPERATIONS: Final[dict[str, dict[str, Any]]] = {operations!r}
 '''
+
+
+def spec_operations(api: str, spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every operation of a spec, by operationId, as the generated package lays it out."""
+    operations: dict[str, dict[str, Any]] = {}
+    for path_item in spec["paths"].values():
+        for method, operation in path_item.items():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            tag = snake_case(operation.get("tags", ["default"])[0])
+            servers = operation.get("servers") or path_item.get("servers") or []
+            operations[operation["operationId"]] = {
+                "module": f"{api}_client.api.{tag}.{snake_case(operation['operationId'])}",
+                "method": method.upper(),
+                "body": "requestBody" in operation,
+                "authenticated": bool(operation.get("security", spec.get("security", [{}]))),
+                "server": servers[0]["url"] if servers else None,
+            }
+    return operations
 
 
 def facade_fields_path(api: str) -> Path:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final, TypedDict
 
-__all__ = ["CHECKS", "HAND_WRITTEN", "WIRE_NAMES", "EventFields", "IdentityFields"]
+__all__ = ["CHECKS", "HAND_WRITTEN", "OPERATIONS", "WIRE_NAMES", "EventFields", "IdentityFields"]
 
 
 class IdentityFields(TypedDict, total=False):
@@ -51,5 +51,31 @@ HAND_WRITTEN: Final[dict[str, dict[str, str]]] = {
         "transaction_id": "(client_id and the time of the call)",
         "created_at": "(the time of the call)",
         "meta": "user_agent",
+    },
+}
+
+# operationId -> the generated module that builds its request, whether it takes a body, whether
+# it needs the API's credentials, and its server (None: the spec's first): the facades' `call()`.
+OPERATIONS: Final[dict[str, dict[str, Any]]] = {
+    "getCustomer": {
+        "module": "attributionio_client.api.customers.get_customer",
+        "method": "GET",
+        "body": False,
+        "authenticated": True,
+        "server": "https://attribution.io",
+    },
+    "triggerIdentity": {
+        "module": "attributionio_client.api.public.trigger_identity",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": "https://api.attribution.io",
+    },
+    "triggerEvent": {
+        "module": "attributionio_client.api.public.trigger_event",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": "https://api.attribution.io",
     },
 }

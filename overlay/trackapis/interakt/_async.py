@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Unpack
 
 import httpx
 
 from .._errors import ClientClosedError
+from .._operations import decoded
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
-from ._fields import EventFields, UserFields
+from ._fields import OPERATIONS, EventFields, UserFields
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -103,6 +106,14 @@ class AsyncInteraktClient:
             fields=fields,
         )
         return await self._send(message)
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId; see `InteraktClient.call()`."""
+        request = build_operation(OPERATIONS, operation, body, params)
+        if self._client.is_closed:
+            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
+        response = await send_now_async(self._client, request.kwargs, self._policy, error_message_of)
+        return decoded(response.content, response.headers.get("content-type", ""))
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
@@ -356,6 +356,30 @@ class InteraktClient(EngineLifecycle):
             fields=fields,
         )
         return self._send_now(message)
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId, now, in the caller's thread.
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones): the
+        same credentials, retries and errors, with the body as given (checked as JSON).
+
+        Returns:
+            The answer's JSON (its text when not JSON; None when empty).
+
+        Raises:
+            ValueError, TypeError: An unknown operation, a bad body or parameter.
+            APIError, TransportError: When delivery failed.
+        """
+        from .._operations import decoded
+        from .._operations import operation as build
+        from .._transport import send_now
+        from ._fields import OPERATIONS
+
+        request = build(OPERATIONS, operation, body, params)
+        if self._engine.closed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one")
+        response = send_now(self._direct_client(), request.kwargs, self._connection.policy, error_message_of)
+        return decoded(response.content, response.headers.get("content-type", ""))
 
     # -- internals ----------------------------------------------------------------------------------
 

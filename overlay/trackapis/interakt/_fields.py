@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Final, TypedDict
 
-__all__ = ["CHECKS", "HAND_WRITTEN", "WIRE_NAMES", "EventFields", "UserFields"]
+__all__ = ["CHECKS", "HAND_WRITTEN", "OPERATIONS", "WIRE_NAMES", "EventFields", "UserFields"]
 
 
 class UserFields(TypedDict, total=False):
@@ -63,5 +63,24 @@ HAND_WRITTEN: Final[dict[str, dict[str, str]]] = {
         "event": "event",
         "traits": "traits",
         "createdAt": "created_at",
+    },
+}
+
+# operationId -> the generated module that builds its request, whether it takes a body, whether
+# it needs the API's credentials, and its server (None: the spec's first): the facades' `call()`.
+OPERATIONS: Final[dict[str, dict[str, Any]]] = {
+    "trackUser": {
+        "module": "interakt_client.api.users.track_user",
+        "method": "POST",
+        "body": True,
+        "authenticated": True,
+        "server": None,
+    },
+    "trackEvent": {
+        "module": "interakt_client.api.events.track_event",
+        "method": "POST",
+        "body": True,
+        "authenticated": True,
+        "server": None,
     },
 }

@@ -11,6 +11,7 @@ from typing import Any, Final, TypedDict
 __all__ = [
     "CHECKS",
     "HAND_WRITTEN",
+    "OPERATIONS",
     "WIRE_NAMES",
     "CustomerUpdateFields",
     "EventTrackFields",
@@ -74,5 +75,52 @@ HAND_WRITTEN: Final[dict[str, dict[str, str]]] = {
         "timezone": "timezone",
         "execution_time": "execution_time",
         "format": "format",
+    },
+}
+
+# operationId -> the generated module that builds its request, whether it takes a body, whether
+# it needs the API's credentials, and its server (None: the spec's first): the facades' `call()`.
+OPERATIONS: Final[dict[str, dict[str, Any]]] = {
+    "updateCustomer": {
+        "module": "seven_segments_client.api.customers.update_customer",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": None,
+    },
+    "trackEvent": {
+        "module": "seven_segments_client.api.events.track_event",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": None,
+    },
+    "getHtml": {
+        "module": "seven_segments_client.api.campaigns.get_html",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": None,
+    },
+    "bulk": {
+        "module": "seven_segments_client.api.bulk.bulk",
+        "method": "POST",
+        "body": True,
+        "authenticated": False,
+        "server": None,
+    },
+    "getSystemTime": {
+        "module": "seven_segments_client.api.system.get_system_time",
+        "method": "GET",
+        "body": False,
+        "authenticated": False,
+        "server": None,
+    },
+    "exportAnalysis": {
+        "module": "seven_segments_client.api.analytics.export_analysis",
+        "method": "POST",
+        "body": True,
+        "authenticated": True,
+        "server": None,
     },
 }
