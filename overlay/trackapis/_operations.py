@@ -46,8 +46,13 @@ def operation(
     operation_id: Any,
     body: Any,
     params: Mapping[str, Any],
+    *,
+    defaults: Mapping[str, Any] | None = None,
 ) -> Operation:
     """The request for `operation_id` with this body and path/query parameters.
+
+    `defaults`: parameters the client knows (e.g. its public key in a path), used when the
+    operation takes them and the call does not give them.
 
     Raises:
         ValueError: An operationId the spec does not have (the known ones are listed), or a bad value.
@@ -72,6 +77,9 @@ def operation(
             names = ", ".join(sorted(set(accepted) - {"body"})) or "none"
             raise TypeError(f"{operation_id}() got an unexpected parameter {name!r} (it takes: {names})")
         arguments[name] = _parameter(value, name)
+    for name, value in (defaults or {}).items():
+        if name in accepted and name not in arguments:
+            arguments[name] = value
     missing = [
         name
         for name, parameter in accepted.items()
@@ -92,6 +100,11 @@ def _parameter(value: Any, name: str) -> str | bool | int | float:
     if isinstance(value, str):
         return text(str.__str__(value), name)
     return id_text(value, argument=name)
+
+
+def answer(response: Any) -> Any:
+    """`decoded()` for an `httpx.Response`."""
+    return decoded(response.content, response.headers.get("content-type", ""))
 
 
 def decoded(content: bytes, content_type: str) -> Any:

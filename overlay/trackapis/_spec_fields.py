@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from ._encoding import JSONValue, bounded_int, text, to_json
+
+Model = TypeVar("Model")
 
 _TYPE_NAMES = {
     "string": "a string",
@@ -48,6 +50,14 @@ def wire_fields(
     return wire
 
 
+def model_with(model: Model, wire: Mapping[str, JSONValue]) -> Model:
+    """A generated model with these wire properties added (known ones become its attributes)."""
+    if not wire:
+        return model
+    made: Model = type(model).from_dict({**model.to_dict(), **wire})  # type: ignore[attr-defined]
+    return made
+
+
 def checked(value: Any, schema: Mapping[str, Any], where: str) -> JSONValue:
     """`value` as JSON, if it has the schema's type and meets its checked keywords."""
     kind = schema.get("type")
@@ -80,8 +90,10 @@ def _typed(value: Any, kind: type, name: str, where: str) -> Any:
 
 
 def _number(value: Any, kind: str, where: str) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-        kind == "integer" and not isinstance(value, int)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or (kind == "integer" and not isinstance(value, int))
     ):
         raise TypeError(f"{where} must be {_TYPE_NAMES[kind]}, not {type(value).__name__}")
     if isinstance(value, int):

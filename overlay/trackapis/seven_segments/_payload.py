@@ -24,6 +24,8 @@ from seven_segments_client.models import (
 )
 
 from .._encoding import text, to_json
+from .._spec_fields import Model, model_with, wire_fields
+from ._fields import CHECKS, WIRE_NAMES
 
 CommandName = Literal["crm/customers", "crm/events"]
 Customer = str | Mapping[str, str]
@@ -145,13 +147,31 @@ def timestamp_of(timestamp: Any) -> float | None:
     return seconds
 
 
-def update_command(token: str, customer: Any, properties: Any) -> Command:
+def with_fields(model: Model, fields: Mapping[str, Any] | None, *, call: str) -> Model:
+    """The model with the spec's other properties of its schema (`**fields`, see `_fields`)."""
+    if not fields:
+        return model
+    name = type(model).__name__ + "Fields"
+    return model_with(model, wire_fields(fields, WIRE_NAMES[name], CHECKS[name], call=call))
+
+
+def update_command(
+    token: str, customer: Any, properties: Any, fields: Mapping[str, Any] | None = None
+) -> Command:
     ids = customer_ids(customer)
     model = CustomerUpdate(ids=ids, company_id=token, properties=properties_of(properties))
-    return Command(model, lane_of(token, ids))
+    return Command(with_fields(model, fields, call="update"), lane_of(token, ids))
 
 
-def track_command(token: str, customer: Any, event_type: Any, properties: Any, timestamp: Any) -> Command:
+def track_command(
+    token: str,
+    customer: Any,
+    event_type: Any,
+    properties: Any,
+    timestamp: Any,
+    *,
+    fields: Mapping[str, Any] | None = None,
+) -> Command:
     if not isinstance(event_type, str):
         raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
     if not event_type.strip():
@@ -164,10 +184,12 @@ def track_command(token: str, customer: Any, event_type: Any, properties: Any, t
     seconds = timestamp_of(timestamp)
     if seconds is not None:
         model.timestamp = seconds
-    return Command(model, lane_of(token, ids))
+    return Command(with_fields(model, fields, call="track"), lane_of(token, ids))
 
 
-def html_kwargs(token: str, customer: Any, campaign: Any) -> dict[str, Any]:
+def html_kwargs(
+    token: str, customer: Any, campaign: Any, fields: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     if not isinstance(campaign, str):
         raise TypeError(
             f"html_campaign_name must be the campaign's name as a string, not {type(campaign).__name__}"
@@ -176,6 +198,7 @@ def html_kwargs(token: str, customer: Any, campaign: Any) -> dict[str, Any]:
         raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
     campaign = text(str.__str__(campaign), "html_campaign_name")
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
+    body = with_fields(body, fields, call="get_html")
     return get_html._get_kwargs(body=body)
 
 
