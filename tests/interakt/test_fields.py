@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 import track
+
 from trackapis import APIError
 from trackapis.interakt import AsyncInteraktClient, InteraktClient
 from trackapis.testing import InteraktFake
