@@ -255,6 +255,32 @@ class AuthenticatedSevenSegmentsClient:
             raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
         return answer(send_now(self._client(), request.kwargs, self._connection.policy, error_message_of))
 
+    def export_data(
+        self, analysis_type: AnalysisType, data: Mapping[str, Any], *, company: str | None = None
+    ) -> Any:
+        """An export with its request body given as a mapping, answered as the API's JSON.
+
+        `data` holds `analysis_id` and optionally `timezone`, `execution_time`, `format`, and
+        any other field (sent as given), as in 7SEGMENTS' documentation and the original SDK.
+        Returns the JSON answer (the CSV text for `csv`). Raises as `export_analysis()`.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"data must be a mapping such as {{'analysis_id': '...'}}, not {type(data).__name__}"
+            )
+        fields = dict(data)
+        call = export_call(
+            analysis_type,
+            fields.pop("analysis_id", None),
+            format=fields.pop("format", None),
+            timezone=fields.pop("timezone", None),
+            execution_time=fields.pop("execution_time", None),
+            company=company,
+            extra=fields,
+        )
+        typed, raw = self._export(call)
+        return typed if raw is None else raw
+
     def _export(self, call: ExportCall) -> tuple[ExportResult, Any]:
         """Send a prepared export; the typed result and the raw JSON (None for CSV)."""
         if self._closed:

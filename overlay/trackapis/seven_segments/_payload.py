@@ -99,6 +99,12 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
     )
 
 
+def checked_customer(customer: Any, *, argument: str = "customer") -> Customer:
+    """A customer as given (a registered id, or a copy of the ids by type), or an error naming `argument`."""
+    customer_ids(customer, argument=argument)
+    return customer if isinstance(customer, str) else dict(customer)
+
+
 def lane_of(token: str, ids: CustomerIds) -> str:
     # One lane per customer keeps its commands in order. The registered id names the customer
     # once known (a login identifies the cookie's customer under it); anonymous ones by cookie.
