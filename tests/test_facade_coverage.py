@@ -42,7 +42,7 @@ WRAPPERS: dict[str, dict[str, dict[str, str]]] = {
             "registered": "customer='id' or {'registered': ...}",
             "cookie": "customer={'cookie': ...}",
         },
-        "BulkRequest": {"commands": "buffered=True: the queued update()/track() calls"},
+        "BulkRequest": {"commands": "background=True: the queued update()/track() calls"},
         "BulkCustomerCommand": {"name": "update()", "data": "update()'s CustomerUpdate"},
         "BulkEventCommand": {"name": "track()", "data": "track()'s EventTrack"},
     },
@@ -249,7 +249,7 @@ def _assert_sent(api: str, fake: Any, operations: list[str]) -> list[tuple[str, 
 def test_every_interakt_property_is_sent_through_the_facade(interakt_fake: InteraktFake) -> None:
     moment = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
     who = {"user_id": "42", "phone_number": "9999999999", "country_code": "+91", "traits": {"a": 1}}
-    with InteraktClient("test-interakt-key", host=interakt_fake.url) as client:
+    with InteraktClient("test-interakt-key", base_url=interakt_fake.url) as client:
         client.send_user(**who, created_at=moment, **samples("interakt", "UserFields"))
         client.send_event("Order Placed", **who, created_at=moment, **samples("interakt", "EventFields"))
         for operation, body in _assert_sent("interakt", interakt_fake, ["trackUser", "trackEvent"]):
@@ -266,7 +266,7 @@ def test_every_seven_segments_property_is_sent_through_the_facade(
     customer = {"registered": "john", "cookie": "c-1"}
     token = seven_segments_fake_client.token
     seven_segments_fake.add_campaign("Banner", "<p>hi</p>")
-    with SevenSegmentsClient(token, target=seven_segments_fake.url) as per_call:
+    with SevenSegmentsClient(token, base_url=seven_segments_fake.url) as per_call:
         for client in (per_call, seven_segments_fake_client):
             client.update(customer, {"plan": "pro"}, **samples("seven_segments", "CustomerUpdateFields"))
             client.track(

@@ -18,7 +18,7 @@ KEY = "test-interakt-key"
 
 @pytest.fixture
 def client(interakt_fake: InteraktFake) -> Iterator[InteraktClient]:
-    with InteraktClient(KEY, host=interakt_fake.url, shutdown_timeout=5) as interakt:
+    with InteraktClient(KEY, base_url=interakt_fake.url, shutdown_timeout=5) as interakt:
         yield interakt
 
 
@@ -46,7 +46,7 @@ def test_fields_reach_the_wire_when_sent_now_and_from_asyncio(
     assert _last_body(interakt_fake, "trackEvent")["tags"] == ["a"]
 
     async def main() -> None:
-        async with AsyncInteraktClient(KEY, host=interakt_fake.url) as interakt:
+        async with AsyncInteraktClient(KEY, base_url=interakt_fake.url) as interakt:
             await interakt.user(phone_number="9999999999", full_phone_number="919999999999")
 
     asyncio.run(main())
@@ -115,7 +115,7 @@ def test_call_raises_the_typed_errors(client: InteraktClient) -> None:
 
 def test_async_call(interakt_fake: InteraktFake) -> None:
     async def main() -> Any:
-        async with AsyncInteraktClient(KEY, host=interakt_fake.url) as interakt:
+        async with AsyncInteraktClient(KEY, base_url=interakt_fake.url) as interakt:
             return await interakt.call("trackUser", body={"userId": "7"})
 
     assert asyncio.run(main())["result"] is True
