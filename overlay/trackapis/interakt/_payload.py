@@ -115,7 +115,7 @@ def event_message(
     if not event or event.isspace():
         raise ValueError("event must not be empty: name the action, e.g. 'Order Placed'")
     lane, body = identify(user_id, phone_number, country_code)
-    body["event"] = text(str.__str__(event), "event")
+    body["event"] = event if type(event) is str and event.isascii() else text(str.__str__(event), "event")
     _add_details(body, traits, created_at)
     if fields:
         body.update(wire_fields(fields, WIRE_NAMES["EventFields"], CHECKS["EventFields"], call="event"))
