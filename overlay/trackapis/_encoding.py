@@ -75,7 +75,7 @@ def text(value: str, where: str) -> str:
     """`value` if it encodes as UTF-8; else a `ValueError` naming `where`."""
     if value.isascii() or _is_utf8(value):
         return value
-    raise ValueError(f"{where}: {_short_repr(value)} is not valid Unicode text (it has a lone surrogate)")
+    raise ValueError(f"{where}: {short_repr(value)} is not valid Unicode text (it has a lone surrogate)")
 
 
 def id_text(value: Any, *, argument: str) -> str:
@@ -158,7 +158,7 @@ def _scalar(value: Any, where: str) -> JSONValue:
         return bounded_int(value, where)
     if isinstance(value, (float, decimal.Decimal)):
         return _number(value, where)
-    raise TypeError(f"{where}: cannot send a {type(value).__name__} as JSON ({_short_repr(value)})")
+    raise TypeError(f"{where}: cannot send a {type(value).__name__} as JSON ({short_repr(value)})")
 
 
 def _number(value: float | decimal.Decimal, where: str) -> JSONValue:
@@ -169,6 +169,10 @@ def _number(value: float | decimal.Decimal, where: str) -> JSONValue:
     return str(value) if isinstance(value, decimal.Decimal) else float(value)
 
 
-def _short_repr(value: Any) -> str:
-    text = repr(value)
+def short_repr(value: Any) -> str:
+    """`repr(value)` cut to 60 characters, for error messages (also of an int too long to print)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past the digit limit
+        return f"<an int of {value.bit_length()} bits>"
     return text if len(text) <= 60 else text[:57] + "..."

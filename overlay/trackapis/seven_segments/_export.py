@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections.abc import Mapping
@@ -16,7 +15,7 @@ from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.models import ExportRequest, FunnelResult, ReportResult, TableResult
 from seven_segments_client.types import UNSET
 
-from .._encoding import text, to_json
+from .._encoding import short_repr, text, to_json
 from .._errors import ClientClosedError
 from .._operations import answer
 from .._operations import operation as build_operation
@@ -51,6 +50,10 @@ class ExportCall:
     kwargs: dict[str, Any]
 
 
+# Comparisons bound an int too (math.isfinite would overflow); 1e12 s is ~ year 33658.
+_MAX_SECONDS = 1e12
+
+
 def export_call(
     analysis_type: Any,
     analysis_id: Any,
@@ -81,9 +84,11 @@ def export_call(
         if (
             isinstance(execution_time, bool)
             or not isinstance(execution_time, (int, float))
-            or not 0 <= execution_time < math.inf
+            or not 0 <= execution_time < _MAX_SECONDS
         ):
-            raise ValueError(f"execution_time must be UNIX seconds (a number >= 0), not {execution_time!r}")
+            raise ValueError(
+                f"execution_time must be UNIX seconds (a number >= 0), not {short_repr(execution_time)}"
+            )
         body.execution_time = execution_time
     if company is not None and (not isinstance(company, str) or not company):
         raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")

@@ -23,7 +23,7 @@ from seven_segments_client.models import (
     Properties,
 )
 
-from .._encoding import text, to_json
+from .._encoding import short_repr, text, to_json
 from .._spec_fields import Model, model_with, wire_fields
 from ._fields import CHECKS, WIRE_NAMES
 
@@ -149,7 +149,9 @@ def timestamp_of(timestamp: Any) -> float | None:
         )
     # Comparisons, not math.isfinite, which overflows on a huge int; 1e12 s is ~ year 33658.
     if not 0 <= seconds < _MAX_SECONDS:  # also False for NaN
-        raise ValueError(f"timestamp must be a finite time at or after 1970-01-01, not {timestamp!r}")
+        raise ValueError(
+            f"timestamp must be a finite time at or after 1970-01-01, not {short_repr(timestamp)}"
+        )
     return seconds
 
 
