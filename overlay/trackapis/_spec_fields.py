@@ -58,6 +58,21 @@ def model_with(model: Model, wire: Mapping[str, JSONValue]) -> Model:
     return made
 
 
+def with_fields(
+    model: Model,
+    fields: Mapping[str, Any] | None,
+    names: Mapping[str, Mapping[str, str]],
+    checks: Mapping[str, Mapping[str, Mapping[str, Any]]],
+    *,
+    call: str,
+) -> Model:
+    """A generated model with its schema's `**fields` added (`names`/`checks`: an API's `_fields`)."""
+    if not fields:
+        return model
+    schema = type(model).__name__ + "Fields"
+    return model_with(model, wire_fields(fields, names[schema], checks[schema], call=call))
+
+
 def checked(value: Any, schema: Mapping[str, Any], where: str) -> JSONValue:
     """`value` as JSON, if it has the schema's type and meets its checked keywords."""
     kind = schema.get("type")

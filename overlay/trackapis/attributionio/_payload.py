@@ -11,7 +11,7 @@ import attrs
 from attributionio_client.api.public import trigger_event, trigger_identity
 from attributionio_client.models import Event, EventRequest, Identity, IdentityRequest, Meta
 
-from .._spec_fields import model_with, wire_fields
+from .._spec_fields import with_fields
 from ._fields import CHECKS, WIRE_NAMES
 from ._identity import (
     client_id_of,
@@ -61,14 +61,6 @@ def alias_of(attributionio_id: Any) -> str:
     )
 
 
-def with_fields(model: Any, fields: Mapping[str, Any] | None, *, call: str) -> Any:
-    """The model with the spec's other properties of its schema (`**fields`, see `_fields`)."""
-    if not fields:
-        return model
-    name = type(model).__name__ + "Fields"
-    return model_with(model, wire_fields(fields, WIRE_NAMES[name], CHECKS[name], call=call))
-
-
 def identity_request(
     public_key: str,
     attributionio_id: Any,
@@ -87,7 +79,9 @@ def identity_request(
         created_at=int(time.time()) if created_at is None else created_at,
         meta=Meta(agent=agent),
     )
-    return IdentityRequest(identity=with_fields(identity, fields, call="trigger_identity"))
+    return IdentityRequest(
+        identity=with_fields(identity, fields, WIRE_NAMES, CHECKS, call="trigger_identity")
+    )
 
 
 def event_requests(
@@ -118,7 +112,7 @@ def event_requests(
         created_at=created_at,
         meta=Meta(agent=agent),
     )
-    event_request = EventRequest(event=with_fields(event, fields, call="trigger_event"))
+    event_request = EventRequest(event=with_fields(event, fields, WIRE_NAMES, CHECKS, call="trigger_event"))
     return identity_request(public_key, alias, client, agent, created_at=created_at), event_request
 
 

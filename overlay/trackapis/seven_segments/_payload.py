@@ -24,7 +24,7 @@ from seven_segments_client.models import (
 )
 
 from .._encoding import short_repr, text, to_json
-from .._spec_fields import Model, model_with, wire_fields
+from .._spec_fields import with_fields
 from ._fields import CHECKS, WIRE_NAMES
 
 CommandName = Literal["crm/customers", "crm/events"]
@@ -155,20 +155,12 @@ def timestamp_of(timestamp: Any) -> float | None:
     return seconds
 
 
-def with_fields(model: Model, fields: Mapping[str, Any] | None, *, call: str) -> Model:
-    """The model with the spec's other properties of its schema (`**fields`, see `_fields`)."""
-    if not fields:
-        return model
-    name = type(model).__name__ + "Fields"
-    return model_with(model, wire_fields(fields, WIRE_NAMES[name], CHECKS[name], call=call))
-
-
 def update_command(
     token: str, customer: Any, properties: Any, fields: Mapping[str, Any] | None = None
 ) -> Command:
     ids = customer_ids(customer)
     model = CustomerUpdate(ids=ids, company_id=token, properties=properties_of(properties))
-    return Command(with_fields(model, fields, call="update"), lane_of(token, ids))
+    return Command(with_fields(model, fields, WIRE_NAMES, CHECKS, call="update"), lane_of(token, ids))
 
 
 def track_command(
@@ -192,7 +184,7 @@ def track_command(
     seconds = timestamp_of(timestamp)
     if seconds is not None:
         model.timestamp = seconds
-    return Command(with_fields(model, fields, call="track"), lane_of(token, ids))
+    return Command(with_fields(model, fields, WIRE_NAMES, CHECKS, call="track"), lane_of(token, ids))
 
 
 def html_kwargs(
@@ -206,7 +198,7 @@ def html_kwargs(
         raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
     campaign = text(str.__str__(campaign), "html_campaign_name")
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
-    body = with_fields(body, fields, call="get_html")
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="get_html")
     return get_html._get_kwargs(body=body)
 
 
