@@ -230,19 +230,32 @@ def test_seven_segments_calls_refuse_well_or_deliver(
     is_informational=st.one_of(st.none(), st.booleans(), values),
 )
 def test_attributionio_calls_refuse_well_or_deliver(
-    attributionio_fake_client: AttributionClient, **arguments: Any
+    attributionio_fake_client: AttributionClient, pyttributionio_shim: PyttributionIo, **arguments: Any
 ) -> None:
     client = attributionio_fake_client
     attributionio_id, event_key = arguments.pop("attributionio_id"), arguments.pop("event_key")
     _call(client.trigger_event, attributionio_id, event_key, **arguments)
     identity = {k: arguments[k] for k in ("client_id", "user_agent")}
     _call(client.trigger_identity, attributionio_id, **identity)
+    seed = {k: "" if v is None else v for k, v in arguments.items() if k != "is_informational"}
+    _call(pyttributionio_shim.trigger_event, attributionio_id, event_key, **seed)
+    _call(pyttributionio_shim.fetch_customer_info_base, arguments["client_id"])
     try:
         client.fetch_customer(arguments["client_id"])
     except (TypeError, ValueError) as error:
         _refused_well(error, {"client_id": 1})
     except TrackapisError:
         pass  # an answer the API gives (e.g. for an unknown customer) is not a call-site error
+
+
+@pytest.fixture
+def pyttributionio_shim(attributionio_fake: AttributionFake) -> Iterator[PyttributionIo]:
+    PyttributionIo.PRIVATE_API_URL = attributionio_fake.url + "/api/v1"
+    PyttributionIo.PUBLIC_API_URL = attributionio_fake.url
+    shim = PyttributionIo("test-public-key", "test-secret", max_retries=0)
+    yield shim
+    shim.close()
+    del PyttributionIo.PRIVATE_API_URL, PyttributionIo.PUBLIC_API_URL
 
 
 def test_a_huge_client_id_is_a_clear_error_and_the_shim_logs_and_returns_none(
