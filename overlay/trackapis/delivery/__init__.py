@@ -13,6 +13,7 @@ from ._rate import RateLimiter
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
+    DeliveryError,
     DeliveryStats,
     EngineClosed,
     ErrorCallback,
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_SHUTDOWN_TIMEOUT",
     "DeliveredCallback",
     "DeliveryEngine",
+    "DeliveryError",
     "DeliveryStats",
     "EngineClosed",
     "ErrorCallback",

@@ -8,10 +8,18 @@ from typing import Any, Protocol
 
 import attrs
 
-from .._errors import EngineClosed, MessageDropped, MessageFailed, TrackapisError, as_delivery_error
+from .._errors import (
+    DeliveryError,
+    EngineClosed,
+    MessageDropped,
+    MessageFailed,
+    TrackapisError,
+    as_delivery_error,
+)
 
 __all__ = [
     "DeliveredCallback",
+    "DeliveryError",
     "DeliveryStats",
     "EngineClosed",
     "ErrorCallback",
