@@ -30,7 +30,7 @@ import attrs
 
 from .._retry import RetryPolicy
 from ._rate import RateLimiter
-from ._store import DEFAULT_STORE_LEASE, DEFAULT_STORE_SYNC_INTERVAL, Codec, Store, StoredMessage
+from ._store import DEFAULT_STORE_LEASE, DEFAULT_STORE_SYNC_INTERVAL, LIVE_OWNERS, Codec, Store, StoredMessage
 from ._types import (
     DeliveredCallback,
     DeliveryStats,
@@ -587,9 +587,13 @@ class DeliveryEngine:
         """Open the store (raising `StoreError` at construction) and take over what dead owners left."""
         store = self._store
         assert store is not None
-        store.open(self._owner, self._lease)
+        LIVE_OWNERS.add(self._owner)
+        try:
+            store.open(self._owner, self._lease)
+        except BaseException:
+            LIVE_OWNERS.discard(self._owner)
+            raise
         self._store_open = True
-        _live_owners.add(self._owner)
         self._claim()
         self._start_writer()
 
@@ -665,9 +669,9 @@ class DeliveryEngine:
             stopping = self._stopping
             try:
                 if not self._store_open:  # a forked child: a new owner on a new connection
+                    LIVE_OWNERS.add(self._owner)
                     store.open(self._owner, self._lease)
                     self._store_open = True
-                    _live_owners.add(self._owner)
                 self._write_once()
                 if not stopping and time.monotonic() >= next_claim:
                     store.renew(self._owner, self._lease)
@@ -767,7 +771,7 @@ class DeliveryEngine:
             for message in lost:
                 self._report(MessageDropped(f"it could not be written to the store: {error}"), message.payload)
         finally:
-            _live_owners.discard(self._owner)
+            LIVE_OWNERS.discard(self._owner)
             try:
                 store.close()
             except Exception:  # noqa: BLE001
@@ -794,9 +798,6 @@ def _positive_int(name: str, value: int) -> None:
 
 
 _engines: weakref.WeakSet[DeliveryEngine] = weakref.WeakSet()
-# The store owners of this process's engines: a store may treat any other owner of this process
-# (a previous incarnation with the same pid, e.g. pid 1 in a restarted container) as gone.
-_live_owners: set[str] = set()
 
 
 def _shutdown_all_at_exit() -> None:
