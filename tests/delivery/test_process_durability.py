@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def fake(interakt_fake: InteraktFake) -> Iterator[InteraktFake]:
 
 
 def _start(script: str, fake: InteraktFake, **env: str) -> subprocess.Popen[str]:
-    prelude = f"EVENTS, USERS = {EVENTS}, {USERS}\n"
+    prelude = f"EVENTS, USERS, RUN = {EVENTS}, {USERS}, {env['RUN']!r}\n"
     return subprocess.Popen(
         [sys.executable, "-c", prelude + textwrap.dedent(script)],
         env={**os.environ, "FAKE_URL": fake.url, "FAKE_KEY": KEY, **env},
@@ -66,8 +67,9 @@ def _wait_until_delivered(fake: InteraktFake, count: int, process: subprocess.Po
         time.sleep(0.01)
 
 
-def _arrived(fake: InteraktFake) -> collections.Counter[int]:
-    return collections.Counter(event.traits["n"] for _, event in fake.events)
+def _arrived(fake: InteraktFake, run: str) -> collections.Counter[int]:
+    # Only this run's events: requests of an earlier test's killed child may still land.
+    return collections.Counter(event.traits["n"] for _, event in fake.events if event.event == run)
 
 
 def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(fake: InteraktFake) -> None:
@@ -83,11 +85,12 @@ def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(fake: InteraktF
 
         track.on_error = report
         for n in range(EVENTS):
-            track.event(user_id=f"user-{n % USERS}", event="Step", traits={"n": n})
+            track.event(user_id=f"user-{n % USERS}", event=RUN, traits={"n": n})
         print("queued", flush=True)
         time.sleep(120)
     """
-    child = _start(script, fake)
+    run = f"sigterm-{uuid.uuid4().hex}"
+    child = _start(script, fake, RUN=run)
     _wait_for_line(child, "queued")
     _wait_until_delivered(fake, 500, child)  # under way, most of the queue still waiting
     before = len(fake.requests)
@@ -95,7 +98,7 @@ def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(fake: InteraktF
     _, stderr = child.communicate(timeout=60)
 
     assert child.returncode == -signal.SIGTERM, stderr[-3000:]  # then the default action, as before
-    arrived = _arrived(fake)
+    arrived = _arrived(fake, run)
     reported = {int(line.split()[1]) for line in stderr.splitlines() if line.startswith("REPORTED ")}
     lost = set(range(EVENTS)) - set(arrived) - reported
     print(f"SIGTERM: {before} delivered before, {len(arrived)} in all, {len(reported)} reported")
@@ -108,13 +111,14 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
     fake: InteraktFake, tmp_path: Path
 ) -> None:
     spool = f"sqlite:///{tmp_path / 'spool.db'}"
+    run = f"kill-{uuid.uuid4().hex}"
     first = _start(
         """
         import os, time
         from trackapis.interakt import InteraktClient
-        client = InteraktClient(os.environ["FAKE_KEY"], host=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
+        client = InteraktClient(os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
         for n in range(EVENTS):
-            client.event("Step", user_id=f"user-{n % USERS}", traits={"n": n})
+            client.event(RUN, user_id=f"user-{n % USERS}", traits={"n": n})
         print("queued", flush=True)
         time.sleep(0.2)  # more than store_sync_interval: every accepted event is in the spool
         print("synced", flush=True)
@@ -122,31 +126,33 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         """,
         fake,
         SPOOL=spool,
+        RUN=run,
     )
     _wait_for_line(first, "queued")
     _wait_for_line(first, "synced")
     _wait_until_delivered(fake, 1000, first)
     first.kill()  # SIGKILL: no handler, no exit hook, no flush
     first.communicate(timeout=30)
-    before = _arrived(fake)
+    before = _arrived(fake, run)
 
     second = _start(
         """
         import os
         from trackapis.interakt import InteraktClient
-        client = InteraktClient(os.environ["FAKE_KEY"], host=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
+        client = InteraktClient(os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
         result = client.flush(120)
-        client.event("Step", user_id="user-0", traits={"n": -1})  # a new event, after the leftovers
+        client.event(RUN, user_id="user-0", traits={"n": -1})  # a new event, after the leftovers
         print("settled", result.delivered, result.failed, result.dropped, result.pending, flush=True)
         client.shutdown(30)
         """,
         fake,
         SPOOL=spool,
+        RUN=run,
     )
     out, err = second.communicate(timeout=180)
     assert second.returncode == 0, err[-3000:]
 
-    arrived = _arrived(fake)
+    arrived = _arrived(fake, run)
     missing = set(range(EVENTS)) - set(arrived)
     twice = {n: count for n, count in arrived.items() if count > 1}
     print(
@@ -159,7 +165,8 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
     for user in range(USERS):
         stored = fake.user(f"user-{user}")
         assert stored is not None
-        ns = [event.traits["n"] for event in stored.events if event.traits["n"] >= 0]
+        ns = [event.traits["n"] for event in stored.events if event.event == run and event.traits["n"] >= 0]
         deduplicated = [n for i, n in enumerate(ns) if n not in ns[:i]]
         assert deduplicated == sorted(deduplicated), f"user-{user}: {ns}"
-    assert fake.user("user-0").events[-1].traits["n"] == -1  # type: ignore[union-attr]
+    last = [event for event in fake.user("user-0").events if event.event == run][-1]  # type: ignore[union-attr]
+    assert last.traits["n"] == -1

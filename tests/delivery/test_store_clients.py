@@ -52,7 +52,7 @@ def test_the_attributionio_codec_round_trips() -> None:
 
 
 def test_interakt_with_a_spool(interakt_fake: InteraktFake, tmp_path: Path) -> None:
-    with InteraktClient("test-interakt-key", host=interakt_fake.url, store=f"sqlite:///{tmp_path}/s.db") as client:
+    with InteraktClient("test-interakt-key", base_url=interakt_fake.url, store=f"sqlite:///{tmp_path}/s.db") as client:
         for n in range(20):
             client.event("Step", user_id=f"u{n % 3}", traits={"n": n})
         assert client.flush(10).delivered == 20
@@ -61,32 +61,32 @@ def test_interakt_with_a_spool(interakt_fake: InteraktFake, tmp_path: Path) -> N
 
 def test_seven_segments_buffered_with_a_spool(seven_segments_fake: SevenSegmentsFake, tmp_path: Path) -> None:
     spool = f"sqlite:///{tmp_path}/s.db"
-    with SevenSegmentsClient(TOKEN, target=seven_segments_fake.url, buffered=True, store=spool) as client:
+    with SevenSegmentsClient(TOKEN, base_url=seven_segments_fake.url, background=True, store=spool) as client:
         client.update("john", {"email": "j@example.com"})
         client.track("john", "purchase", properties={"price": 3})
         assert client.flush(10).delivered == 2
-    with pytest.raises(ValueError, match="buffered=True"):
-        SevenSegmentsClient(TOKEN, target=seven_segments_fake.url, store=spool)
+    with pytest.raises(ValueError, match="background=True"):
+        SevenSegmentsClient(TOKEN, base_url=seven_segments_fake.url, store=spool)
 
 
 def test_attributionio_background_with_a_spool(attributionio_fake: AttributionFake, tmp_path: Path) -> None:
     spool = f"sqlite:///{tmp_path}/s.db"
     with AttributionClient(
-        "test-public-key", public_host=attributionio_fake.url, background=True, store=spool
+        "test-public-key", base_url=attributionio_fake.url, background=True, store=spool
     ) as client:
         client.trigger_event("alias-1", "signup", client_id="c1")
         assert client.flush(10).delivered == 2
     assert [e.event_key for e in attributionio_fake.events] == ["signup"]
     with pytest.raises(ValueError, match="background=True"):
-        AttributionClient("test-public-key", public_host=attributionio_fake.url, store=spool)
+        AttributionClient("test-public-key", base_url=attributionio_fake.url, store=spool)
 
 
 def test_a_bad_store_is_refused_at_construction(interakt_fake: InteraktFake, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="store"):
-        InteraktClient("k", host=interakt_fake.url, store="sqlite3:/x")
+        InteraktClient("k", base_url=interakt_fake.url, store="sqlite3:/x")
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"garbage" * 1000)
     from trackapis.delivery import StoreError
 
     with pytest.raises(StoreError, match="bad.db"):
-        InteraktClient("k", host=interakt_fake.url, store=f"sqlite:///{bad}")
+        InteraktClient("k", base_url=interakt_fake.url, store=f"sqlite:///{bad}")
