@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT as MAX_IN_FLIGHT
 from trackapis.testing import InteraktFake
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -27,7 +28,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 KEY = "test-interakt-key"
 EVENTS, USERS = 5000, 500
 LATENCY = 0.05
-MAX_IN_FLIGHT = 48
 
 
 @pytest.fixture
