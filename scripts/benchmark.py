@@ -47,7 +47,7 @@ def delivered_rate(fake: InteraktFake, python: str, measure: str, n: int, store:
     return n / float(result["seconds"])
 
 
-def main() -> None:
+def main() -> None:  # noqa: PLR0915 - one table, measured in order
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--original-python", required=True, help="python of a venv with interakt-track-python==1.0.7"
@@ -82,7 +82,9 @@ def main() -> None:
                 # an event, flushed and sat idle (its workers parked) before the burst.
                 for measure, when in (("cold", "cold client"), ("warm", "warm client, after 0.6 s idle")):
                     mine = median([delivered_rate(fake, ours, measure, 1000) for _ in range(args.repeat)])
-                    theirs = median([delivered_rate(fake, original, measure, 150) for _ in range(args.repeat)])
+                    theirs = median(
+                        [delivered_rate(fake, original, measure, 150) for _ in range(args.repeat)]
+                    )
                     label = f"delivered events/s, 1,000 users, {latency * 1000:.0f} ms, {when}"
                     rows.append((label, ">= 50x the original", mine, theirs, None, mine / theirs >= 50))
                     burst[measure] = mine
@@ -103,7 +105,9 @@ def main() -> None:
         memory_cost = mine
         spool_cost = median(
             [
-                run(ours, "caller", fake.url, "5000", store=f"sqlite:///{spool_dir}/caller-{i}.db")["median_us"]
+                run(ours, "caller", fake.url, "5000", store=f"sqlite:///{spool_dir}/caller-{i}.db")[
+                    "median_us"
+                ]
                 for i in range(args.repeat)
             ]
         )
@@ -156,7 +160,7 @@ def main() -> None:
             "with validation off; throughput counts the events the fake stored).",
             "Ratios: trackapis / original.",
             "",
-            "With the durable spool, `track.store = \"sqlite:///...\"` (same runs, same fake):",
+            'With the durable spool, `track.store = "sqlite:///..."` (same runs, same fake):',
             "",
             "| measure | target | memory | sqlite | ratio |",
             "|---|---|---|---|---|",

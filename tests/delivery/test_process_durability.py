@@ -116,7 +116,9 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         """
         import os, time
         from trackapis.interakt import InteraktClient
-        client = InteraktClient(os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
+        client = InteraktClient(
+            os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"]
+        )
         for n in range(EVENTS):
             client.event(RUN, user_id=f"user-{n % USERS}", traits={"n": n})
         print("queued", flush=True)
@@ -139,7 +141,9 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         """
         import os
         from trackapis.interakt import InteraktClient
-        client = InteraktClient(os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"])
+        client = InteraktClient(
+            os.environ["FAKE_KEY"], base_url=os.environ["FAKE_URL"], store=os.environ["SPOOL"]
+        )
         result = client.flush(120)
         client.event(RUN, user_id="user-0", traits={"n": -1})  # a new event, after the leftovers
         print("settled", result.delivered, result.failed, result.dropped, result.pending, flush=True)

@@ -1,4 +1,4 @@
-"""`trackapis.handle_sigterm()` in this process: idempotent, main thread only, chains to the previous handler."""
+"""`trackapis.handle_sigterm()` in this process: idempotent, main thread only, chains to the previous one."""
 
 from __future__ import annotations
 
@@ -67,10 +67,14 @@ def test_sigterm_drains_then_calls_the_previous_handler() -> None:
 def test_outside_the_main_thread_it_warns_and_does_nothing() -> None:
     before = signal.getsignal(signal.SIGTERM)
     outcome: list[bool] = []
-    with pytest.warns(RuntimeWarning, match="main thread"):
+
+    def in_another_thread() -> None:
         thread = threading.Thread(target=lambda: outcome.append(trackapis.handle_sigterm()))
         thread.start()
         thread.join()
+
+    with pytest.warns(RuntimeWarning, match="main thread"):
+        in_another_thread()
     assert outcome == [False]
     assert signal.getsignal(signal.SIGTERM) is before
 

@@ -47,12 +47,16 @@ def test_the_seven_segments_codec_round_trips() -> None:
 
 def test_the_attributionio_codec_round_trips() -> None:
     codec = TriggerCodec()
-    for model in event_requests("key", "alias", "signup", Who("client-1", False), user_agent=None, last_url="u"):
+    for model in event_requests(
+        "key", "alias", "signup", Who("client-1", False), user_agent=None, last_url="u"
+    ):
         assert request_kwargs(codec.decode(codec.encode(model))) == request_kwargs(model)
 
 
 def test_interakt_with_a_spool(interakt_fake: InteraktFake, tmp_path: Path) -> None:
-    with InteraktClient("test-interakt-key", base_url=interakt_fake.url, store=f"sqlite:///{tmp_path}/s.db") as client:
+    with InteraktClient(
+        "test-interakt-key", base_url=interakt_fake.url, store=f"sqlite:///{tmp_path}/s.db"
+    ) as client:
         for n in range(20):
             client.event("Step", user_id=f"u{n % 3}", traits={"n": n})
         assert client.flush(10).delivered == 20
@@ -88,5 +92,5 @@ def test_a_bad_store_is_refused_at_construction(interakt_fake: InteraktFake, tmp
     bad.write_bytes(b"garbage" * 1000)
     from trackapis.delivery import StoreError
 
-    with pytest.raises(StoreError, match="bad.db"):
+    with pytest.raises(StoreError, match=r"bad\.db"):
         InteraktClient("k", base_url=interakt_fake.url, store=f"sqlite:///{bad}")

@@ -108,7 +108,9 @@ class SQLiteStore:
     def open(self, owner: str, lease: float) -> None:
         try:
             if not self.path.parent.exists():
-                raise StoreError(f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist")
+                raise StoreError(
+                    f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist"
+                )
             with self._lock:
                 connection = self._connect(_OPEN_TIMEOUT)
                 try:
@@ -140,18 +142,21 @@ class SQLiteStore:
             raise StoreError(f"cannot use {self.description}: {error}") from error
         except sqlite3.DatabaseError as error:
             raise StoreError(
-                f"{self.description} is not a usable SQLite spool (corrupt, or another kind of file): {error}; "
-                "move it away to start a new spool"
+                f"{self.description} is not a usable SQLite spool (corrupt, or another kind of file): "
+                f"{error}; move it away to start a new spool"
             ) from error
 
     def _check_schema(self, connection: sqlite3.Connection) -> None:
         row = connection.execute("SELECT value FROM trackapis_spool WHERE name = 'version'").fetchone()
         if row is None:
             connection.execute(
-                "INSERT OR IGNORE INTO trackapis_spool (name, value) VALUES ('version', ?)", (_SCHEMA_VERSION,)
+                "INSERT OR IGNORE INTO trackapis_spool (name, value) VALUES ('version', ?)",
+                (_SCHEMA_VERSION,),
             )
         elif row[0] != _SCHEMA_VERSION:
-            raise StoreError(f"{self.description} has spool format {row[0]!r}; this version reads {_SCHEMA_VERSION!r}")
+            raise StoreError(
+                f"{self.description} has spool format {row[0]!r}; this version reads {_SCHEMA_VERSION!r}"
+            )
         columns = {info[1] for info in connection.execute("PRAGMA table_info(messages)")}
         if not {"id", "key", "owner", "data"} <= columns:
             raise StoreError(f"{self.description} has a table 'messages' that is not a trackapis spool's")
@@ -167,7 +172,10 @@ class SQLiteStore:
                 if added:
                     # AUTOINCREMENT: ids only grow (never reused), so they order messages across restarts.
                     row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").fetchone()
-                    last = max(row[0] if row else 0, db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()[0])
+                    last = max(
+                        row[0] if row else 0,
+                        db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()[0],
+                    )
                     ids = list(range(last + 1, last + 1 + len(added)))
                     db.executemany(
                         "INSERT INTO messages (id, key, owner, data) VALUES (?, ?, ?, ?)",
@@ -209,11 +217,13 @@ class SQLiteStore:
                 db.executemany("DELETE FROM owners WHERE owner = ?", [(name,) for name in dead])
                 marks = ",".join("?" * len(live))
                 rows = db.execute(
-                    f"SELECT id, key, data FROM messages WHERE owner NOT IN ({marks}) ORDER BY id LIMIT ?",  # noqa: S608
+                    f"SELECT id, key, data FROM messages WHERE owner NOT IN ({marks}) ORDER BY id LIMIT ?",
                     (*live, limit),
                 ).fetchall()
                 if rows:
-                    db.executemany("UPDATE messages SET owner = ? WHERE id = ?", [(owner, row[0]) for row in rows])
+                    db.executemany(
+                        "UPDATE messages SET owner = ? WHERE id = ?", [(owner, row[0]) for row in rows]
+                    )
                 db.execute(
                     "INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (owner) DO UPDATE SET expires = excluded.expires",
