@@ -32,6 +32,7 @@ from ._errors import (
     TrackapisError,
     TransportError,
 )
+from .delivery._signals import handle_sigterm
 
 if TYPE_CHECKING:
     from ._retry import RetryPolicy
@@ -73,6 +74,7 @@ __all__ = [
     "TrackapisError",
     "TransportError",
     "__version__",
+    "handle_sigterm",
 ]
 
 # Public name -> the public module it comes from, imported when first asked for.
