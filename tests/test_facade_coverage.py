@@ -315,3 +315,27 @@ def test_every_attributionio_property_is_sent_through_the_facade(
         client.call(operation, body=body)
         assert attributionio_fake.requests_to(operation)[-1].json() == body
     assert attributionio_fake.requests_to("triggerEvent")[0].json()["event"]["is_informational"] is True
+
+
+def test_a_property_the_spec_gains_becomes_a_checked_keyword(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec("interakt")
+    spec["components"]["schemas"]["EventFields"]["properties"]["loyaltyTier"] = {
+        "type": "string",
+        "enum": ["gold", "silver"],
+    }
+    (tmp_path / "interakt.yaml").write_text(yaml.safe_dump(spec))
+    monkeypatch.setattr(codegen, "SPECS", tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(codegen.facade_fields_module("interakt"), namespace)
+
+    annotation = namespace["EventFields"].__annotations__["loyalty_tier"]
+    assert getattr(annotation, "__forward_arg__", annotation) == "Literal['gold', 'silver']"
+    assert "loyalty_tier" not in namespace["UserFields"].__annotations__
+    from trackapis._spec_fields import wire_fields
+
+    names, checks = namespace["WIRE_NAMES"]["EventFields"], namespace["CHECKS"]["EventFields"]
+    assert wire_fields({"loyalty_tier": "gold"}, names, checks, call="event") == {"loyaltyTier": "gold"}
+    with pytest.raises(ValueError, match="loyalty_tier must be one of 'gold', 'silver'"):
+        wire_fields({"loyalty_tier": "bronze"}, names, checks, call="event")
