@@ -280,7 +280,12 @@ def test_every_seven_segments_property_is_sent_through_the_facade(
         per_call.get_html(customer, "Banner", **samples("seven_segments", "HtmlRequestFields"))
         with pytest.raises(APIError):  # no such analysis: the request was made all the same
             seven_segments_fake_exports.export_analysis(
-                "funnel", "a-1", format="native-json", timezone="UTC", execution_time=1_700_000_000
+                "funnel",
+                "a-1",
+                format="native-json",
+                timezone="UTC",
+                execution_time=1_700_000_000,
+                **samples("seven_segments", "ExportRequestFields"),
             )
         tracked = ["updateCustomer", "trackEvent", "getHtml", "bulk"]
         for operation, body in _assert_sent(
