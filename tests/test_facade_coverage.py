@@ -12,6 +12,7 @@ callable without new code.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import importlib
 import sys
@@ -344,3 +345,31 @@ def test_a_property_the_spec_gains_becomes_a_checked_keyword(
     assert wire_fields({"loyalty_tier": "gold"}, names, checks, call="event") == {"loyaltyTier": "gold"}
     with pytest.raises(ValueError, match="loyalty_tier must be one of 'gold', 'silver'"):
         wire_fields({"loyalty_tier": "bronze"}, names, checks, call="event")
+
+
+def test_the_async_clients_take_the_fields_and_call_any_operation(
+    seven_segments_fake: SevenSegmentsFake, attributionio_fake: AttributionFake
+) -> None:
+    from trackapis.attributionio import AsyncAttributionClient
+    from trackapis.seven_segments import AsyncSevenSegmentsClient
+
+    async def main() -> tuple[Any, Any]:
+        async with AsyncSevenSegmentsClient("test-company-token", base_url=seven_segments_fake.url) as seven:
+            await seven.track("john", "purchase", age=3.5)
+            time = await seven.call("getSystemTime")
+        async with AsyncAttributionClient(
+            "test-public-key",
+            "test-secret",
+            base_url=attributionio_fake.url,
+            private_base_url=attributionio_fake.url,
+        ) as attribution:
+            await attribution.trigger_event("cookie-1", "signup", client_id="c-1", is_informational=True)
+            customer = await attribution.call("getCustomer", client_id="c-1", show_all=True)
+        return time, customer
+
+    time, customer = asyncio.run(main())
+    assert isinstance(time["time"], float)
+    assert "customer" in customer
+    assert seven_segments_fake.requests_to("trackEvent")[-1].json()["age"] == 3.5
+    assert attributionio_fake.requests_to("triggerEvent")[-1].json()["event"]["is_informational"] is True
+    assert attributionio_fake.requests_to("getCustomer")[-1].query[-1] == ("secret", "test-secret")
