@@ -252,6 +252,7 @@ def test_attributionio_calls_refuse_well_or_deliver(
 def pyttributionio_shim(
     attributionio_fake: AttributionFake, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[PyttributionIo]:
+    # monkeypatch restores the class attributes: `del` would remove the shim's own defaults.
     monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", attributionio_fake.url + "/api/v1")
     monkeypatch.setattr(PyttributionIo, "PUBLIC_API_URL", attributionio_fake.url)
     shim = PyttributionIo("test-public-key", "test-secret", max_retries=0)
