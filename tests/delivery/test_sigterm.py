@@ -84,3 +84,25 @@ def test_an_ignored_sigterm_stays_ignored_after_the_drain() -> None:
     trackapis.handle_sigterm()
     os.kill(os.getpid(), signal.SIGTERM)  # drains (nothing here) and returns: the process lives on
     assert signal.getsignal(signal.SIGTERM) is _signals._on_sigterm
+
+
+def test_a_sigterm_inside_the_engine_drains_beside_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The main thread was interrupted holding the engine's lock: the drain must not wait for it.
+    calls: list[int] = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: calls.append(signum))
+    trackapis.handle_sigterm()
+    monkeypatch.setattr(_signals, "_in_engine", lambda frame: True)
+    sender = Slow()
+    engine = DeliveryEngine(lambda: sender)
+    try:
+        for n in range(50):
+            engine.submit(n, f"k{n % 5}")
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(5000):  # the drainer signals again when done; then the previous handler runs
+            if calls:
+                break
+            time.sleep(0.001)
+        assert calls == [signal.SIGTERM]
+        assert sorted(sender.sent) == list(range(50))
+    finally:
+        engine.shutdown(timeout=5)
