@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -258,3 +259,29 @@ def test_a_store_that_does_not_deliver_locally_delivers_what_claim_returns() -> 
         assert store.rows == {}
     finally:
         engine.shutdown(timeout=5)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
+def test_a_forked_child_uses_the_spool_as_an_owner_of_its_own(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    engine.submit({"n": "parent"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            engine.submit({"n": "child"}, "c")
+            if engine.flush(timeout=10).delivered == 1 and engine.shutdown(timeout=5).pending == 0:
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    engine.submit({"n": "after"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    engine.shutdown(timeout=5)
+    assert rows(spool) == 0

@@ -89,6 +89,15 @@ class SQLiteStore:
 
     # -- connection ------------------------------------------------------------------------------
 
+    def _locked(self) -> threading.Lock:
+        # A forked child may inherit the lock held by its parent's writer: it takes a new one
+        # (and a new connection, in _db()).
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._lock = threading.Lock()
+            self._connection = None
+        return self._lock
+
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A forked child never uses its parent's connection (SQLite forbids it).
@@ -111,7 +120,7 @@ class SQLiteStore:
                 raise StoreError(
                     f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist"
                 )
-            with self._lock:
+            with self._locked():
                 connection = self._connect(_OPEN_TIMEOUT)
                 try:
                     mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -164,7 +173,7 @@ class SQLiteStore:
     # -- the engine's calls ----------------------------------------------------------------------
 
     def write(self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]) -> list[int]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -190,7 +199,7 @@ class SQLiteStore:
             return ids
 
     def renew(self, owner: str, lease: float) -> None:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute(
                 "INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?) "
@@ -199,7 +208,7 @@ class SQLiteStore:
             )
 
     def claim(self, owner: str, lease: float, limit: int) -> list[StoredMessage]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -236,15 +245,15 @@ class SQLiteStore:
         return [StoredMessage(id_, key, bytes(data)) for id_, key, data in rows]
 
     def count(self) -> int:
-        with self._lock:
+        with self._locked():
             return int(self._db().execute("SELECT COUNT(*) FROM messages").fetchone()[0])
 
     def release(self, owner: str) -> None:
-        with self._lock:
+        with self._locked():
             self._db().execute("DELETE FROM owners WHERE owner = ?", (owner,))
 
     def close(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
             self._connection = None
