@@ -527,6 +527,13 @@ class DeliveryEngine:
                     delay = self._policy.delay(message.retries - 1, result.retry_after, rng=self._rng)
                     heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_ids), key))
                     self._has_work.notify()  # a waiting worker re-reads the time to the next timer
+                    logger.debug(
+                        "%s: attempt %d failed (%s); retrying in %.2f s",
+                        self._name,
+                        message.retries,
+                        result.error,
+                        delay,
+                    )
                     continue
                 else:
                     self._pop(message, None)  # settled once reported: see below
