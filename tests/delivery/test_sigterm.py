@@ -37,6 +37,13 @@ class Slow:
         pass
 
 
+def _wait_for(calls: list[int]) -> None:
+    for _ in range(5000):
+        if calls:
+            return
+        time.sleep(0.001)
+
+
 def test_sigterm_drains_then_calls_the_previous_handler() -> None:
     calls: list[int] = []
 
@@ -52,10 +59,7 @@ def test_sigterm_drains_then_calls_the_previous_handler() -> None:
         for n in range(100):
             engine.submit(n, f"k{n % 10}")
         os.kill(os.getpid(), signal.SIGTERM)
-        for _ in range(1000):  # the handler runs in this thread at the next check (almost at once)
-            if calls:
-                break
-            time.sleep(0.001)
+        _wait_for(calls)  # the handler runs in this thread at the next check (almost at once)
         assert calls == [signal.SIGTERM]
         assert sorted(sender.sent) == list(range(100))
         assert not engine.closed  # a graceful server may keep serving: the engine still accepts
@@ -98,10 +102,7 @@ def test_a_sigterm_inside_the_engine_drains_beside_the_program(monkeypatch: pyte
         for n in range(50):
             engine.submit(n, f"k{n % 5}")
         os.kill(os.getpid(), signal.SIGTERM)
-        for _ in range(5000):  # the drainer signals again when done; then the previous handler runs
-            if calls:
-                break
-            time.sleep(0.001)
+        _wait_for(calls)  # the drainer signals again when done; then the previous handler runs
         assert calls == [signal.SIGTERM]
         assert sorted(sender.sent) == list(range(50))
     finally:
