@@ -178,28 +178,20 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
 
 def test_an_infinite_shutdown_timeout_never_breaks_the_exit(interakt_fake: InteraktFake) -> None:
     # Two clients, one with shutdown_timeout=inf and one with 1e10: both deliver at exit, exit 0.
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                """
-                import os
-                from trackapis.interakt import InteraktClient
-                url, key = os.environ["FAKE_URL"], os.environ["FAKE_KEY"]
-                first = InteraktClient(key, base_url=url, shutdown_timeout=float("inf"))
-                second = InteraktClient(key, base_url=url, shutdown_timeout=1e10)
-                first.event("inf", user_id="a")
-                second.event("huge", user_id="b")
-                """
-            ),
-        ],
-        env={**os.environ, "FAKE_URL": interakt_fake.url, "FAKE_KEY": KEY},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    child = _start(
+        """
+        import os
+        from trackapis.interakt import InteraktClient
+        url, key = os.environ["FAKE_URL"], os.environ["FAKE_KEY"]
+        first = InteraktClient(key, base_url=url, shutdown_timeout=float("inf"))
+        second = InteraktClient(key, base_url=url, shutdown_timeout=1e10)
+        first.event("inf", user_id="a")
+        second.event("huge", user_id="b")
+        """,
+        interakt_fake,
+        RUN="exit",
     )
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert "Traceback" not in stderr
     assert sorted(event.event for _, event in interakt_fake.events) == ["huge", "inf"]
