@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from trackapis._retry import RetryPolicy
-from trackapis.delivery import DeliveryEngine, SendResult, StoredMessage, StoreError, open_store
+from trackapis.delivery import DeliveryEngine, SendResult, StoreError, open_store
 from trackapis.delivery._store_sqlite import SQLiteStore
 
 FAST = RetryPolicy(max_retries=3, backoff_initial=0.001, backoff_max=0.005)
@@ -201,64 +200,6 @@ def test_a_store_needs_a_codec_and_a_sane_sync_interval(spool: str) -> None:
         DeliveryEngine(Gate().factory, store=open_store(spool))
     with pytest.raises(ValueError, match="store_sync_interval"):
         DeliveryEngine(Gate().factory, store_sync_interval=0)
-
-
-class HandOffStore:
-    """A store that decides who delivers (as a partitioned fleet store does): claim hands out all."""
-
-    description = "a test hand-off store"
-    delivers_locally = False
-
-    def __init__(self) -> None:
-        self.rows: dict[int, tuple[str, bytes]] = {}
-        self.handed: set[int] = set()
-        self.next_id = 1
-
-    def open(self, owner: str, lease: float) -> None:
-        pass
-
-    def write(self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]) -> list[int]:
-        ids = []
-        for key, data in added:
-            self.rows[self.next_id] = (key, data)
-            ids.append(self.next_id)
-            self.next_id += 1
-        for id_ in removed:
-            self.rows.pop(id_, None)
-        return ids
-
-    def renew(self, owner: str, lease: float) -> None:
-        pass
-
-    def claim(self, owner: str, lease: float, limit: int) -> list[StoredMessage]:
-        fresh = [id_ for id_ in sorted(self.rows) if id_ not in self.handed][:limit]
-        self.handed.update(fresh)
-        return [StoredMessage(id_, *self.rows[id_]) for id_ in fresh]
-
-    def count(self) -> int:
-        return len(self.rows)
-
-    def release(self, owner: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def test_a_store_that_does_not_deliver_locally_delivers_what_claim_returns() -> None:
-    store, sender = HandOffStore(), Gate()
-    engine = DeliveryEngine(sender.factory, store=store, codec=JsonCodec(), retry_policy=FAST)
-    try:
-        for n in range(20):
-            engine.submit({"n": n}, f"k{n % 4}")
-        deadline = time.monotonic() + 10
-        while (len(sender.sent) < 20 or store.rows) and time.monotonic() < deadline:
-            engine.flush(timeout=1)
-            time.sleep(0.01)
-        assert sorted(p["n"] for p in sender.sent) == list(range(20))
-        assert store.rows == {}
-    finally:
-        engine.shutdown(timeout=5)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")

@@ -180,8 +180,6 @@ class DeliveryEngine:
         # None: no limit (an infinite or huge shutdown_timeout).
         self.shutdown_timeout: float | None = shutdown_limit
         self._store = store
-        # A store that partitions the keys among processes delivers what claim() returns only.
-        self._hand_off = store is not None and not getattr(store, "delivers_locally", True)
         self._codec = codec
         self._sync_interval = sync_interval
         self._lease = float(store_lease)
@@ -251,11 +249,7 @@ class DeliveryEngine:
                 self._pending += 1
                 message = _Message(payload, key)
                 lane = self._lanes.get(key)
-                if self._hand_off:  # the store decides who delivers it: see _store.py
-                    self._unwritten.append(message)
-                    if self._writer is None:
-                        self._start_writer()
-                elif lane is None:
+                if lane is None:
                     self._lanes[key] = deque([message])
                     self._ready.append(key)
                     self._has_work.notify()
@@ -271,7 +265,7 @@ class DeliveryEngine:
                         self._start_worker()
                 else:
                     lane.append(message)
-                if self._store is not None and not self._hand_off:
+                if self._store is not None:
                     self._unwritten.append(message)
                     if self._writer is None:
                         self._start_writer()
@@ -708,7 +702,7 @@ class DeliveryEngine:
                     store.open(self._owner, self._lease)
                     self._store_open = True
                 self._write_once()
-                if not stopping and (self._hand_off or time.monotonic() >= next_claim):
+                if not stopping and time.monotonic() >= next_claim:
                     with self._store_lock:
                         store.renew(self._owner, self._lease)
                     self._claim()
@@ -759,14 +753,8 @@ class DeliveryEngine:
         with self._cond:
             for message, stored in zip(kept, ids, strict=True):
                 message.stored = stored
-                if self._hand_off and not message.settled:
-                    # Handed to the store: whoever claims it delivers it (maybe this engine).
-                    message.settled = True
-                    self._pending -= 1
-                elif message.settled and not final:  # settled while it was being written
+                if message.settled and not final:  # settled while it was being written
                     late.append(stored)
-            if self._hand_off:
-                self._idle.notify_all()
         if late:
             try:
                 with self._store_lock:

@@ -33,11 +33,7 @@ with a TTL (the lease), the messages of an owner a list or stream, `claim` an at
 script or MULTI) of an expired owner's messages. A store that wants partitions (keys hashed into
 partitions, each delivered by one owner at a time, so per-key order holds across a fleet) sets
 `delivers_locally = False`: the engine then queues nothing at `submit()` and delivers only what
-`claim()` returns, calling it (and `renew()`) every `store_sync_interval`. A submitted message
-counts as pending in the submitting engine until `write()` has stored it; from then on it is the
-claiming engine's (its `queued` counts it again, and it settles there). Such a store's `claim()`
-returns the next messages of the partitions `owner` holds (taking free or expired partitions as
-it sees fit), never a message it already returned to a live owner.
+`claim()` returns, calling it every `store_sync_interval` (see `DeliveryEngine`).
 
 Payloads are turned into bytes by a `Codec` that each facade supplies (the store never sees a
 payload object, and `delivery/` imports neither httpx nor generated code).
