@@ -490,6 +490,7 @@ class DeliveryEngine:
                 exc_info=logger.isEnabledFor(logging.DEBUG),
             )
             failure = MessageFailed(f"the sender raised {type(error).__name__}: {error}")
+            failure.__cause__ = error  # on_error sees what the sender raised
             return [SendResult.retry(failure)] * len(batch)
         if len(results) != len(batch):
             failure = MessageFailed(f"the sender answered {len(results)} results for {len(batch)} messages")
@@ -522,6 +523,13 @@ class DeliveryEngine:
                     delay = self._policy.delay(message.retries - 1, result.retry_after, rng=self._rng)
                     heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_ids), key))
                     self._has_work.notify()  # a waiting worker re-reads the time to the next timer
+                    logger.debug(
+                        "%s: attempt %d failed (%s); retrying in %.2f s",
+                        self._name,
+                        message.retries,
+                        result.error,
+                        delay,
+                    )
                     continue
                 else:
                     self._pop(message, None)  # settled once reported: see below
