@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import track
 
-from trackapis.interakt import TrackResponse
 from trackapis.testing import InteraktFake, serve
 
 KEY = "test-interakt-key"
@@ -115,8 +114,13 @@ def test_settings_changed_after_the_first_call_take_effect(interakt_fake: Intera
 def test_sync_mode_returns_the_answer_and_shutdown_works(interakt_fake: InteraktFake) -> None:
     track.sync_mode = True
     answer = track.event(user_id="u", event="Signed Up")
-    assert isinstance(answer, TrackResponse)
+    assert isinstance(answer, track.request.Response)
     assert answer.status_code == 201
+    assert answer.ok
+    assert answer
+    assert answer.json()["result"] is True
+    assert answer.json()["id"]  # the event id, as `resp.json()["id"]` read it from the original
+    assert answer.headers["Content-Type"].startswith("application/json")
     track.shutdown()  # the original raised AttributeError here
     assert len(interakt_fake.events) == 1
 

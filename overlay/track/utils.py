@@ -1,0 +1,35 @@
+"""`track.utils`: the original's helpers, with the same signatures and errors (`AssertionError`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from trackapis.interakt._country_codes import COUNTRY_CALLING_CODES
+
+__all__ = ["logger", "remove_trailing_slash", "require", "stringify", "verify_country_code"]
+
+logger = logging.getLogger("interakt")
+
+
+def require(name: str, field: Any, data_type: type | tuple[type, ...]) -> None:
+    """Raise `AssertionError` unless `field` is an instance of `data_type`."""
+    if not isinstance(field, data_type):
+        raise AssertionError(f"{name} must have {data_type}, got: {type(field)}")
+
+
+def verify_country_code(country_code: str) -> None:
+    """Raise `AssertionError` unless `country_code` (e.g. "+91") is a country calling code in use."""
+    digits = country_code.replace("+", "")
+    if not digits.isdigit() or int(digits) not in COUNTRY_CALLING_CODES:
+        raise AssertionError(f"Invalid country_code {digits}")
+
+
+def remove_trailing_slash(host: str) -> str:
+    return host[:-1] if host.endswith("/") else host
+
+
+def stringify(val: Any) -> str | None:
+    if val is None:
+        return None
+    return val if isinstance(val, str) else str(val)
