@@ -39,7 +39,7 @@ from trackapis.interakt import InteraktMessage
 
 from . import client, const, consumer, request, utils, version
 from .client import NO_LIMIT, Client, ErrorHandler, set_debug
-from .request import InputError
+from .utils import InputError
 from .version import VERSION
 
 __all__ = [
@@ -244,7 +244,9 @@ def _current() -> Client:
             default_client = _built
             return _built
         if api_key is None:
-            raise InputError("track.api_key is not set: use the Secret Key from Interakt's Developer Settings")
+            raise InputError(
+                "track.api_key is not set: use the Secret Key from Interakt's Developer Settings"
+            )
         new = Client(
             api_key,
             host,
@@ -336,7 +338,7 @@ def _carry(result: FlushResult) -> None:
 
 
 def _with_carried(result: FlushResult) -> FlushResult:
-    global _carried  # noqa: PLW0603
+    global _carried
     with _lock:
         carried, _carried = _carried, FlushResult(0, 0, 0, 0)
     return _plus(carried, result)

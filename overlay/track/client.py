@@ -22,8 +22,8 @@ from trackapis.interakt import InteraktClient, InteraktMessage, TrackResponse
 
 from .const import DEFAULT_HOST
 from .consumer import Consumer, QueueView
-from .request import Response, input_error, shim_error
-from .utils import require
+from .request import Response, shim_error
+from .utils import input_error, require
 
 __all__ = ["Client"]
 
@@ -74,6 +74,7 @@ class Client:
         **client_options: Any,
     ) -> None:
         require("api_key", api_key, str)
+        assert isinstance(api_key, str)
         self.api_key = api_key
         self.host = host
         self.debug = debug
@@ -96,7 +97,7 @@ class Client:
             "on_error": self._report,
             **client_options,
         }
-        self._make = lambda: InteraktClient(api_key, **options)
+        self._make: Callable[[], InteraktClient] = lambda: InteraktClient(api_key, **options)
         try:
             self._client = self._make()
         except (ValueError, TypeError) as error:
@@ -110,7 +111,7 @@ class Client:
 
     # -- the original's methods ----------------------------------------------------------------------
 
-    def user(  # noqa: PLR0917 - the original's signature
+    def user(
         self,
         user_id: str | int | None = None,
         country_code: str = "+91",
@@ -260,9 +261,12 @@ class Client:
 def json_keys(traits: Any) -> Any:
     """`traits` with non-string mapping keys turned into strings as `json.dumps` does (1 -> "1",
     True -> "true", None -> "null"); other keys stay, to be refused by name."""
-    if type(traits) is dict and all(type(key) is str for key in traits):
-        if not any(isinstance(value, (dict, list)) for value in traits.values()):
-            return traits
+    if (
+        type(traits) is dict
+        and all(type(key) is str for key in traits)
+        and not any(isinstance(value, (dict, list)) for value in traits.values())
+    ):
+        return traits
     return _keys_of(traits)
 
 

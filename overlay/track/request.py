@@ -93,7 +93,7 @@ class _Headers(dict[str, str]):
     def __getitem__(self, name: str) -> str:
         return super().__getitem__(name.lower())
 
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, name: str, default: Any = None) -> Any:
         return super().get(name.lower(), default)
 
     def __contains__(self, name: object) -> bool:
@@ -149,16 +149,20 @@ def api_error_of(status_code: int, text: str) -> APIError:
     return APIError(payload.get("result"), status_code, payload.get("message"))
 
 
-_combined: dict[tuple[type, ...], type] = {}
+_combined: dict[tuple[type[Exception], ...], type[Exception]] = {}
 
 
-def _combine(bases: tuple[type, ...]) -> type:
+def _combine(bases: tuple[type[Exception], ...], source: Exception) -> Exception:
+    """An instance of a class with `bases` (made once), carrying `source`'s fields and args."""
     kind = _combined.get(bases)
     if kind is None:
         last = bases[-1]
         kind = type(last.__name__, bases, {"__module__": __name__, "__doc__": last.__doc__})
         _combined[bases] = kind
-    return kind
+    combined = kind.__new__(kind)
+    combined.__dict__.update(vars(source))
+    combined.args = source.args
+    return combined
 
 
 def shim_error(error: Exception) -> Exception:
@@ -171,45 +175,23 @@ def shim_error(error: Exception) -> Exception:
     if isinstance(error, (APIError, OSError)):
         return error
     if isinstance(error, _TypedAPIError):
-        original = api_error_of(error.status, error.body_excerpt)
-        combined = _combine((APIError, type(error)))
-        shim = combined.__new__(combined)
-        shim.__dict__.update(vars(error))
-        shim.__dict__.update(vars(original))  # `status` is the body's `result`, as the original's
-        shim.args = error.args
+        shim = _combine((APIError, type(error)), error)
+        # `status` is the body's `result`, as the original's (the HTTP status is `status_code`).
+        shim.__dict__.update(vars(api_error_of(error.status, error.body_excerpt)))
         return shim
     if isinstance(error, TransportError):
         timed_out = "timed out" in str(error) or "Timeout" in str(error)
-        bases: list[type] = []
+        bases: list[type[Exception]] = []
         requests = sys.modules.get("requests")
         if requests is not None:
             bases.append(requests.exceptions.Timeout if timed_out else requests.exceptions.ConnectionError)
         bases.append(TimeoutError if timed_out else ConnectionError)
         bases.append(type(error))
-        combined = _combine(tuple(bases))
-        shim = combined.__new__(combined)
-        shim.__dict__.update(vars(error))
+        shim = _combine(tuple(bases), error)
         if requests is not None:
-            shim.request = shim.response = None  # what requests' exceptions carry
-        shim.args = error.args
+            shim.__dict__.update(request=None, response=None)  # what requests' exceptions carry
         return shim
     return error
-
-
-class InputError(AssertionError, ValueError):
-    """A bad argument: the original's `AssertionError`, and the `ValueError` trackapis raises."""
-
-
-class InputTypeError(AssertionError, TypeError):
-    """An argument of the wrong type: the original's `AssertionError`, and trackapis' `TypeError`."""
-
-
-def input_error(error: Exception) -> Exception:
-    """A `ValueError`/`TypeError` from the typed client as an `AssertionError` too, same message."""
-    if isinstance(error, AssertionError):
-        return error
-    kind = InputTypeError if isinstance(error, TypeError) else InputError
-    return kind(*error.args)
 
 
 def is_trackapis_error(error: Exception) -> bool:

@@ -7,22 +7,47 @@ from typing import Any
 
 from trackapis.interakt._country_codes import COUNTRY_CALLING_CODES
 
-__all__ = ["logger", "remove_trailing_slash", "require", "stringify", "verify_country_code"]
+__all__ = [
+    "InputError",
+    "InputTypeError",
+    "input_error",
+    "logger",
+    "remove_trailing_slash",
+    "require",
+    "stringify",
+    "verify_country_code",
+]
 
 logger = logging.getLogger("interakt")
+
+
+class InputError(AssertionError, ValueError):
+    """A bad argument: the original's `AssertionError`, and the `ValueError` trackapis raises."""
+
+
+class InputTypeError(AssertionError, TypeError):
+    """An argument of the wrong type: the original's `AssertionError`, and trackapis' `TypeError`."""
+
+
+def input_error(error: Exception) -> Exception:
+    """A `ValueError`/`TypeError` from the typed client as an `AssertionError` too, same message."""
+    if isinstance(error, AssertionError):
+        return error
+    kind = InputTypeError if isinstance(error, TypeError) else InputError
+    return kind(*error.args)
 
 
 def require(name: str, field: Any, data_type: type | tuple[type, ...]) -> None:
     """Raise `AssertionError` unless `field` is an instance of `data_type`."""
     if not isinstance(field, data_type):
-        raise AssertionError(f"{name} must have {data_type}, got: {type(field)}")
+        raise InputTypeError(f"{name} must have {data_type}, got: {type(field)}")
 
 
 def verify_country_code(country_code: str) -> None:
     """Raise `AssertionError` unless `country_code` (e.g. "+91") is a country calling code in use."""
     digits = country_code.replace("+", "")
     if not digits.isdigit() or int(digits) not in COUNTRY_CALLING_CODES:
-        raise AssertionError(f"Invalid country_code {digits}")
+        raise InputError(f"Invalid country_code {digits}")
 
 
 def remove_trailing_slash(host: str) -> str:
