@@ -30,7 +30,8 @@ def describe(value):
         return [describe(item) for item in value]
     if isinstance(value, dict):
         # Keys as JSON writes them: the queue message's body is what goes on the wire.
-        return {key if isinstance(key, str) else json.dumps(key): describe(item) for key, item in value.items()}
+        return {key if isinstance(key, str) else json.dumps(key): describe(item)
+                for key, item in value.items()}
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if hasattr(value, "status_code") and hasattr(value, "json"):
