@@ -168,7 +168,7 @@ class Client:
         Returns what settled since the last flush, and what is still pending (after a timeout).
         """
         result = self._typed().flush(NO_LIMIT if timeout is None else timeout)
-        self.logger.debug("Successfully flushed %s items.", result.delivered)
+        self.logger.debug("Successfully flushed about %s items.", result.delivered)
         return result
 
     def join(self, timeout: float | None = None) -> FlushResult:
@@ -236,6 +236,7 @@ class Client:
     def _send_now(self, client: InteraktClient, kind: str, kwargs: dict[str, Any]) -> Response:
         from trackapis.interakt import TrackapisError
 
+        self.logger.debug("Making request: %s", kwargs)
         try:
             if kind == "user":
                 answer: TrackResponse = client.send_user(**kwargs)

@@ -34,6 +34,7 @@ class Case:
     superset: tuple[str, ...] = ()
 
 
+AT_ONCE = "`trigger_event` sends the event and its identity at once"
 PERCENT_ENCODED = "the client id is percent-encoded in the URL path"
 
 SETUP = """
@@ -147,10 +148,14 @@ def run_both(case: Case, fake: AttributionFake, original: str) -> list[tuple[Any
             case.faults(fake)
         generated: dict[str, str] = {}
         observations = normalized(run(python, case.script, fake.url, PUBLIC_KEY), generated)
-        requests = [
-            (r.method, r.path, sorted(r.query), normalized(r.json() if r.body else None, generated))
-            for r in fake.requests
-        ]
+        # Sorted: the drop-in's trigger_event sends the event and its identity at once (README).
+        requests = sorted(
+            (
+                [r.method, r.path, sorted(r.query), normalized(r.json() if r.body else None, generated)]
+                for r in fake.requests
+            ),
+            key=lambda request: json.dumps(request, sort_keys=True),
+        )
         outcomes.append((observations, requests))
     fake.reset()
     return outcomes
@@ -171,6 +176,7 @@ def test_same_script_same_outcome(
         assert same == (case.requests_differ is None), (their_requests, our_requests)
     if case.requests_differ is not None:
         assert in_readme(case.requests_differ), case.requests_differ
+    assert in_readme(AT_ONCE)
     for phrase in case.deliberate.values():
         assert in_readme(phrase), phrase
 
