@@ -267,3 +267,23 @@ def test_request_post_sends_once_and_raises_api_error(interakt_fake: InteraktFak
     with pytest.raises(APIError) as caught:
         track.request.post(KEY, host=interakt_fake.url, path="/v1/public/track/users/", body={"userId": "p"})
     assert caught.value.status_code == 400
+
+
+def test_a_bounded_shutdown_never_reports_a_delivered_message_as_dropped(interakt_fake: InteraktFake) -> None:
+    from trackapis.delivery import MessageDropped, MessageUnknown
+
+    seen: list[tuple[type[Exception], str]] = []
+    track.on_error = lambda error, message: seen.append((type(error), message["body"]["event"]))
+    interakt_fake.faults.add_latency(0.5)
+    for n in range(4):
+        track.event(user_id="one", event=f"e{n}")
+    result = track.shutdown(0.2)
+    assert (result.delivered, result.dropped, result.unknown) == (0, 3, 1)
+    assert seen == [
+        (MessageUnknown, "e0"),
+        (MessageDropped, "e1"),
+        (MessageDropped, "e2"),
+        (MessageDropped, "e3"),
+    ]
+    # The one in flight reached the server (its fate was unknown); none reported dropped did.
+    assert ids(interakt_fake) == ["e0"]

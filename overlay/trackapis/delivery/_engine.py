@@ -32,6 +32,7 @@ from ._types import (
     FlushResult,
     MessageDropped,
     MessageFailed,
+    MessageUnknown,
     Sender,
     SenderFactory,
     SendResult,
@@ -66,6 +67,7 @@ class _Counters:
     retried: int = 0
     failed: int = 0
     dropped: int = 0
+    unknown: int = 0  # in flight when a bounded shutdown gave up: may or may not have arrived
 
 
 class DeliveryEngine:
@@ -211,7 +213,9 @@ class DeliveryEngine:
     def stats(self) -> DeliveryStats:
         with self._cond:
             c = self._counters
-            return DeliveryStats(c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending)
+            return DeliveryStats(
+                c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending, c.unknown
+            )
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Wait until nothing is pending, or `timeout` seconds.
@@ -233,6 +237,7 @@ class DeliveryEngine:
                 failed=after.failed - before.failed,
                 dropped=after.dropped - before.dropped,
                 pending=self._pending,
+                unknown=after.unknown - before.unknown,
             )
 
     def shutdown(self, timeout: float | None = None) -> FlushResult:
@@ -245,16 +250,18 @@ class DeliveryEngine:
             self._has_work.notify_all()  # workers waiting for a batch to fill send it now
         result = self.flush(self.shutdown_timeout if timeout is None else timeout)
         abandoned: list[tuple[Exception, Any]] = []
+        unknown = 0
         with self._cond:
             self._stopping = True
             for key, lane in list(self._lanes.items()):
                 for message in lane:
-                    in_flight = self._in_flight.get(key) is message
-                    reason = (
-                        "it was in flight when the shutdown timeout expired; it may or may not have arrived"
-                        if in_flight
-                        else "the shutdown timeout expired before it could be sent"
-                    )
+                    if self._in_flight.get(key) is message:  # its fate is unknown, not dropped
+                        reason = "it was in flight when the shutdown timeout expired; it may or may not have arrived"  # noqa: E501
+                        abandoned.append((MessageUnknown(reason), message.payload))
+                        self._settle(message, "unknown")
+                        unknown += 1
+                        continue
+                    reason = "the shutdown timeout expired before it could be sent"
                     abandoned.append((MessageDropped(reason), message.payload))
                     self._settle(message, "dropped")
             self._lanes.clear()
@@ -272,7 +279,12 @@ class DeliveryEngine:
         for worker in workers:
             if worker is not current:
                 worker.join(max(0.0, grace - time.monotonic()))
-        return attrs.evolve(result, dropped=result.dropped + len(abandoned), pending=0)
+        return attrs.evolve(
+            result,
+            dropped=result.dropped + len(abandoned) - unknown,
+            unknown=result.unknown + unknown,
+            pending=0,
+        )
 
     # -- the workers' side ----------------------------------------------------------------------------
 

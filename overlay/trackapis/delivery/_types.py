@@ -65,6 +65,10 @@ class MessageDropped(Exception):
     """A message that was accepted but will not be sent; the message says why."""
 
 
+class MessageUnknown(Exception):
+    """A message in flight when a bounded shutdown gave up waiting: it may or may not have arrived."""
+
+
 class MessageFailed(Exception):
     """A message whose sender raised instead of answering."""
 
@@ -73,8 +77,9 @@ class MessageFailed(Exception):
 class DeliveryStats:
     """Counters since the engine started (or since a fork, in a child).
 
-    Every queued message ends in exactly one of delivered, failed and dropped; until then it is
-    pending. `retried` counts retry attempts, not messages.
+    Every queued message ends in exactly one of delivered, failed, dropped and unknown (in flight
+    when a bounded shutdown gave up); until then it is pending. `retried` counts retry attempts,
+    not messages.
     """
 
     queued: int
@@ -83,16 +88,22 @@ class DeliveryStats:
     failed: int
     dropped: int
     pending: int
+    unknown: int = 0
 
 
 @attrs.frozen
 class FlushResult:
-    """What settled while `flush()` waited, and what is still pending if it timed out."""
+    """What settled while `flush()` waited, and what is still pending if it timed out.
+
+    `unknown`: messages that were in flight when a bounded `shutdown()` gave up; they may or
+    may not have arrived (never counted as dropped).
+    """
 
     delivered: int
     failed: int
     dropped: int
     pending: int
+    unknown: int = 0
 
     @property
     def complete(self) -> bool:
