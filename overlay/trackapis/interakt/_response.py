@@ -37,17 +37,18 @@ def error_message_of(payload: Any) -> str | None:
 
 def parse_response(response: httpx.Response) -> TrackResponse:
     # Any 2xx is success; the body is informative only, and not always JSON.
-    raw = {"headers": dict(response.headers), "content": response.content}
+    headers, content = dict(response.headers), response.content
     try:
         payload = response.json()
     except ValueError:
-        return TrackResponse(response.status_code, **raw)
+        payload = None
     if not isinstance(payload, dict):
-        return TrackResponse(response.status_code, **raw)
+        return TrackResponse(response.status_code, headers=headers, content=content)
     message, event_id = payload.get("message"), payload.get("id")
     return TrackResponse(
         response.status_code,
         message if isinstance(message, str) else None,
         event_id if isinstance(event_id, str) else None,
-        **raw,
+        headers=headers,
+        content=content,
     )
