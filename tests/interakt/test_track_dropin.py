@@ -287,3 +287,13 @@ def test_a_bounded_shutdown_never_reports_a_delivered_message_as_dropped(interak
     ]
     # The one in flight reached the server (its fate was unknown); none reported dropped did.
     assert ids(interakt_fake) == ["e0"]
+
+
+def test_sync_mode_timeout_is_a_timeout_error(interakt_fake: InteraktFake) -> None:
+    track.sync_mode = True
+    track.max_retries = 0
+    track.timeout = 0.2
+    interakt_fake.faults.add_latency(1)
+    with pytest.raises(TimeoutError) as caught:
+        track.user(user_id="u")
+    assert isinstance(caught.value, trackapis.interakt.TransportError)
