@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from trackapis import __version__ as _trackapis_version
-from trackapis._errors import APIError as _TypedAPIError
-from trackapis._errors import TrackapisError, TransportError
+from trackapis.interakt import APIError as _TypedAPIError
+from trackapis.interakt import TrackapisError, TransportError
 
 from .const import DEFAULT_HOST
 from .utils import remove_trailing_slash
