@@ -38,7 +38,7 @@ from trackapis.delivery import (
 from trackapis.interakt import InteraktMessage
 
 from . import client, const, consumer, request, utils, version
-from .client import NO_LIMIT, Client, ErrorHandler, set_debug
+from .client import NO_LIMIT, Client, ErrorHandler, arguments, set_debug
 from .utils import InputError
 from .version import VERSION
 
@@ -140,17 +140,7 @@ def user(
     **fields: Any,
 ) -> Any:
     """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
-    return _call(
-        "user",
-        {
-            "user_id": user_id,
-            "country_code": country_code,
-            "phone_number": phone_number,
-            "traits": traits,
-            "created_at": created_at,
-            **fields,
-        },
-    )
+    return _call("user", arguments("user", (user_id, country_code, phone_number, traits, created_at), fields))
 
 
 def event(  # noqa: PLR0917 - the original's signature
@@ -164,16 +154,7 @@ def event(  # noqa: PLR0917 - the original's signature
 ) -> Any:
     """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
     return _call(
-        "event",
-        {
-            "user_id": user_id,
-            "event": event,
-            "traits": traits,
-            "country_code": country_code,
-            "phone_number": phone_number,
-            "created_at": created_at,
-            **fields,
-        },
+        "event", arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields)
     )
 
 

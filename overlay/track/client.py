@@ -127,15 +127,7 @@ class Client:
             APIError, OSError: In sync mode, when delivery failed (see `track.request`).
         """
         return self._track(
-            "user",
-            {
-                "user_id": user_id,
-                "phone_number": phone_number,
-                "country_code": country_code,
-                "traits": traits,
-                "created_at": created_at,
-                **fields,
-            },
+            "user", arguments("user", (user_id, country_code, phone_number, traits, created_at), fields)
         )
 
     def event(  # noqa: PLR0917 - the original's signature
@@ -151,15 +143,7 @@ class Client:
         """Record an event of a user; see `user()`."""
         return self._track(
             "event",
-            {
-                "event": event,
-                "user_id": user_id,
-                "phone_number": phone_number,
-                "country_code": country_code,
-                "traits": traits,
-                "created_at": created_at,
-                **fields,
-            },
+            arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields),
         )
 
     def flush(self, timeout: float | None = None) -> FlushResult:
@@ -257,6 +241,18 @@ class Client:
         self.logger.warning("Error uploading: %s", error)
         if self.on_error is not None:
             self.on_error(error, {"path": message.path, "body": message.body})
+
+
+# The original's positional order of `user()` and `event()` (created_at and **fields are new).
+_PARAMETERS = {
+    "user": ("user_id", "country_code", "phone_number", "traits", "created_at"),
+    "event": ("user_id", "event", "traits", "country_code", "phone_number", "created_at"),
+}
+
+
+def arguments(kind: str, values: tuple[Any, ...], fields: dict[str, Any]) -> dict[str, Any]:
+    """A `user`/`event` call's arguments by name."""
+    return {**dict(zip(_PARAMETERS[kind], values, strict=True)), **fields}
 
 
 def json_keys(traits: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 
 from trackapis import __version__ as _trackapis_version
 from trackapis.interakt import APIError as _TypedAPIError
-from trackapis.interakt import TrackapisError, TransportError
+from trackapis.interakt import TransportError
 
 from .const import DEFAULT_HOST
 from .utils import remove_trailing_slash
@@ -192,7 +192,3 @@ def shim_error(error: Exception) -> Exception:
             shim.__dict__.update(request=None, response=None)  # what requests' exceptions carry
         return shim
     return error
-
-
-def is_trackapis_error(error: Exception) -> bool:
-    return isinstance(error, TrackapisError)

@@ -12,12 +12,30 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 MARK = "@@observations@@"
+
+
+@attrs.frozen
+class Case:
+    """One script, run against the original and against the drop-in."""
+
+    name: str
+    script: str
+    # label -> the README phrase that names the difference as deliberate
+    deliberate: dict[str, str] = attrs.field(factory=dict)
+    faults: Callable[[Any], None] | None = None  # set on the fake before each run
+    ordered: bool = True  # compare the order of the requests too
+    requests_differ: str | None = None  # the README phrase naming why the requests differ
+    superset: tuple[str, ...] = ()  # labels of name lists: the drop-in has at least the original's
+
 
 PRELUDE = (
     r'''

@@ -13,25 +13,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
 import pytest
-from dropin_helpers import differences, in_readme, run, shim_python
+from dropin_helpers import Case, differences, in_readme, run, shim_python
 
 from trackapis.testing import AttributionFake, serve
 
 PUBLIC_KEY, SECRET = "test-public-key", "test-secret"
-
-
-@attrs.frozen
-class Case:
-    name: str
-    script: str
-    deliberate: dict[str, str] = attrs.field(factory=dict)
-    faults: Callable[[AttributionFake], None] | None = None
-    # The README phrase naming why the requests differ, if they do.
-    requests_differ: str | None = None
-    # Labels of name lists: the drop-in has every name the original has (and may have more).
-    superset: tuple[str, ...] = ()
 
 
 AT_ONCE = "`trigger_event` sends the event and its identity at once"

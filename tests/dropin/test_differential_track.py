@@ -11,23 +11,12 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
 import pytest
-from dropin_helpers import differences, in_readme, run, shim_python
+from dropin_helpers import Case, differences, in_readme, run, shim_python
 
 from trackapis.testing import InteraktFake, serve
 
 KEY = "test-interakt-key"
-
-
-@attrs.frozen
-class Case:
-    name: str
-    script: str
-    # label -> the README phrase that names the difference as deliberate
-    deliberate: dict[str, str] = attrs.field(factory=dict)
-    faults: Callable[[InteraktFake], None] | None = None
-    ordered: bool = True  # one user's requests: compare their order too
 
 
 SETUP = """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -11,34 +10,16 @@ import pytest
 import track
 import track.request
 from track.request import APIError
+from track_helpers import KEY, SECRET_KEY, configured
 
 import trackapis.interakt
 from trackapis.testing import InteraktFake, serve
 
-KEY = "test-interakt-key"
-SECRET_KEY = base64.b64encode(f"{KEY}:".encode()).decode()
-SETTINGS = (
-    "api_key",
-    "host",
-    "sync_mode",
-    "debug",
-    "timeout",
-    "max_retries",
-    "max_queue_size",
-    "on_error",
-    "shutdown_timeout",
-)
-DEFAULTS = {name: getattr(track, name) for name in SETTINGS}
-
 
 @pytest.fixture(autouse=True)
-def configured(interakt_fake: InteraktFake) -> Iterator[None]:
-    track.api_key = SECRET_KEY
-    track.host = interakt_fake.url
-    yield
-    track.shutdown(5)
-    for name, value in DEFAULTS.items():
-        setattr(track, name, value)
+def _configured(interakt_fake: InteraktFake) -> Iterator[None]:
+    with configured(interakt_fake.url):
+        yield
 
 
 def ids(fake: InteraktFake, key: str = "event") -> list[Any]:

@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import track
+from track_helpers import KEY, SECRET_KEY, configured
 
 from trackapis.testing import InteraktFake, serve
 
-KEY = "test-interakt-key"
-SECRET_KEY = base64.b64encode(f"{KEY}:".encode()).decode()
 BASIC = "Basic " + SECRET_KEY
-DEFAULTS = {
-    name: getattr(track, name)
-    for name in (
-        "api_key",
-        "host",
-        "sync_mode",
-        "debug",
-        "timeout",
-        "max_retries",
-        "max_queue_size",
-        "on_error",
-    )
-}
 
 
 @pytest.fixture(autouse=True)
-def configured(interakt_fake: InteraktFake) -> Iterator[None]:
-    track.api_key = SECRET_KEY
-    track.host = interakt_fake.url
-    yield
-    track.shutdown(5)
-    for name, value in DEFAULTS.items():
-        setattr(track, name, value)
+def _configured(interakt_fake: InteraktFake) -> Iterator[None]:
+    with configured(interakt_fake.url):
+        yield
 
 
 def test_seed_readme_calls_send_what_the_original_sent(interakt_fake: InteraktFake) -> None:
