@@ -53,6 +53,7 @@ __all__ = [
     "default_client",
     "event",
     "flush",
+    "handle_sigterm",
     "host",
     "join",
     "max_in_flight",
@@ -63,6 +64,7 @@ __all__ = [
     "request",
     "shutdown",
     "shutdown_timeout",
+    "store",
     "sync_mode",
     "timeout",
     "user",
@@ -87,6 +89,8 @@ on_error: ErrorHandler | None = None
 max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 rate_limit_per_minute: float | None = None
 shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
+store: str = "memory"  # or "sqlite:///path/to/spool.db": a queue that survives a crash
+handle_sigterm: bool = False  # True: deliver what is queued on SIGTERM (see trackapis.handle_sigterm)
 
 # The client the module functions use: built at the first call from the settings, or assigned.
 default_client: Client | None = None
@@ -110,6 +114,8 @@ _CLIENT_SETTINGS = (
     "max_in_flight",
     "rate_limit_per_minute",
     "shutdown_timeout",
+    "store",
+    "handle_sigterm",
 )
 
 
@@ -240,7 +246,12 @@ def _current() -> Client:
             max_in_flight=max_in_flight,
             rate_limit_per_minute=rate_limit_per_minute,
             shutdown_timeout=shutdown_timeout,
+            store=store,
         )
+        if handle_sigterm:
+            import trackapis
+
+            trackapis.handle_sigterm()
         old, _built, _built_with, default_client = _built, new, settings, new
         if old is not None:
             # What the old client holds is delivered first, with the settings it was queued with.

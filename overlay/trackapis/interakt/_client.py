@@ -18,9 +18,11 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
+    open_store,
 )
 from ._auth import basic_authorization
 from ._lanes import LaneMemory
@@ -126,6 +128,15 @@ def _log_attempt(message: InteraktMessage, outcome: object) -> None:
         logger.debug("POST %s %s -> %s", message.path, message.body, outcome)
 
 
+def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
+    spool = open_store(store)
+    if spool is None:
+        return {"store_sync_interval": sync_interval}
+    from ._codec import InteraktCodec
+
+    return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
+
+
 def _check_base_url(host: str) -> str:
     if not isinstance(host, str) or not host.startswith(("http://", "https://")):
         raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
@@ -164,6 +175,9 @@ class InteraktClient(EngineLifecycle):
             background (for checkpointing, e.g. a resumable import); it runs in a worker thread.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
+        store: Where the queue lives: `"memory"` (default), or a spool file that survives a crash
+            or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -182,6 +196,8 @@ class InteraktClient(EngineLifecycle):
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         self._connection = _Connection(
@@ -208,6 +224,7 @@ class InteraktClient(EngineLifecycle):
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
             on_delivered=None if on_delivered is None else self._report_delivered,
+            **_store_options(store, store_sync_interval),
         )
         self._direct_lock = threading.Lock()
         self._direct = None
