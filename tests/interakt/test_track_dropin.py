@@ -278,3 +278,13 @@ def test_sync_mode_timeout_is_a_timeout_error(interakt_fake: InteraktFake) -> No
     with pytest.raises(TimeoutError) as caught:
         track.user(user_id="u")
     assert isinstance(caught.value, trackapis.interakt.TransportError)
+
+
+def test_switching_to_sync_mode_sends_after_what_was_queued(interakt_fake: InteraktFake) -> None:
+    interakt_fake.faults.add_latency(0.02)
+    for n in range(10):
+        track.event(user_id="one", event=f"e{n}")
+    track.sync_mode = True
+    assert track.event(user_id="one", event="sync").status_code == 201
+    assert ids(interakt_fake) == [f"e{n}" for n in range(10)] + ["sync"]
+    assert track.flush().delivered == 10  # the retired client's outcomes are still reported
