@@ -288,3 +288,32 @@ def test_switching_to_sync_mode_sends_after_what_was_queued(interakt_fake: Inter
     assert track.event(user_id="one", event="sync").status_code == 201
     assert ids(interakt_fake) == [f"e{n}" for n in range(10)] + ["sync"]
     assert track.flush().delivered == 10  # the retired client's outcomes are still reported
+
+
+def test_a_script_that_changes_a_setting_and_exits_delivers_everything_in_order(
+    interakt_fake: InteraktFake,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = """
+import os, track
+track.api_key, track.host = os.environ["KEY"], os.environ["URL"]
+for n in range(20):
+    track.event(user_id="one", event=f"e{n}")
+track.timeout = 11
+for n in range(20, 25):
+    track.event(user_id="one", event=f"e{n}")
+"""
+    interakt_fake.faults.add_latency(0.02)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "KEY": KEY, "URL": interakt_fake.url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert ids(interakt_fake) == [f"e{n}" for n in range(25)]
