@@ -7,16 +7,19 @@ fields the original's error had). The requests each run sent are read from the f
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
+
+from trackapis.testing import FakeAPI, RecordedRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
@@ -111,6 +114,22 @@ def run(python: str, script: str, url: str, key: str, timeout: float = 120) -> l
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARK)]
     assert lines, f"{python} produced no observations:\n{done.stdout}\n{done.stderr}"
     return [(label, value) for label, value in json.loads(lines[-1][len(MARK) :])]
+
+
+def side_by_side(case: Case, fakes: Sequence[FakeAPI], pythons: Sequence[str], key: str) -> list[Any]:
+    """`case` run by each python against its own fake, at once: `[(observations, requests), ...]`."""
+
+    def one(fake: FakeAPI, python: str) -> tuple[list[tuple[str, Any]], list[RecordedRequest]]:
+        fake.reset()
+        if case.faults is not None:
+            case.faults(fake)
+        observations = run(python, case.script, fake.url, key)
+        requests = list(fake.requests)
+        fake.reset()
+        return observations, requests
+
+    with concurrent.futures.ThreadPoolExecutor(len(pythons)) as pool:
+        return list(pool.map(one, fakes, pythons))
 
 
 def differences(original: list[tuple[str, Any]], shim: list[tuple[str, Any]]) -> dict[str, tuple[Any, Any]]:

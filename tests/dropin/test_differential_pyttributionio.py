@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from dropin_helpers import Case, differences, in_readme, run, shim_python
+from dropin_helpers import Case, differences, in_readme, shim_python, side_by_side
 
 from trackapis.testing import AttributionFake, serve
 
@@ -102,9 +102,13 @@ observe("module path", lambda: same is PyttributionIo)
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[AttributionFake]:
-    with serve(AttributionFake(PUBLIC_KEY, SECRET)) as running:
-        yield running
+def fake() -> Iterator[tuple[AttributionFake, AttributionFake]]:
+    """One fake for the original, one for the drop-in: both run at once."""
+    with (
+        serve(AttributionFake(PUBLIC_KEY, SECRET)) as theirs,
+        serve(AttributionFake(PUBLIC_KEY, SECRET)) as ours,
+    ):
+        yield theirs, ours
 
 
 def normalized(value: Any, generated: dict[str, str]) -> Any:
@@ -127,30 +131,27 @@ def _field(key: str, value: Any, generated: dict[str, str]) -> Any:
     return normalized(value, generated)
 
 
-def run_both(case: Case, fake: AttributionFake, original: str) -> list[tuple[Any, Any]]:
+def run_both(
+    case: Case, fakes: tuple[AttributionFake, AttributionFake], original: str
+) -> list[tuple[Any, Any]]:
     outcomes = []
-    for python in (original, shim_python()):
-        fake.reset()
-        if case.faults is not None:
-            case.faults(fake)
+    for observations, requests in side_by_side(case, fakes, (original, shim_python()), PUBLIC_KEY):
         generated: dict[str, str] = {}
-        observations = normalized(run(python, case.script, fake.url, PUBLIC_KEY), generated)
         # Sorted: the drop-in's trigger_event sends the event and its identity at once (README).
-        requests = sorted(
+        described = sorted(
             (
                 [r.method, r.path, sorted(r.query), normalized(r.json() if r.body else None, generated)]
-                for r in fake.requests
+                for r in requests
             ),
             key=lambda request: json.dumps(request, sort_keys=True),
         )
-        outcomes.append((observations, requests))
-    fake.reset()
+        outcomes.append((normalized(observations, generated), described))
     return outcomes
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_same_script_same_outcome(
-    case: Case, fake: AttributionFake, original_python: Callable[[str], str]
+    case: Case, fake: tuple[AttributionFake, AttributionFake], original_python: Callable[[str], str]
 ) -> None:
     (theirs, their_requests), (ours, our_requests) = run_both(case, fake, original_python("pyttributionio"))
     found = differences(theirs, ours)
@@ -169,16 +170,15 @@ def test_same_script_same_outcome(
 
 
 def test_an_event_without_client_id_is_linked_to_its_identity_here_only(
-    fake: AttributionFake, original_python: Callable[[str], str]
+    fake: tuple[AttributionFake, AttributionFake], original_python: Callable[[str], str]
 ) -> None:
     # The original generated two different ids, so its identity did not link its event.
     case = next(case for case in CASES if case.name == "event_without_client_id")
     linked = []
-    for python in (original_python("pyttributionio"), shim_python()):
-        fake.reset()
-        run(python, case.script, fake.url, PUBLIC_KEY)
-        (event,), (identity,) = fake.events, fake.identities
-        linked.append(event.client_id == identity.client_id)
-    fake.reset()
+    for _, requests in side_by_side(
+        case, fake, (original_python("pyttributionio"), shim_python()), PUBLIC_KEY
+    ):
+        ids = {r.path: next(iter(r.json().values()))["client_id"] for r in requests}
+        linked.append(ids["/events"] == ids["/identities"])
     assert linked == [False, True]
     assert in_readme("one generated identity links an event and its identity")

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from dropin_helpers import Case, differences, in_readme, run, shim_python
+from dropin_helpers import Case, differences, in_readme, run, shim_python, side_by_side
 
-from trackapis.testing import InteraktFake, serve
+from trackapis.testing import InteraktFake, RecordedRequest, serve
 
 KEY = "test-interakt-key"
 
@@ -180,13 +180,14 @@ observe("shutdown", lambda: track.shutdown() and None)
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[InteraktFake]:
-    with serve(InteraktFake(api_key=KEY)) as running:
-        yield running
+def fake() -> Iterator[tuple[InteraktFake, InteraktFake]]:
+    """One fake for the original, one for the drop-in: both run at once."""
+    with serve(InteraktFake(api_key=KEY)) as theirs, serve(InteraktFake(api_key=KEY)) as ours:
+        yield theirs, ours
 
 
-def sent(fake: InteraktFake, ordered: bool) -> list[Any]:
-    requests = [
+def sent(requests: list[RecordedRequest], ordered: bool) -> list[Any]:
+    described = [
         (
             r.method,
             r.path,
@@ -194,29 +195,22 @@ def sent(fake: InteraktFake, ordered: bool) -> list[Any]:
             r.headers.get("content-type"),
             json.dumps(r.json(), sort_keys=True),
         )
-        for r in fake.requests
+        for r in requests
     ]
-    return requests if ordered else sorted(requests)
+    return described if ordered else sorted(described)
 
 
-def run_both(case: Case, fake: InteraktFake, original: str) -> tuple[Any, Any, Any, Any, list[str]]:
-    outcomes = []
-    agents = []
-    for python in (original, shim_python()):
-        fake.reset()
-        if case.faults is not None:
-            case.faults(fake)
-        observations = run(python, case.script, fake.url, KEY)
-        outcomes.append((observations, sent(fake, case.ordered)))
-        agents.extend(r.headers.get("user-agent", "") for r in fake.requests)
-    fake.reset()
-    (theirs, their_requests), (ours, our_requests) = outcomes
-    return theirs, ours, their_requests, our_requests, agents
+def run_both(
+    case: Case, fakes: tuple[InteraktFake, InteraktFake], original: str
+) -> tuple[Any, Any, Any, Any, list[str]]:
+    (theirs, their_requests), (ours, our_requests) = side_by_side(case, fakes, (original, shim_python()), KEY)
+    agents = [r.headers.get("user-agent", "") for r in [*their_requests, *our_requests]]
+    return theirs, ours, sent(their_requests, case.ordered), sent(our_requests, case.ordered), agents
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_same_script_same_outcome(
-    case: Case, fake: InteraktFake, original_python: Callable[[str], str]
+    case: Case, fake: tuple[InteraktFake, InteraktFake], original_python: Callable[[str], str]
 ) -> None:
     theirs, ours, their_requests, our_requests, _ = run_both(case, fake, original_python("interakt"))
     found = differences(theirs, ours)
@@ -228,7 +222,7 @@ def test_same_script_same_outcome(
 
 
 def test_user_agent_is_the_one_documented_header_difference(
-    fake: InteraktFake, original_python: Callable[[str], str]
+    fake: tuple[InteraktFake, InteraktFake], original_python: Callable[[str], str]
 ) -> None:
     case = CASES[0]
     *_, agents = run_both(case, fake, original_python("interakt"))
