@@ -25,7 +25,7 @@ import logging
 import sys
 import threading
 import types
-from typing import Any
+from typing import Any, Unpack
 
 import attrs
 
@@ -35,7 +35,7 @@ from trackapis.delivery import (
     FlushResult,
     MessageDropped,
 )
-from trackapis.interakt import InteraktMessage
+from trackapis.interakt import EventFields, InteraktMessage, UserFields
 
 from . import client, const, consumer, request, utils, version
 from .client import NO_LIMIT, Client, ErrorHandler, arguments, set_debug
@@ -143,9 +143,12 @@ def user(
     phone_number: str | None = None,
     traits: dict[Any, Any] = {},  # noqa: B006 - the original's default; never modified
     created_at: Any = None,
-    **fields: Any,
+    **fields: Unpack[UserFields],
 ) -> Any:
-    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other user properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     return _call("user", arguments("user", (user_id, country_code, phone_number, traits, created_at), fields))
 
 
@@ -156,9 +159,12 @@ def event(  # noqa: PLR0917 - the original's signature
     country_code: str = "+91",
     phone_number: str | None = None,
     created_at: Any = None,
-    **fields: Any,
+    **fields: Unpack[EventFields],
 ) -> Any:
-    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     return _call(
         "event", arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields)
     )

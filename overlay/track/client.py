@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Unpack
 
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
-from trackapis.interakt import InteraktClient, InteraktMessage, TrackResponse
+from trackapis.interakt import EventFields, InteraktClient, InteraktMessage, TrackResponse, UserFields
 
 from .const import DEFAULT_HOST
 from .consumer import Consumer, QueueView
@@ -118,7 +118,7 @@ class Client:
         phone_number: str | None = None,
         traits: dict[Any, Any] = {},  # noqa: B006 - the original's default; never modified
         created_at: Any = None,
-        **fields: Any,
+        **fields: Unpack[UserFields],
     ) -> tuple[bool, dict[str, Any]] | Response:
         """Create or update a user. Returns `(queued, queue_msg)`, or the answer in sync mode.
 
@@ -138,7 +138,7 @@ class Client:
         country_code: str = "+91",
         phone_number: str | None = None,
         created_at: Any = None,
-        **fields: Any,
+        **fields: Unpack[EventFields],
     ) -> tuple[bool, dict[str, Any]] | Response:
         """Record an event of a user; see `user()`."""
         return self._track(
@@ -250,7 +250,7 @@ _PARAMETERS = {
 }
 
 
-def arguments(kind: str, values: tuple[Any, ...], fields: dict[str, Any]) -> dict[str, Any]:
+def arguments(kind: str, values: tuple[Any, ...], fields: Mapping[str, Any]) -> dict[str, Any]:
     """A `user`/`event` call's arguments by name."""
     return {**dict(zip(_PARAMETERS[kind], values, strict=True)), **fields}
 
