@@ -38,7 +38,7 @@ from trackapis.delivery import (
 from trackapis.interakt import EventFields, InteraktMessage, UserFields
 
 from . import client, const, consumer, request, utils, version
-from .client import NO_LIMIT, Client, ErrorHandler, arguments, set_debug
+from .client import _NO_LIMIT, Client, ErrorHandler, _arguments, _set_debug
 from .utils import InputError
 from .version import VERSION
 
@@ -127,7 +127,7 @@ class _TrackModule(types.ModuleType):
         if name in _CLIENT_SETTINGS:
             super().__setattr__("_stale", True)
         elif name == "debug":
-            set_debug(bool(value))
+            _set_debug(bool(value))
             if _built is not None:
                 _built.debug = bool(value)
         elif name == "on_error" and _built is not None:
@@ -149,7 +149,9 @@ def user(
 
     `**fields` (new): the spec's other user properties, e.g. `tags=["vip"]`, `full_phone_number=`.
     """
-    return _call("user", arguments("user", (user_id, country_code, phone_number, traits, created_at), fields))
+    return _call(
+        "user", _arguments("user", (user_id, country_code, phone_number, traits, created_at), fields)
+    )
 
 
 def event(  # noqa: PLR0917 - the original's signature
@@ -166,7 +168,7 @@ def event(  # noqa: PLR0917 - the original's signature
     `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
     """
     return _call(
-        "event", arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields)
+        "event", _arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields)
     )
 
 
@@ -277,7 +279,7 @@ class _Handover:
         self._lock = threading.Lock()
         self._releasing = threading.Lock()
         self._done = threading.Event()
-        threading.Thread(target=self.finish, args=(NO_LIMIT,), name="track-handover", daemon=True).start()
+        threading.Thread(target=self.finish, args=(_NO_LIMIT,), name="track-handover", daemon=True).start()
 
     def hold(self, kind: str, kwargs: dict[str, Any]) -> tuple[bool, dict[str, Any]] | None:
         """Hold a call for the new client: `(queued, queue_msg)`, or None once released."""

@@ -18,18 +18,26 @@ from collections.abc import Callable, Mapping
 from typing import Any, Unpack
 
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
-from trackapis.interakt import EventFields, InteraktClient, InteraktMessage, TrackResponse, UserFields
+from trackapis.interakt import (
+    EventFields,
+    InteraktClient,
+    InteraktMessage,
+    TrackResponse,
+    UserFields,
+    event_message,
+    user_message,
+)
 
 from .const import DEFAULT_HOST
 from .consumer import Consumer, QueueView
-from .request import Response, shim_error
+from .request import Response, _shim_error
 from .utils import input_error, require
 
-__all__ = ["Client"]
+__all__ = ["Client", "ErrorHandler"]
 
 # "No limit" for the engine's flush and shutdown: far beyond any delivery, within what
 # `threading` waits accept.
-NO_LIMIT = 1e9
+_NO_LIMIT = 1e9
 
 ErrorHandler = Callable[[Exception, dict[str, Any]], object]
 
@@ -84,7 +92,7 @@ class Client:
         self.max_retries = max_retries
         self.flush_interval = flush_interval
         if debug:
-            set_debug(True)
+            _set_debug(True)
         options = {
             "base_url": host or DEFAULT_HOST,
             "timeout": timeout,
@@ -127,7 +135,7 @@ class Client:
             APIError, OSError: In sync mode, when delivery failed (see `track.request`).
         """
         return self._track(
-            "user", arguments("user", (user_id, country_code, phone_number, traits, created_at), fields)
+            "user", _arguments("user", (user_id, country_code, phone_number, traits, created_at), fields)
         )
 
     def event(  # noqa: PLR0917 - the original's signature
@@ -143,7 +151,7 @@ class Client:
         """Record an event of a user; see `user()`."""
         return self._track(
             "event",
-            arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields),
+            _arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields),
         )
 
     def flush(self, timeout: float | None = None) -> FlushResult:
@@ -151,7 +159,7 @@ class Client:
 
         Returns what settled since the last flush, and what is still pending (after a timeout).
         """
-        result = self._typed().flush(NO_LIMIT if timeout is None else timeout)
+        result = self._typed().flush(_NO_LIMIT if timeout is None else timeout)
         self.logger.debug("Successfully flushed about %s items.", result.delivered)
         return result
 
@@ -162,7 +170,7 @@ class Client:
     def shutdown(self, timeout: float | None = None) -> FlushResult:
         """Deliver everything queued (no limit unless `timeout`), then stop; a later call starts
         afresh. What a `timeout` leaves undelivered is reported to `on_error`. Idempotent."""
-        return self._typed().shutdown(NO_LIMIT if timeout is None else timeout)
+        return self._typed().shutdown(_NO_LIMIT if timeout is None else timeout)
 
     # -- internals -------------------------------------------------------------------------------------
 
@@ -184,23 +192,22 @@ class Client:
 
     def _prepare(self, kind: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         """The queue message a call would queue, checked as `user()`/`event()` check it; queues nothing."""
-        from trackapis.interakt._payload import event_message, user_message
-
         if kwargs["traits"] is not None:
-            kwargs["traits"] = json_keys(kwargs["traits"])
-        arguments = dict(kwargs)
+            kwargs["traits"] = _json_keys(kwargs["traits"])
+        known = {name: kwargs[name] for name in _PARAMETERS[kind]}
+        fields = {name: value for name, value in kwargs.items() if name not in known}
         try:
             if kind == "user":
-                _, message = user_message(**arguments)
+                _, message = user_message(**known, fields=fields)
             else:
-                _, message = event_message(arguments.pop("event"), **arguments)
+                _, message = event_message(known.pop("event"), **known, fields=fields)
         except (ValueError, TypeError) as error:
             raise input_error(error) from None
         return {"path": message.path, "body": message.body}
 
     def _track(self, kind: str, kwargs: dict[str, Any]) -> tuple[bool, dict[str, Any]] | Response:
         if kwargs["traits"] is not None:
-            kwargs["traits"] = json_keys(kwargs["traits"])
+            kwargs["traits"] = _json_keys(kwargs["traits"])
         client = self._typed()
         if self.sync_mode:
             return self._send_now(client, kind, kwargs)
@@ -230,14 +237,14 @@ class Client:
             raise input_error(error) from None
         except TrackapisError as error:
             self.logger.debug("Request failed: %s", error)
-            raise shim_error(error) from error
+            raise _shim_error(error) from error
         self.logger.debug("Data uploaded successfully")
         return Response(answer.status, answer.headers, answer.content)
 
     def _report(self, error: Exception, message: InteraktMessage) -> None:
         # As the original's consumer: a warning, then on_error (read now, so that a later
         # assignment of `client.on_error` or `track.on_error` takes effect).
-        error = shim_error(error)
+        error = _shim_error(error)
         self.logger.warning("Error uploading: %s", error)
         if self.on_error is not None:
             self.on_error(error, {"path": message.path, "body": message.body})
@@ -250,12 +257,12 @@ _PARAMETERS = {
 }
 
 
-def arguments(kind: str, values: tuple[Any, ...], fields: Mapping[str, Any]) -> dict[str, Any]:
+def _arguments(kind: str, values: tuple[Any, ...], fields: Mapping[str, Any]) -> dict[str, Any]:
     """A `user`/`event` call's arguments by name."""
     return {**dict(zip(_PARAMETERS[kind], values, strict=True)), **fields}
 
 
-def json_keys(traits: Any) -> Any:
+def _json_keys(traits: Any) -> Any:
     """`traits` with non-string mapping keys turned into strings as `json.dumps` does (1 -> "1",
     True -> "true", None -> "null"); other keys stay, to be refused by name."""
     if (
@@ -286,7 +293,7 @@ def _json_key(key: Any) -> Any:
 _debug_forwarding = False
 
 
-def set_debug(on: bool) -> None:
+def _set_debug(on: bool) -> None:
     """Debug logs on the `interakt` logger (the original's) and trackapis' `trackapis.interakt`."""
     global _debug_forwarding  # noqa: PLW0603 - one handler per process
     level = logging.DEBUG if on else logging.NOTSET

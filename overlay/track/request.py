@@ -19,7 +19,7 @@ from typing import Any
 
 from trackapis import __version__ as _trackapis_version
 from trackapis.interakt import APIError as _TypedAPIError
-from trackapis.interakt import TransportError
+from trackapis.interakt import TransportError, basic_authorization
 
 from .const import DEFAULT_HOST
 from .utils import remove_trailing_slash
@@ -113,8 +113,6 @@ def post(
     """
     import httpx
 
-    from trackapis.interakt._auth import basic_authorization
-
     url = remove_trailing_slash(host or DEFAULT_HOST) + (path or "")
     headers = {
         "Content-Type": "application/json",
@@ -126,18 +124,18 @@ def post(
     try:
         answer = httpx.post(url, content=content, headers=headers, timeout=timeout)
     except httpx.TimeoutException as error:
-        raise shim_error(TransportError("timed out", method="POST", path=path or "/")) from error
+        raise _shim_error(TransportError("timed out", method="POST", path=path or "/")) from error
     except httpx.HTTPError as error:
         failure = TransportError(f"{type(error).__name__}: {error}", method="POST", path=path or "/")
-        raise shim_error(failure) from error
+        raise _shim_error(failure) from error
     response = Response(answer.status_code, answer.headers, answer.content, str(answer.url))
     if 200 <= answer.status_code <= 299:
         logger.debug("Data uploaded successfully")
         return response
-    raise api_error_of(answer.status_code, response.text)
+    raise _api_error_of(answer.status_code, response.text)
 
 
-def api_error_of(status_code: int, text: str) -> APIError:
+def _api_error_of(status_code: int, text: str) -> APIError:
     """The original's `APIError` for an error answer: `result` and `message` from a JSON body."""
     try:
         payload = json.loads(text)
@@ -165,7 +163,7 @@ def _combine(bases: tuple[type[Exception], ...], source: Exception) -> Exception
     return combined
 
 
-def shim_error(error: Exception) -> Exception:
+def _shim_error(error: Exception) -> Exception:
     """`error` as the original would have raised it, and still the trackapis error it is.
 
     An error status: the original's `APIError` (with its `status`, `status_code`, `message` and
@@ -177,7 +175,7 @@ def shim_error(error: Exception) -> Exception:
     if isinstance(error, _TypedAPIError):
         shim = _combine((APIError, type(error)), error)
         # `status` is the body's `result`, as the original's (the HTTP status is `status_code`).
-        shim.__dict__.update(vars(api_error_of(error.status, error.body_excerpt)))
+        shim.__dict__.update(vars(_api_error_of(error.status, error.body_excerpt)))
         return shim
     if isinstance(error, TransportError):
         timed_out = "timed out" in str(error) or "Timeout" in str(error)

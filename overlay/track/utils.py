@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from trackapis.interakt._country_codes import COUNTRY_CALLING_CODES
+from trackapis.interakt import user_message
 
 __all__ = [
     "InputError",
@@ -46,8 +46,10 @@ def require(name: str, field: Any, data_type: type | tuple[type, ...]) -> None:
 def verify_country_code(country_code: str) -> None:
     """Raise `AssertionError` unless `country_code` (e.g. "+91") is a country calling code in use."""
     digits = country_code.replace("+", "")
-    if not digits.isdigit() or int(digits) not in COUNTRY_CALLING_CODES:
-        raise InputError(f"Invalid country_code {digits}")
+    try:  # checked as a call with this code would check it
+        user_message(user_id=None, phone_number="1", country_code=f"+{digits}", traits=None, created_at=None)
+    except (ValueError, TypeError):
+        raise InputError(f"Invalid country_code {digits}") from None
 
 
 def remove_trailing_slash(host: str) -> str:
