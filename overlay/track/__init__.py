@@ -218,7 +218,7 @@ def _call(kind: str, kwargs: dict[str, Any]) -> Any:
             held = handover.hold(kind, kwargs)
             if held is not None:
                 return held
-    return getattr(current, kind)(**kwargs)
+    return current._track(kind, kwargs)
 
 
 def _settings() -> tuple[Any, ...]:

@@ -265,13 +265,22 @@ def _arguments(kind: str, values: tuple[Any, ...], fields: Mapping[str, Any]) ->
 def _json_keys(traits: Any) -> Any:
     """`traits` with non-string mapping keys turned into strings as `json.dumps` does (1 -> "1",
     True -> "true", None -> "null"); other keys stay, to be refused by name."""
-    if (
-        type(traits) is dict
-        and all(type(key) is str for key in traits)
-        and not any(isinstance(value, (dict, list)) for value in traits.values())
-    ):
-        return traits
-    return _keys_of(traits)
+    return traits if _string_keys(traits) else _keys_of(traits)
+
+
+def _string_keys(value: Any) -> bool:
+    # The common case, kept cheap (it is on the caller's hot path): nothing to convert.
+    if type(value) is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            kind = type(item)
+            if (kind is dict or kind is list or kind is tuple) and not _string_keys(item):
+                return False
+        return True
+    if type(value) is list or type(value) is tuple:
+        return all(_string_keys(item) for item in value if type(item) in (dict, list, tuple))
+    return True
 
 
 def _keys_of(value: Any) -> Any:
