@@ -167,6 +167,16 @@ def event(  # noqa: PLR0917 - the original's signature
 
     `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
     """
+    current = default_client
+    if (
+        current is not None
+        and _handover is None
+        and not current.sync_mode
+        and (current is not _built or not _stale)
+    ):
+        return current._enqueue(
+            "event", event, user_id, country_code, phone_number, traits, created_at, fields
+        )
     return _call(
         "event", _arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields)
     )
@@ -298,6 +308,7 @@ class _Handover:
 
     def finish(self, limit: float) -> None:
         """Let the old client deliver (up to `limit` seconds), then pass the held calls on."""
+        global _handover  # noqa: PLW0603 - cleared when done: calls take the fast path again
         deadline = _Deadline(limit)
         if self.previous is not None:
             self.previous.finish(deadline.left() or 0.0)
@@ -311,9 +322,12 @@ class _Handover:
                         break
                 for kind, kwargs in batch:
                     try:
-                        getattr(self.new, kind)(**kwargs)
+                        self.new._track(kind, kwargs)
                     except Exception:
                         logger.exception("track: a held message could not be queued")
+        with _lock:
+            if _handover is self:
+                _handover = None
         self._done.set()
 
     def wait(self, timeout: float | None) -> bool:

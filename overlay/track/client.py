@@ -19,6 +19,7 @@ from typing import Any, Unpack
 
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
 from trackapis.interakt import (
+    ClientClosedError,
     EventFields,
     InteraktClient,
     InteraktMessage,
@@ -134,9 +135,10 @@ class Client:
             AssertionError: A bad argument (also a `ValueError` or `TypeError`).
             APIError, OSError: In sync mode, when delivery failed (see `track.request`).
         """
-        return self._track(
-            "user", _arguments("user", (user_id, country_code, phone_number, traits, created_at), fields)
-        )
+        if self.sync_mode:
+            values = (user_id, country_code, phone_number, traits, created_at)
+            return self._track("user", _arguments("user", values, fields))
+        return self._enqueue("user", None, user_id, country_code, phone_number, traits, created_at, fields)
 
     def event(  # noqa: PLR0917 - the original's signature
         self,
@@ -149,10 +151,10 @@ class Client:
         **fields: Unpack[EventFields],
     ) -> tuple[bool, dict[str, Any]] | Response:
         """Record an event of a user; see `user()`."""
-        return self._track(
-            "event",
-            _arguments("event", (user_id, event, traits, country_code, phone_number, created_at), fields),
-        )
+        if self.sync_mode:
+            values = (user_id, event, traits, country_code, phone_number, created_at)
+            return self._track("event", _arguments("event", values, fields))
+        return self._enqueue("event", event, user_id, country_code, phone_number, traits, created_at, fields)
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Wait until everything queued is delivered or failed (no limit unless `timeout`).
@@ -206,18 +208,62 @@ class Client:
         return {"path": message.path, "body": message.body}
 
     def _track(self, kind: str, kwargs: dict[str, Any]) -> tuple[bool, dict[str, Any]] | Response:
-        if kwargs["traits"] is not None:
-            kwargs["traits"] = _json_keys(kwargs["traits"])
-        client = self._typed()
+        """`user()`/`event()` with their arguments by name (the module's calls, held calls)."""
         if self.sync_mode:
-            return self._send_now(client, kind, kwargs)
-        try:
-            if kind == "user":
-                queued, message = client.queue_user(**kwargs)
-            else:
-                queued, message = client.queue_event(kwargs.pop("event"), **kwargs)
-        except (ValueError, TypeError) as error:
-            raise input_error(error) from None
+            if kwargs["traits"] is not None:
+                kwargs["traits"] = _json_keys(kwargs["traits"])
+            return self._send_now(self._typed(), kind, kwargs)
+        fields = dict(kwargs)
+        event, user_id, country_code, phone_number, traits, created_at = (
+            fields.pop(name, None) for name in _ENQUEUED
+        )
+        return self._enqueue(kind, event, user_id, country_code, phone_number, traits, created_at, fields)
+
+    def _enqueue(  # noqa: PLR0917 - positional on purpose: this is the caller's hot path
+        self,
+        kind: str,
+        event: Any,
+        user_id: Any,
+        country_code: Any,
+        phone_number: Any,
+        traits: Any,
+        created_at: Any,
+        fields: Mapping[str, Any],
+    ) -> tuple[bool, dict[str, Any]]:
+        """Queue a `user` or `event` call: `(queued, queue_msg)`."""
+        converted = False
+        while True:
+            client = self._client
+            try:
+                if kind == "user":
+                    queued, message = client.queue_user(
+                        user_id=user_id,
+                        phone_number=phone_number,
+                        country_code=country_code,
+                        traits=traits,
+                        created_at=created_at,
+                        **fields,
+                    )
+                else:
+                    queued, message = client.queue_event(
+                        event,
+                        user_id=user_id,
+                        phone_number=phone_number,
+                        country_code=country_code,
+                        traits=traits,
+                        created_at=created_at,
+                        **fields,
+                    )
+                break
+            except ClientClosedError:
+                self._typed()  # a call after shutdown() starts afresh
+            except (ValueError, TypeError) as error:
+                # Non-string keys are written as json.dumps writes them; checked only when the
+                # call failed, so that the common call pays nothing for it.
+                if not converted and isinstance(error, TypeError) and not _string_keys(traits):
+                    traits, converted = _keys_of(traits), True
+                    continue
+                raise input_error(error) from None
         if queued:
             self.logger.debug("Enqueued msg for %s", message.path)
         else:
@@ -250,6 +296,8 @@ class Client:
             self.on_error(error, {"path": message.path, "body": message.body})
 
 
+# `_enqueue`'s arguments after `kind`.
+_ENQUEUED = ("event", "user_id", "country_code", "phone_number", "traits", "created_at")
 # The original's positional order of `user()` and `event()` (created_at and **fields are new).
 _PARAMETERS = {
     "user": ("user_id", "country_code", "phone_number", "traits", "created_at"),
@@ -269,17 +317,11 @@ def _json_keys(traits: Any) -> Any:
 
 
 def _string_keys(value: Any) -> bool:
-    # The common case, kept cheap (it is on the caller's hot path): nothing to convert.
-    if type(value) is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            kind = type(item)
-            if (kind is dict or kind is list or kind is tuple) and not _string_keys(item):
-                return False
-        return True
-    if type(value) is list or type(value) is tuple:
-        return all(_string_keys(item) for item in value if type(item) in (dict, list, tuple))
+    """Whether every mapping key in `value`, at any depth, is a string (nothing to convert)."""
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _string_keys(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_string_keys(item) for item in value)
     return True
 
 
