@@ -235,25 +235,16 @@ class Client:
         while True:
             client = self._client
             try:
-                if kind == "user":
-                    queued, message = client.queue_user(
-                        user_id=user_id,
-                        phone_number=phone_number,
-                        country_code=country_code,
-                        traits=traits,
-                        created_at=created_at,
-                        **fields,
-                    )
-                else:
-                    queued, message = client.queue_event(
-                        event,
-                        user_id=user_id,
-                        phone_number=phone_number,
-                        country_code=country_code,
-                        traits=traits,
-                        created_at=created_at,
-                        **fields,
-                    )
+                queue, leading = (client.queue_user, ()) if kind == "user" else (client.queue_event, (event,))
+                queued, message = queue(
+                    *leading,
+                    user_id=user_id,
+                    phone_number=phone_number,
+                    country_code=country_code,
+                    traits=traits,
+                    created_at=created_at,
+                    **fields,
+                )
                 break
             except ClientClosedError:
                 self._typed()  # a call after shutdown() starts afresh
