@@ -37,14 +37,22 @@ def _parser() -> argparse.ArgumentParser:
     fuzz = commands.add_parser(
         "fuzz",
         help="run the schemathesis contract suite against a server",
-        description="Fuzz every operation of one API's packaged spec against a running server (a fake "
-        "or your own implementation) and check each answer against the spec. Needs "
+        description="Fuzz every operation of one API's spec (packaged, or --spec) against a running server "
+        "(a fake or your own implementation) and check each answer against the spec. Prints a table per "
+        "operation (examples, statuses seen, checks failed) and fails when any check fails or any "
+        "operation never got a 2xx answer. Needs "
         "pip install 'trackapis[contract]'. Credentials come from the environment: "
         + "; ".join(f"{api}: {', '.join(_ENV[api].values())}" for api in API_NAMES)
         + " (default: the fakes' test values). Extra arguments after -- go to pytest.",
     )
     fuzz.add_argument("--api", choices=list(API_NAMES), required=True, help="which API's spec")
     fuzz.add_argument("--url", required=True, help="the server's base URL, e.g. http://127.0.0.1:8000")
+    fuzz.add_argument(
+        "--spec",
+        type=Path,
+        help="an OpenAPI document of your own (YAML or JSON) instead of the packaged one; --api still "
+        "names the credentials its security schemes take",
+    )
     fuzz.add_argument("--max-examples", type=int, default=50, help="examples per operation (default 50)")
     fuzz.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     return parser
@@ -66,6 +74,9 @@ def _fuzz(args: argparse.Namespace) -> int:
         return 2
     import pytest
 
+    if args.spec is not None and not args.spec.is_file():
+        print(f"error: --spec: no such file {str(args.spec)!r}", file=sys.stderr)
+        return 2
     credentials = {name: os.environ[var] for name, var in _ENV[args.api].items() if os.environ.get(var)}
     os.environ.update(
         {
@@ -73,11 +84,19 @@ def _fuzz(args: argparse.Namespace) -> int:
             "TRACKAPIS_CONTRACT_URL": args.url,
             "TRACKAPIS_CONTRACT_MAX_EXAMPLES": str(args.max_examples),
             "TRACKAPIS_CONTRACT_CREDENTIALS": json.dumps(credentials),
+            "TRACKAPIS_CONTRACT_SPEC": str(args.spec.resolve()) if args.spec is not None else "",
         }
     )
     return int(
         pytest.main(
-            [str(Path(__file__).with_name("_contract_suite.py")), "-p", "no:cacheprovider", *args.pytest_args]
+            [
+                str(Path(__file__).with_name("_contract_suite.py")),
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "trackapis.testing._contract_plugin",
+                *args.pytest_args,
+            ]
         )
     )
 
