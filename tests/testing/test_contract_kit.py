@@ -169,3 +169,16 @@ def test_contract_schema_takes_a_spec_of_ones_own(tmp_path: Path) -> None:
 def test_contract_schema_loads_every_packaged_spec(api: Any) -> None:
     schema = contract_schema(api, max_examples=3)
     assert len(list(schema.get_all_operations())) >= 2
+
+
+def test_fuzz_passes_against_a_fake_serving_the_same_new_spec(tmp_path: Path) -> None:
+    # The fake validates against the user's spec and answers the new operation with its example.
+    spec = spec_with_a_new_operation(tmp_path)
+    with serve(InteraktFake(spec=spec)) as fake:
+        result = _fuzz(fake.url, "--spec", str(spec), "--max-examples", "3", "--", "-q")
+        pings = [r.status for r in fake.requests_to("ping")]
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(rf"^ok +GET {NEW_OPERATION} \(ping\) +\d+ +.*200x\d+", result.stdout, re.M)
+    assert 200 in pings
+    assert 401 in pings  # the security requirement still applies

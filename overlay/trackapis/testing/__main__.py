@@ -24,11 +24,19 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve one fake (or all) until interrupted",
         description="Serve fakes until interrupted. Prints the URL of each: one line for one API, "
-        "'<api> <url>' lines for --api all. The credentials are test values for the fake only.",
+        "'<api> <url>' lines for --api all; then '#' lines with the credentials each fake accepts "
+        "and its control plane (GET /__fake/health, GET /__fake/received, POST /__fake/reset, "
+        "/__fake/faults, /__fake/seed). The credentials are test values for the fake only.",
     )
     serve.add_argument("--api", choices=[*API_NAMES, "all"], required=True, help="which API to fake")
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    serve.add_argument(
+        "--spec",
+        type=Path,
+        help="an OpenAPI document of your own for the one --api served: requests are validated "
+        "against it, and operations the fake has no state for answer the spec's examples",
+    )
     serve.add_argument("--interakt-api-key", default="test-interakt-key")
     serve.add_argument("--seven-segments-username", default="test-user")
     serve.add_argument("--seven-segments-password", default="test-password")
@@ -63,6 +71,14 @@ _ENV = {
     "interakt": {"api_key": "INTERAKT_API_KEY"},
     "seven_segments": {"username": "SEVEN_SEGMENTS_USERNAME", "password": "SEVEN_SEGMENTS_PASSWORD"},
     "attributionio": {"public_key": "ATTRIBUTIONIO_API_KEY", "secret": "ATTRIBUTIONIO_API_SECRET"},
+}
+
+
+# How each API carries the credentials `serve` prints.
+_AUTH_HINT = {
+    "interakt": "Basic auth: the API key as username, empty password",
+    "seven_segments": "Basic auth on /analytics; company_id in tracking bodies",
+    "attributionio": "public_key in bodies and paths, ?secret= on the private API",
 }
 
 
@@ -102,11 +118,12 @@ def _fuzz(args: argparse.Namespace) -> int:
 
 
 def _build(api: str, args: argparse.Namespace) -> FakeAPI:
+    spec = getattr(args, "spec", None)
     if api == "interakt":
-        return InteraktFake(api_key=args.interakt_api_key)
+        return InteraktFake(api_key=args.interakt_api_key, spec=spec)
     if api == "seven_segments":
-        return SevenSegmentsFake(args.seven_segments_username, args.seven_segments_password)
-    return AttributionFake(args.attributionio_public_key, args.attributionio_secret)
+        return SevenSegmentsFake(args.seven_segments_username, args.seven_segments_password, spec=spec)
+    return AttributionFake(args.attributionio_public_key, args.attributionio_secret, spec=spec)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,12 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     apis = list(FAKES) if args.api == "all" else [args.api]
 
     def announce(fakes: list[FakeAPI]) -> None:
+        # The URL lines first (scripts read them), then '#' lines for people.
         for fake in fakes:
-            print(fake.url if len(fakes) == 1 else f"{fake.api} {fake.url}", flush=True)
+            print(fake.url if len(fakes) == 1 else f"{fake.api} {fake.url}")
+        for fake in fakes:
+            accepted = ", ".join(f"{name}={value}" for name, value in fake.credentials().items())
+            print(f"# {fake.api} accepts {accepted} ({_AUTH_HINT[fake.api]})")
+            print(f"# {fake.api} control plane: {fake.url}/__fake/ (health, received, reset, faults, seed)")
+        sys.stdout.flush()
 
+    if args.spec is not None and len(apis) > 1:
+        print("error: --spec needs one --api, not all", file=sys.stderr)
+        return 2
     try:
         run_forever([_build(api, args) for api in apis], host=args.host, port=args.port, on_ready=announce)
-    except (ValueError, RuntimeError) as error:
+    except (ValueError, RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import threading
 import time
@@ -25,6 +26,7 @@ from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.request.exceptions import ParameterValidationError, SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from ._examples import example_reply
 from ._faults import Fault, Faults
 from ._specs import ApiName, loopback_spec
 
@@ -98,6 +100,7 @@ class _Route:
     template: str
     pattern: re.Pattern[str]
     takes_body: bool
+    operation: Mapping[str, Any] = attrs.field(eq=False, repr=False)
 
 
 class _ValidationRequest:
@@ -131,7 +134,8 @@ def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
             if operation is not None:
                 pattern = re.compile(f"^{regex}$")
                 takes_body = "requestBody" in operation
-                routes.append(_Route(operation["operationId"], method.upper(), template, pattern, takes_body))
+                operation_id = operation.get("operationId") or f"{method.upper()} {template}"
+                routes.append(_Route(operation_id, method.upper(), template, pattern, takes_body, operation))
     return routes
 
 
@@ -190,12 +194,22 @@ class FakeAPI:
 
     Subclasses name their spec in `api`, implement one `op_<operationId>` method per operation,
     `error_body`, and optionally `check_credentials`; state changes happen under `self.lock`.
+
+    `spec=` serves an OpenAPI document of your own (a vendor's newer version) instead of the
+    packaged one: every request is validated against it; the operations the fake keeps state for
+    behave as with the packaged spec; any other operation answers its first documented 2xx with
+    the spec's example, or a minimal schema-valid body. Its paths may not start with `/__fake`.
     """
 
     api: ClassVar[ApiName]
 
-    def __init__(self) -> None:
-        document = loopback_spec(self.api)
+    def __init__(self, *, spec: str | os.PathLike[str] | None = None) -> None:
+        document = loopback_spec(self.api, spec)
+        clashing = [path for path in document["paths"] if path.startswith("/__fake")]
+        if clashing:
+            raise ValueError(f"the spec has paths under /__fake/, the fakes' control plane: {clashing}")
+        self.spec_path = None if spec is None else os.fspath(spec)
+        self._document = document
         self._openapi = OpenAPI.from_dict(document)
         self._routes = _build_routes(document)
         self.lock = threading.RLock()
@@ -219,6 +233,19 @@ class FakeAPI:
     def reset_state(self) -> None:
         """Forget what the API stored (subclasses)."""
 
+    def credentials(self) -> Mapping[str, str]:
+        """The credentials the fake accepts, by the name of the option that sets them."""
+        return {}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """Add data the fake serves, as `POST /__fake/seed` does (subclasses document their keys).
+
+        Raises:
+            ValueError: an unknown key or a malformed value.
+        """
+        if data:
+            raise ValueError(f"the {self.api} fake takes no seed data, not {', '.join(sorted(data))}")
+
     # -- public --------------------------------------------------------------------------------
 
     @property
@@ -236,6 +263,11 @@ class FakeAPI:
             self.reset_state()
             self.requests.clear()
         self.faults.clear()
+
+    @property
+    def operation_ids(self) -> list[str]:
+        """The operation ids of the spec the fake serves, in the spec's order."""
+        return [route.operation_id for route in self._routes]
 
     def requests_to(self, operation_id: str) -> list[RecordedRequest]:
         """The recorded requests routed to one operation."""
@@ -256,10 +288,15 @@ class FakeAPI:
             return
         body = await self._read_body(receive)
         method = scope["method"].upper()
+        if scope["path"].startswith("/__fake/"):
+            from ._control import handle
+
+            await self._send(send, handle(self, method, scope["path"], self._query(scope), body))
+            return
         # Route on the raw (still percent-encoded) path, so that %2F stays inside its parameter.
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        query = self._query(scope)
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         route, allowed = self._route(method, path)
         recorded = RecordedRequest(
@@ -343,7 +380,11 @@ class FakeAPI:
         return dict(result.parameters.query), None
 
     def _dispatch(self, route: _Route, call: Call) -> Reply:
-        handler: Callable[[Call], Reply] = getattr(self, f"op_{route.operation_id}")
+        handler: Callable[[Call], Reply] | None = getattr(self, f"op_{route.operation_id}", None)
+        if handler is None:
+            # An operation the fake has no state for (a user's newer spec): the spec's example.
+            status, content_type, body = example_reply(self._document, route.operation)
+            return Reply(status, body, content_type=content_type)
         try:
             with self.lock:
                 return handler(call)
@@ -368,6 +409,10 @@ class FakeAPI:
         if fault.body is not None:
             return Reply(fault.status, fault.body, headers, fault.content_type)
         return self.error(fault.status, f"injected fault: {fault.status}", *headers)
+
+    @staticmethod
+    def _query(scope: Scope) -> list[tuple[str, str]]:
+        return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
     @staticmethod
     async def _read_body(receive: Receive) -> bytes:

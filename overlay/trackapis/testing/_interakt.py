@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -55,14 +57,18 @@ class InteraktFake(FakeAPI):
 
     Args:
         api_key: The key Basic auth must carry as username, with an empty password.
+        spec: An OpenAPI document of your own instead of the packaged one (see `FakeAPI`).
     """
 
     api = "interakt"
 
-    def __init__(self, api_key: str = "test-interakt-key") -> None:
+    def __init__(
+        self, api_key: str = "test-interakt-key", *, spec: str | os.PathLike[str] | None = None
+    ) -> None:
         if not api_key:
             raise ValueError("api_key must be a non-empty string")
-        super().__init__()
+        super().__init__(spec=spec)
+        self._api_key = api_key
         self._expected_auth = "Basic " + base64.b64encode(f"{api_key}:".encode()).decode()
         self._users: list[InteraktUser] = []
 
@@ -106,6 +112,28 @@ class InteraktFake(FakeAPI):
 
     def reset_state(self) -> None:
         self._users.clear()
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"api_key": self._api_key}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """`{"users": [{"userId": ..., "countryCode": ..., "phoneNumber": ..., "traits": {...}}]}`:
+        users the fake knows before any request, as if tracked."""
+        unknown = set(data) - {"users"}
+        if unknown:
+            raise ValueError(f"the interakt fake seeds users, not {', '.join(sorted(unknown))}")
+        users = data.get("users", [])
+        if not isinstance(users, list) or not all(isinstance(user, dict) for user in users):
+            raise ValueError("users must be a list of objects")
+        for user in users:
+            if not isinstance(user.get("userId"), str) and _phone(user) is None:
+                raise ValueError("each user needs a userId, or a countryCode and a phoneNumber")
+            traits = user.get("traits") or {}
+            if not isinstance(traits, dict):
+                raise ValueError("traits must be an object")
+        with self.lock:
+            for user in users:
+                self._find_or_create(user).traits.update(user.get("traits") or {})
 
     def op_trackUser(self, call: Call) -> Reply:
         user = self._find_or_create(call.body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import os
 import time
 from collections import deque
 from collections.abc import Mapping
@@ -51,6 +52,7 @@ class SevenSegmentsFake(FakeAPI):
         username: The export API's Basic-auth username.
         password: The export API's Basic-auth password.
         company_tokens: The company tokens tracking calls may use; any when None.
+        spec: An OpenAPI document of your own instead of the packaged one (see `FakeAPI`).
     """
 
     api = "seven_segments"
@@ -61,10 +63,12 @@ class SevenSegmentsFake(FakeAPI):
         password: str = "test-password",
         *,
         company_tokens: frozenset[str] | set[str] | None = None,
+        spec: str | os.PathLike[str] | None = None,
     ) -> None:
         if not username:
             raise ValueError("username must be a non-empty string")
-        super().__init__()
+        super().__init__(spec=spec)
+        self._username, self._password = username, password
         self._expected_auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self._company_tokens = None if company_tokens is None else frozenset(company_tokens)
         self._customers: list[SevenSegmentsCustomer] = []
@@ -145,13 +149,50 @@ class SevenSegmentsFake(FakeAPI):
             if call.headers.get("authorization") != self._expected_auth:
                 return self.error(401, "wrong username or password")
             return None
-        company = (call.body or {}).get("company_id")
+        company = call.body.get("company_id") if isinstance(call.body, dict) else None
         if company is not None and not self._known_company(company):
             return self.error(400, "company_id: unknown company token")
         return None
 
     def _known_company(self, company: str) -> bool:
         return self._company_tokens is None or company in self._company_tokens
+
+    def credentials(self) -> Mapping[str, str]:
+        tokens = "any" if self._company_tokens is None else ", ".join(sorted(self._company_tokens))
+        return {"username": self._username, "password": self._password, "company_tokens": tokens}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """`{"campaigns": {"<name>": "<html>"}, "analyses": [{"analysis_type": "funnel",
+        "analysis_id": ..., "result": <JSON body, or CSV text>, "format": "native-json"}]}`:
+        what `getHtml` and `exportAnalysis` serve (see `add_campaign`, `add_analysis`)."""
+        unknown = set(data) - {"campaigns", "analyses"}
+        if unknown:
+            raise ValueError(
+                f"the seven_segments fake seeds campaigns and analyses, not {', '.join(sorted(unknown))}"
+            )
+        campaigns = data.get("campaigns", {})
+        if not isinstance(campaigns, dict) or not all(isinstance(html, str) for html in campaigns.values()):
+            raise ValueError("campaigns must be an object of campaign name to HTML text")
+        analyses = data.get("analyses", [])
+        if not isinstance(analyses, list) or not all(isinstance(a, dict) for a in analyses):
+            raise ValueError("analyses must be a list of objects")
+        for analysis in analyses:
+            missing = {"analysis_type", "analysis_id", "result"} - set(analysis)
+            if missing:
+                raise ValueError(f"each analysis needs {', '.join(sorted(missing))}")
+            extra = set(analysis) - {"analysis_type", "analysis_id", "result", "format"}
+            if extra:
+                raise ValueError(f"an analysis takes no {', '.join(sorted(extra))}")
+        with self.lock:
+            for name, html in campaigns.items():
+                self.add_campaign(str(name), html)
+            for analysis in analyses:
+                self.add_analysis(
+                    analysis["analysis_type"],
+                    str(analysis["analysis_id"]),
+                    analysis["result"],
+                    format=analysis.get("format", "native-json"),
+                )
 
     def reset_state(self) -> None:
         self._customers.clear()

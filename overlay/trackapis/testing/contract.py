@@ -32,7 +32,7 @@ import threading
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 import attrs
 
@@ -40,8 +40,10 @@ from ._specs import API_NAMES, ApiName, spec_path
 
 if TYPE_CHECKING:
     from schemathesis import Response
-    from schemathesis.specs.openapi.schemas import OpenApiCase as ContractCase
-    from schemathesis.specs.openapi.schemas import OpenApiOperation, OpenApiSchema
+    from schemathesis.specs.openapi.schemas import OpenApiCase, OpenApiOperation, OpenApiSchema
+
+    ContractCase: TypeAlias = OpenApiCase
+    """The type of the `case` schemathesis hands a test of a `contract_schema()`."""
 
 __all__ = [
     "CREDENTIALS",
