@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import yaml
 from trackapis.testing import InteraktFake, SevenSegmentsFake, load_spec, serve
 from trackapis.testing._examples import example_reply, sample
 
+FUZZ = (sys.executable, "-m", "trackapis.testing", "fuzz")
 OBJECT = {
     "type": "object",
     "required": ["id", "when", "tags", "kind", "score", "nested"],
@@ -161,3 +163,58 @@ def test_a_spec_that_is_not_openapi_is_refused(tmp_path: Path, content: str) -> 
 
     with pytest.raises(ValueError, match="is not an OpenAPI document"):
         InteraktFake(spec=spec)
+
+
+def test_cli_serve_seeds_from_a_file_so_fuzzing_reaches_every_operation(tmp_path: Path) -> None:
+    example = load_spec("seven_segments")["paths"]["/analytics/{analysis_type}"]["post"]
+    analysis_id = example["requestBody"]["content"]["application/json"]["example"]["analysis_id"]
+    table = {"success": True, "name": "T", "header": ["step", "count"], "rows": [["First visit", 1]]}
+    funnel = example["responses"]["200"]["content"]["application/json"]["example"]
+    seed = {
+        "campaigns": {"Banner left": "<img/>"},
+        "analyses": [
+            {
+                "analysis_type": kind,
+                "analysis_id": analysis_id,
+                "result": funnel if kind == "funnel" else table,
+            }
+            for kind in ("funnel", "report", "retention", "segmentation")
+        ]
+        + [
+            {"analysis_type": kind, "analysis_id": analysis_id, "result": table, "format": "table-json"}
+            for kind in ("funnel", "report", "retention", "segmentation")
+        ],
+    }
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text(json.dumps(seed), encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trackapis.testing",
+            "serve",
+            "--api",
+            "seven_segments",
+            "--seed",
+            str(seed_file),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        fuzz = subprocess.run(
+            [*FUZZ, "--api", "seven_segments", "--url", url, "--max-examples", "3", "--", "-q"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+    assert fuzz.returncode == 0, fuzz.stdout[-4000:]
+    assert "NO 2XX" not in fuzz.stdout

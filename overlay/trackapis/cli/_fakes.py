@@ -42,6 +42,9 @@ def _register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], g
     serve.add_argument(
         "--spec", help="an OpenAPI document of your own (one --api): validate against it, answer its examples"
     )
+    serve.add_argument(
+        "--seed", help="a JSON file of data to serve (one --api), as POST /__fake/seed takes it"
+    )
     credentials = serve.add_argument_group("test credentials the fakes expect (not real ones)")
     credentials.add_argument("--interakt-api-key", default="test-interakt-key")
     credentials.add_argument("--seven-segments-username", default="test-user")
@@ -75,6 +78,7 @@ def _serve(args: argparse.Namespace) -> int:
         "--attributionio-secret",
         args.attributionio_secret,
         *(["--spec", args.spec] if args.spec else []),
+        *(["--seed", args.seed] if args.seed else []),
     ]
     status = testing_cli.main(forwarded)
     if status != EXIT_OK:

@@ -37,6 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         help="an OpenAPI document of your own for the one --api served: requests are validated "
         "against it, and operations the fake has no state for answer the spec's examples",
     )
+    serve.add_argument(
+        "--seed",
+        type=Path,
+        help="a JSON file of data for the one --api served, as POST /__fake/seed takes it "
+        "(7SEGMENTS campaigns and analyses, Attribution.io customers, Interakt users)",
+    )
     serve.add_argument("--interakt-api-key", default="test-interakt-key")
     serve.add_argument("--seven-segments-username", default="test-user")
     serve.add_argument("--seven-segments-password", default="test-password")
@@ -142,11 +148,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"# {fake.api} control plane: {fake.url}/__fake/ (health, received, reset, faults, seed)")
         sys.stdout.flush()
 
-    if args.spec is not None and len(apis) > 1:
-        print("error: --spec needs one --api, not all", file=sys.stderr)
-        return 2
+    for option in ("spec", "seed"):
+        if getattr(args, option) is not None and len(apis) > 1:
+            print(f"error: --{option} needs one --api, not all", file=sys.stderr)
+            return 2
     try:
-        run_forever([_build(api, args) for api in apis], host=args.host, port=args.port, on_ready=announce)
+        fakes = [_build(api, args) for api in apis]
+        if args.seed is not None:
+            data = json.loads(args.seed.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"--seed: {str(args.seed)!r} must hold a JSON object")
+            fakes[0].seed(data)
+        run_forever(fakes, host=args.host, port=args.port, on_ready=announce)
     except (ValueError, RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

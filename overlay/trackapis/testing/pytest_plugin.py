@@ -11,6 +11,10 @@ call `.flush()` before asserting), and `interakt_fake_env` (sets `INTERAKT_API_K
 `seven_segments_fake_client` (a buffered `SevenSegmentsClient`), `seven_segments_fake_exports`
 (an `AuthenticatedSevenSegmentsClient` with the fake's username and password) and
 `attributionio_fake_client` (an `AttributionClient` with the fake's key and secret).
+
+The options fixtures take the fakes' keyword arguments, `spec` (an OpenAPI document of your own)
+included. After the run, the per-operation table of each `trackapis.testing.contract.ContractReport`
+is printed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._attributionio import AttributionFake
+from ._contract_plugin import pytest_terminal_summary  # noqa: F401 - the contract reports' tables
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
