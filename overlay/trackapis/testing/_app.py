@@ -21,13 +21,14 @@ from urllib.parse import parse_qsl, quote, unquote
 import attrs
 import httpx
 from jsonschema.exceptions import relevance
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.request.exceptions import ParameterValidationError, SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from ._examples import example_reply
+from ._examples import example_reply, resolve
 from ._faults import Fault, Faults
+from ._semantics import is_rfc3339_date_time, strict_query, with_ecma_patterns
 from ._specs import ApiName, loopback_spec
 
 logger = logging.getLogger("trackapis.testing")
@@ -101,6 +102,7 @@ class _Route:
     pattern: re.Pattern[str]
     takes_body: bool
     operation: Mapping[str, Any] = attrs.field(eq=False, repr=False)
+    parameters: list[Mapping[str, Any]] = attrs.field(eq=False, repr=False)
 
 
 class _ValidationRequest:
@@ -135,7 +137,13 @@ def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
                 pattern = re.compile(f"^{regex}$")
                 takes_body = "requestBody" in operation
                 operation_id = operation.get("operationId") or f"{method.upper()} {template}"
-                routes.append(_Route(operation_id, method.upper(), template, pattern, takes_body, operation))
+                parameters = [
+                    resolve(document, parameter)
+                    for parameter in [*path_item.get("parameters", []), *operation.get("parameters", [])]
+                ]
+                routes.append(
+                    _Route(operation_id, method.upper(), template, pattern, takes_body, operation, parameters)
+                )
     return routes
 
 
@@ -210,7 +218,14 @@ class FakeAPI:
             raise ValueError(f"the spec has paths under /__fake/, the fakes' control plane: {clashing}")
         self.spec_path = None if spec is None else os.fspath(spec)
         self._document = document
-        self._openapi = OpenAPI.from_dict(document)
+        # JSON Schema semantics where openapi-core (Python's re, isodate) differs: see _semantics.
+        self._openapi = OpenAPI.from_dict(
+            with_ecma_patterns(document),
+            config=Config(
+                extra_format_validators={"date-time": is_rfc3339_date_time},
+                extra_format_unmarshallers={"date-time": str},
+            ),
+        )
         self._routes = _build_routes(document)
         self.lock = threading.RLock()
         self.faults = Faults()
@@ -372,6 +387,9 @@ class FakeAPI:
             if route.takes_body and not isinstance(parsed, dict):
                 return {}, self.error(400, "body: a JSON object is required")
             return {name: _BOOLEANS.get(value, value) for name, value in query}, None
+        problem = strict_query(route.parameters, query)
+        if problem is not None:
+            return {}, self.error(400, problem)
         result = self._openapi.unmarshal_request(_ValidationRequest(route, path_params, query, headers, body))
         if result.errors:
             first = next(iter(result.errors))

@@ -24,7 +24,7 @@ _FORMATS = {
 }
 
 
-def _resolve(document: Mapping[str, Any], node: Any) -> Any:
+def resolve(document: Mapping[str, Any], node: Any) -> Any:
     seen = 0
     while isinstance(node, Mapping) and "$ref" in node and seen < 50:
         target: Any = document
@@ -47,9 +47,9 @@ def _success_status(responses: Mapping[str, Any]) -> tuple[int, str]:
 
 def example_reply(document: Mapping[str, Any], operation: Mapping[str, Any]) -> tuple[int, str, Any]:
     """(status, content type, body) of the operation's first documented success."""
-    responses = _resolve(document, operation.get("responses") or {})
+    responses = resolve(document, operation.get("responses") or {})
     status, key = _success_status(responses)
-    response = _resolve(document, responses.get(key) or {})
+    response = resolve(document, responses.get(key) or {})
     content = response.get("content") or {}
     if not content:
         return status, "application/json", None
@@ -57,7 +57,7 @@ def example_reply(document: Mapping[str, Any], operation: Mapping[str, Any]) -> 
         (kind for kind in content if kind.startswith(_JSON[0]) or kind.endswith(_JSON[1])), None
     )
     content_type = content_type or next(iter(content))
-    media = _resolve(document, content[content_type]) or {}
+    media = resolve(document, content[content_type]) or {}
     body = _example(document, media)
     if body is _NONE:
         body = sample(document, media.get("schema") or {})
@@ -80,10 +80,10 @@ def _example(document: Mapping[str, Any], media: Mapping[str, Any]) -> Any:
         return media["example"]
     examples = media.get("examples")
     if isinstance(examples, Mapping) and examples:
-        first = _resolve(document, next(iter(examples.values())))
+        first = resolve(document, next(iter(examples.values())))
         if isinstance(first, Mapping) and "value" in first:
             return first["value"]
-    schema = _resolve(document, media.get("schema") or {})
+    schema = resolve(document, media.get("schema") or {})
     if isinstance(schema, Mapping) and "example" in schema:
         return schema["example"]
     return _NONE
@@ -91,7 +91,7 @@ def _example(document: Mapping[str, Any], media: Mapping[str, Any]) -> Any:
 
 def sample(document: Mapping[str, Any], schema: Any, depth: int = 0) -> Any:  # noqa: PLR0911, PLR0912
     """A minimal instance of `schema`: required properties only, lower bounds, the first choice."""
-    schema = _resolve(document, schema)
+    schema = resolve(document, schema)
     if not isinstance(schema, Mapping) or depth > 20:
         return None
     if "const" in schema:

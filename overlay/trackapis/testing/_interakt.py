@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from ._app import Call, FakeAPI, Reply
+from ._semantics import basic_credentials
 
 
 @attrs.define
@@ -69,7 +70,6 @@ class InteraktFake(FakeAPI):
             raise ValueError("api_key must be a non-empty string")
         super().__init__(spec=spec)
         self._api_key = api_key
-        self._expected_auth = "Basic " + base64.b64encode(f"{api_key}:".encode()).decode()
         self._users: list[InteraktUser] = []
 
     def __repr__(self) -> str:
@@ -106,7 +106,7 @@ class InteraktFake(FakeAPI):
 
     def check_credentials(self, call: Call) -> Reply | None:
         given = call.headers.get("authorization", "")
-        if given == self._expected_auth:
+        if basic_credentials(given) == (self._api_key, ""):  # the scheme in any case
             return None
         return self.error(401, self._why_unauthorized(given))
 

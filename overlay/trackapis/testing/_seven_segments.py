@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import os
@@ -14,6 +13,7 @@ from typing import Any, Literal
 import attrs
 
 from ._app import Call, FakeAPI, Reply
+from ._semantics import basic_credentials
 
 BulkStatus = Literal["ok", "retry", "error"]
 ExportFormat = Literal["native-json", "table-json", "csv"]
@@ -69,7 +69,6 @@ class SevenSegmentsFake(FakeAPI):
             raise ValueError("username must be a non-empty string")
         super().__init__(spec=spec)
         self._username, self._password = username, password
-        self._expected_auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self._company_tokens = None if company_tokens is None else frozenset(company_tokens)
         self._customers: list[SevenSegmentsCustomer] = []
         self._bulk_script: deque[BulkStatus] = deque()
@@ -146,7 +145,7 @@ class SevenSegmentsFake(FakeAPI):
 
     def check_credentials(self, call: Call) -> Reply | None:
         if call.operation_id == "exportAnalysis":
-            if call.headers.get("authorization") != self._expected_auth:
+            if basic_credentials(call.headers.get("authorization")) != (self._username, self._password):
                 return self.error(401, "wrong username or password")
             return None
         company = call.body.get("company_id") if isinstance(call.body, dict) else None
