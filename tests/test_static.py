@@ -34,3 +34,13 @@ def test_ruff_format_is_applied_to_hand_written_code() -> None:
     assert result.returncode == 0, (
         "run `ruff format overlay tests scripts`:\n" + result.stdout + result.stderr
     )
+
+
+@pytest.mark.slow
+def test_pyright_strict_passes_on_the_contract_testing_usage() -> None:
+    # tests/typing/pyrightconfig.json: strict mode, unnecessary `# type: ignore` is an error (so the
+    # deliberate assertion typo there must stay an error).
+    result = _run(
+        str(BIN / "pyright"), "-p", "tests/typing/pyrightconfig.json", "--pythonpath", sys.executable
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -8,13 +8,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from trackapis.testing import InteraktFake, Reply, load_spec, serve
 from trackapis.testing.contract import ContractReport, contract_schema
+
+if TYPE_CHECKING:
+    from trackapis.testing.contract import ContractCase
 
 NEW_OPERATION = "/v1/public/track/ping/"
 
@@ -182,3 +185,19 @@ def test_fuzz_passes_against_a_fake_serving_the_same_new_spec(tmp_path: Path) ->
     assert re.search(rf"^ok +GET {NEW_OPERATION} \(ping\) +\d+ +.*200x\d+", result.stdout, re.M)
     assert 200 in pings
     assert 401 in pings  # the security requirement still applies
+
+
+session_schema = contract_schema("interakt", max_examples=2)
+session_report = ContractReport(session_schema)
+
+
+@session_schema.parametrize()
+def test_contract_schema_with_the_session_fake_passes_the_health_checks(
+    case: ContractCase, interakt_fake_session: InteraktFake
+) -> None:
+    # The function-scoped `interakt_fake` fails Hypothesis' function_scoped_fixture health check.
+    session_report.call_and_validate(case, base_url=interakt_fake_session.url)
+
+
+def test_the_session_fake_run_got_a_2xx_for_every_operation() -> None:
+    session_report.assert_every_operation_succeeded()

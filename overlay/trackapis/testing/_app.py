@@ -15,7 +15,7 @@ import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qsl, quote, unquote
 
 import attrs
@@ -28,6 +28,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from ._examples import example_reply, resolve
 from ._faults import Fault, Faults
+from ._json import JsonObject, JsonValue
 from ._semantics import is_rfc3339_date_time, strict_query, with_ecma_patterns
 from ._specs import ApiName, loopback_spec
 
@@ -67,9 +68,10 @@ class RecordedRequest:
     status: int | None = None
     received_at: float = attrs.field(factory=time.time, repr=False)
 
-    def json(self) -> Any:
+    def json(self) -> JsonValue:
         """The body, decoded as JSON."""
-        return json.loads(self.body)
+        decoded: JsonValue = json.loads(self.body)
+        return decoded
 
 
 @attrs.frozen
@@ -77,11 +79,17 @@ class Call:
     """A request that passed validation, as a handler sees it."""
 
     operation_id: str
-    body: Any
-    path_params: Mapping[str, Any]
-    query: Mapping[str, Any]
+    body: JsonValue
+    """The decoded JSON body (None without one); handlers narrow it with `json_object`."""
+    path_params: Mapping[str, str]
+    query: Mapping[str, object]
     raw_query: Mapping[str, str]
     headers: Mapping[str, str]
+
+    @property
+    def json_object(self) -> JsonObject:
+        """The body as a JSON object (empty when it is not one)."""
+        return self.body if isinstance(self.body, dict) else {}
 
 
 @attrs.frozen
@@ -89,7 +97,7 @@ class Reply:
     """What a handler answers."""
 
     status: int
-    body: Any
+    body: JsonValue | bytes
     headers: tuple[tuple[str, str], ...] = ()
     content_type: str = "application/json"
 
@@ -125,6 +133,11 @@ class _ValidationRequest:
         self.body = body or None
         self.content_type = headers.get("content-type", "").lower()
         self.parameters = RequestParameters(query=ImmutableMultiDict(query), header=headers, path=path_params)
+
+
+def handler_body(call: Call) -> dict[str, Any]:
+    """The validated JSON object body, for a fake's handlers (the spec guarantees its shape)."""
+    return cast(dict[str, Any], call.body)
 
 
 def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
@@ -237,7 +250,7 @@ class FakeAPI:
 
     # -- what subclasses provide ------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> Any:
+    def error_body(self, status: int, message: str) -> JsonValue:
         """The API's JSON error body."""
         raise NotImplementedError
 

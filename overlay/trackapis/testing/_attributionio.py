@@ -9,7 +9,8 @@ from typing import Any
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._json import JsonObject, JsonValue
 
 _LISTS = ("pageviews", "touchpoints", "events", "identities")
 
@@ -90,17 +91,17 @@ class AttributionFake(FakeAPI):
         with self.lock:
             return list(self._events)
 
-    def add_pageview(self, client_id: str, pageview: dict[str, Any]) -> None:
+    def add_pageview(self, client_id: str, pageview: Mapping[str, JsonValue]) -> None:
         with self.lock:
             self._pageviews[client_id].append(dict(pageview))
 
-    def add_touchpoint(self, client_id: str, touchpoint: dict[str, Any]) -> None:
+    def add_touchpoint(self, client_id: str, touchpoint: Mapping[str, JsonValue]) -> None:
         with self.lock:
             self._touchpoints[client_id].append(dict(touchpoint))
 
     # -- the API ---------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"message": message}
 
     def check_credentials(self, call: Call) -> Reply | None:
@@ -167,7 +168,7 @@ class AttributionFake(FakeAPI):
         self._touchpoints.clear()
 
     def op_triggerIdentity(self, call: Call) -> Reply:
-        identity = call.body["identity"]
+        identity = handler_body(call)["identity"]
         self._identities.append(
             AttributionIdentity(
                 identity["client_id"],
@@ -179,7 +180,7 @@ class AttributionFake(FakeAPI):
         return Reply(200, {"status": "ok"})
 
     def op_triggerEvent(self, call: Call) -> Reply:
-        event = call.body["event"]
+        event = handler_body(call)["event"]
         self._events.append(
             AttributionEvent(
                 client_id=event["client_id"],

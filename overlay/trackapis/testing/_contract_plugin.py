@@ -9,7 +9,7 @@ from .contract import reports
 
 def pytest_terminal_summary(terminalreporter: TerminalReporter) -> None:
     for report in reports():
-        if not report.operations:
+        if not any(result.examples for result in report.operations.values()):
             continue
         terminalreporter.write_sep("=", "contract: per operation")
         for line in report.table().splitlines():

@@ -17,12 +17,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ._app import RecordedRequest, Reply
+from ._json import JsonObject, JsonValue
 
 if TYPE_CHECKING:
     from ._app import FakeAPI
 
 PREFIX = "/__fake/"
-JsonObject = dict[str, object]
 
 
 class ControlError(ValueError):
@@ -35,8 +35,8 @@ def recorded_json(request: RecordedRequest) -> JsonObject:
     document: JsonObject = {
         "method": request.method,
         "path": request.path,
-        "query": [list(pair) for pair in request.query],
-        "headers": request.headers,
+        "query": [[name, value] for name, value in request.query],
+        "headers": dict[str, JsonValue](request.headers),
         "operation_id": request.operation_id,
         "status": request.status,
         "received_at": request.received_at,
@@ -104,13 +104,13 @@ def _answer(fake: FakeAPI, name: str, query: Mapping[str, str], payload: object)
             {
                 "status": "ok",
                 "api": fake.api,
-                "operations": fake.operation_ids,
-                "credentials": dict(fake.credentials()),
+                "operations": list[JsonValue](fake.operation_ids),
+                "credentials": dict[str, JsonValue](fake.credentials()),
             },
         )
     if name == "received":
         with fake.lock:
-            requests = [
+            requests: list[JsonValue] = [
                 recorded_json(request)
                 for request in fake.requests
                 if all(
@@ -134,4 +134,5 @@ def _answer(fake: FakeAPI, name: str, query: Mapping[str, str], payload: object)
     if not isinstance(payload, Mapping):
         raise ControlError("seed takes a JSON object")
     fake.seed({str(key): value for key, value in payload.items()})
-    return Reply(200, {"seeded": sorted(str(key) for key in payload)})
+    seeded: list[JsonValue] = [name for name in sorted(str(key) for key in payload)]
+    return Reply(200, {"seeded": seeded})

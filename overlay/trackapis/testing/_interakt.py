@@ -11,7 +11,8 @@ from typing import Any
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._json import JsonObject, JsonValue
 from ._semantics import basic_credentials
 
 
@@ -20,7 +21,7 @@ class InteraktEvent:
     """An event as the fake stored it. `created_at` is the string the client sent, if any."""
 
     event: str
-    traits: dict[str, Any]
+    traits: dict[str, JsonValue]
     created_at: str | None
     id: str
 
@@ -32,7 +33,7 @@ class InteraktUser:
     user_id: str | None
     country_code: str | None
     phone_number: str | None
-    traits: dict[str, Any] = attrs.field(factory=dict)
+    traits: dict[str, JsonValue] = attrs.field(factory=dict)
     events: list[InteraktEvent] = attrs.field(factory=list)
 
     @property
@@ -101,7 +102,7 @@ class InteraktFake(FakeAPI):
 
     # -- the API -------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"result": False, "message": message}
 
     def check_credentials(self, call: Call) -> Reply | None:
@@ -136,17 +137,16 @@ class InteraktFake(FakeAPI):
                 self._find_or_create(user).traits.update(user.get("traits") or {})
 
     def op_trackUser(self, call: Call) -> Reply:
-        user = self._find_or_create(call.body)
-        user.traits.update(call.body.get("traits") or {})
+        user = self._find_or_create(handler_body(call))
+        user.traits.update(handler_body(call).get("traits") or {})
         return Reply(202, {"result": True, "message": "User data queued successfully"})
 
     def op_trackEvent(self, call: Call) -> Reply:
-        user = self._find_or_create(call.body)
+        body = handler_body(call)
+        user = self._find_or_create(body)
         event_id = str(uuid.uuid4())
         user.events.append(
-            InteraktEvent(
-                call.body["event"], dict(call.body.get("traits") or {}), call.body.get("createdAt"), event_id
-            )
+            InteraktEvent(body["event"], dict(body.get("traits") or {}), body.get("createdAt"), event_id)
         )
         return Reply(201, {"result": True, "message": "Event created successfully", "id": event_id})
 

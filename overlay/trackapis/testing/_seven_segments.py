@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._json import JsonObject, JsonValue
 from ._semantics import basic_credentials
 
 BulkStatus = Literal["ok", "retry", "error"]
@@ -26,7 +27,7 @@ class SevenSegmentsEvent:
     """An event as the fake stored it."""
 
     type: str
-    properties: dict[str, Any]
+    properties: dict[str, JsonValue]
     timestamp: float | None
 
 
@@ -36,7 +37,7 @@ class SevenSegmentsCustomer:
 
     company_id: str
     ids: dict[str, str]
-    properties: dict[str, Any] = attrs.field(factory=dict)
+    properties: dict[str, JsonValue] = attrs.field(factory=dict)
     events: list[SevenSegmentsEvent] = attrs.field(factory=list)
 
 
@@ -86,7 +87,7 @@ class SevenSegmentsFake(FakeAPI):
             self.campaigns[name] = html
 
     def add_analysis(
-        self, analysis_type: str, analysis_id: str, result: Any, *, format: ExportFormat = "native-json"
+        self, analysis_type: str, analysis_id: str, result: object, *, format: ExportFormat = "native-json"
     ) -> None:
         """Serve `result` when `analysis_id` is exported as `analysis_type` in `format`.
 
@@ -140,7 +141,7 @@ class SevenSegmentsFake(FakeAPI):
 
     # -- the API ---------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"success": False, "errors": [message]}
 
     def check_credentials(self, call: Call) -> Reply | None:
@@ -148,8 +149,8 @@ class SevenSegmentsFake(FakeAPI):
             if basic_credentials(call.headers.get("authorization")) != (self._username, self._password):
                 return self.error(401, "wrong username or password")
             return None
-        company = call.body.get("company_id") if isinstance(call.body, dict) else None
-        if company is not None and not self._known_company(company):
+        company = call.json_object.get("company_id")
+        if isinstance(company, str) and not self._known_company(company):
             return self.error(400, "company_id: unknown company token")
         return None
 
@@ -200,22 +201,22 @@ class SevenSegmentsFake(FakeAPI):
         self._analyses.clear()
 
     def op_updateCustomer(self, call: Call) -> Reply:
-        self._update(call.body)
+        self._update(handler_body(call))
         return Reply(200, {"success": True})
 
     def op_trackEvent(self, call: Call) -> Reply:
-        self._track(call.body)
+        self._track(handler_body(call))
         return Reply(200, {"success": True})
 
     def op_getHtml(self, call: Call) -> Reply:
-        name = call.body["html_campaign_name"]
+        name = handler_body(call)["html_campaign_name"]
         if name not in self.campaigns:
             return self.error(404, f"html_campaign_name: no campaign named {name!r}")
         return Reply(200, {"success": True, "data": self.campaigns[name]})
 
     def op_bulk(self, call: Call) -> Reply:
-        results: list[dict[str, Any]] = []
-        for command in call.body["commands"]:
+        results: list[JsonValue] = []
+        for command in handler_body(call)["commands"]:
             status = self._bulk_script.popleft() if self._bulk_script else "ok"
             if status == "retry":
                 results.append({"status": "retry"})
@@ -237,8 +238,8 @@ class SevenSegmentsFake(FakeAPI):
 
     def op_exportAnalysis(self, call: Call) -> Reply:
         analysis_type = call.path_params["analysis_type"]
-        analysis_id = call.body["analysis_id"]
-        export_format: ExportFormat = call.body.get("format", "native-json")
+        analysis_id = handler_body(call)["analysis_id"]
+        export_format: ExportFormat = handler_body(call).get("format", "native-json")
         key = (analysis_type, analysis_id, export_format)
         if key not in self._analyses:
             table = self._analyses.get((analysis_type, analysis_id, "table-json"))

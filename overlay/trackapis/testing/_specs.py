@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 import yaml
 
+from ._json import JsonObject
+
 ApiName = Literal["interakt", "seven_segments", "attributionio"]
 API_NAMES: tuple[ApiName, ...] = ("interakt", "seven_segments", "attributionio")
 
@@ -36,9 +38,10 @@ def _load(api: ApiName) -> dict[str, Any]:
     return document
 
 
-def load_spec(api: ApiName) -> dict[str, Any]:
+def load_spec(api: ApiName) -> JsonObject:
     """A fresh copy of an API's OpenAPI document."""
-    return copy.deepcopy(_load(api))
+    document: JsonObject = copy.deepcopy(_load(api))
+    return document
 
 
 def read_spec(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -59,7 +62,7 @@ def loopback_spec(api: ApiName, path: str | os.PathLike[str] | None = None) -> d
     openapi-core matches the request's host against `servers` strictly; a fake answers on
     127.0.0.1 on any port, for the private and the public Attribution.io host alike.
     """
-    document = load_spec(api) if path is None else read_spec(path)
+    document = copy.deepcopy(_load(api)) if path is None else read_spec(path)
     document["servers"] = [{"url": "/"}]
     for path_item in document.get("paths", {}).values():
         path_item.pop("servers", None)

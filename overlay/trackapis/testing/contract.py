@@ -7,7 +7,7 @@ In your own pytest suite (needs `pip install 'trackapis[contract]'`)::
     schema = contract_schema("interakt", credentials={"api_key": "test-interakt-key"})
     report = ContractReport(schema)
 
-    @schema.parametrize()
+    @report.parametrize()                      # schema.parametrize(), typed
     def test_interakt_contract(case):
         report.call_and_validate(case, base_url="http://127.0.0.1:8000")
 
@@ -30,9 +30,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias, TypeVar
 
 import attrs
 
@@ -52,6 +52,8 @@ __all__ = [
     "OperationResult",
     "contract_schema",
 ]
+
+TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
 
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
@@ -161,6 +163,7 @@ class ContractReport:
 
     def __init__(self, schema: OpenApiSchema) -> None:
         self._lock = threading.Lock()
+        self.schema = schema
         self.operations: dict[str, OperationResult] = {}
         for result in schema.get_all_operations():
             operation = getattr(result, "ok", None)
@@ -169,6 +172,11 @@ class ContractReport:
             loaded: OpenApiOperation = operation()
             self.operations[loaded.label] = OperationResult(loaded.label, _operation_id(loaded))
         _REPORTS.append(self)
+
+    def parametrize(self) -> Callable[[TestFunction], TestFunction]:
+        """`schema.parametrize()`, typed: one test per operation (schemathesis' own is untyped)."""
+        decorator: Callable[[TestFunction], TestFunction] = self.schema.parametrize()
+        return decorator
 
     def call_and_validate(self, case: ContractCase, *, base_url: str | None = None) -> Response:
         """`case.call_and_validate(base_url=...)`, recording the status and any failed checks."""
