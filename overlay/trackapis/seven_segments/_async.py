@@ -27,6 +27,7 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
+    check_accepted,
     error_message_of,
     export_of,
     html_of,
@@ -119,12 +120,13 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         timestamp: Any = None,
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
-        command = track_command(self._token, customer, event_type, properties, timestamp)
-        await self._send(command.kwargs())
+        kwargs = track_command(self._token, customer, event_type, properties, timestamp).kwargs()
+        check_accepted(await self._send(kwargs), kwargs["url"])  # 2xx with success: false
 
     async def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> None:
         """Identify a customer and update its properties."""
-        await self._send(update_command(self._token, customer, properties).kwargs())
+        kwargs = update_command(self._token, customer, properties).kwargs()
+        check_accepted(await self._send(kwargs), kwargs["url"])
 
     async def get_html(self, customer: Customer, html_campaign_name: str) -> str:
         """The HTML of a campaign for a customer."""
