@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,23 @@ DOCUMENT: dict[str, Any] = {
         }
     }
 }
+
+
+@contextlib.contextmanager
+def _served(*args: str) -> Iterator[str]:
+    """`python -m trackapis.testing serve ARGS` in a subprocess; its URL while it runs."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "trackapis.testing", "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
 
 
 def test_a_body_generated_from_the_schema_is_valid() -> None:
@@ -117,19 +136,8 @@ def test_cli_serve_takes_a_spec(tmp_path: Path) -> None:
     }
     spec = tmp_path / "interakt.yaml"
     spec.write_text(yaml.safe_dump(document), encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "trackapis.testing", "serve", "--api", "interakt", "--spec", str(spec)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
+    with _served("--api", "interakt", "--spec", str(spec)) as url:
         ping = httpx.get(f"{url}/v1/public/track/ping/", auth=("test-interakt-key", ""), timeout=5)
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
     assert (ping.status_code, ping.headers["content-type"], ping.text) == (200, "text/plain", "pong")
 
@@ -187,24 +195,7 @@ def test_cli_serve_seeds_from_a_file_so_fuzzing_reaches_every_operation(tmp_path
     }
     seed_file = tmp_path / "seed.json"
     seed_file.write_text(json.dumps(seed), encoding="utf-8")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "trackapis.testing",
-            "serve",
-            "--api",
-            "seven_segments",
-            "--seed",
-            str(seed_file),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
+    with _served("--api", "seven_segments", "--seed", str(seed_file)) as url:
         fuzz = subprocess.run(
             [*FUZZ, "--api", "seven_segments", "--url", url, "--max-examples", "3", "--", "-q"],
             capture_output=True,
@@ -212,9 +203,6 @@ def test_cli_serve_seeds_from_a_file_so_fuzzing_reaches_every_operation(tmp_path
             timeout=300,
             check=False,
         )
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
     assert fuzz.returncode == 0, fuzz.stdout[-4000:]
     assert "NO 2XX" not in fuzz.stdout
