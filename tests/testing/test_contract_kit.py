@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,3 +202,36 @@ def test_contract_schema_with_the_session_fake_passes_the_health_checks(
 
 def test_the_session_fake_run_got_a_2xx_for_every_operation() -> None:
     session_report.assert_every_operation_succeeded()
+
+
+def test_the_plugin_fails_a_session_whose_fuzzing_never_got_a_2xx(tmp_path: Path) -> None:
+    # A user's own contract test with a wrong key, and no explicit assertion: still a failure.
+    (tmp_path / "test_theirs.py").write_text(
+        textwrap.dedent(
+            """
+            from trackapis.testing.contract import ContractReport, contract_schema
+
+            pytest_plugins = ["trackapis.testing.pytest_plugin"]
+            report = ContractReport(
+                contract_schema("interakt", credentials={"api_key": "wrong"}, max_examples=2)
+            )
+
+            @report.parametrize()
+            def test_contract(case, interakt_fake_session):
+                report.call_and_validate(case, base_url=interakt_fake_session.url)
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theirs.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "2 passed" in result.stdout
+    assert "contract: 2 operation(s) fuzzed without a single 2xx answer" in result.stdout

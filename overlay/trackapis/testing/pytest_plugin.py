@@ -14,7 +14,7 @@ call `.flush()` before asserting), and `interakt_fake_env` (sets `INTERAKT_API_K
 
 The options fixtures take the fakes' keyword arguments, `spec` (an OpenAPI document of your own)
 included. After the run, the per-operation table of each `trackapis.testing.contract.ContractReport`
-is printed.
+is printed, and the session fails when an operation was fuzzed but never got a 2xx answer.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, TypedDict
 import pytest
 
 from ._attributionio import AttributionFake
-from ._contract_plugin import pytest_terminal_summary  # noqa: F401 - the contract reports' tables
+from ._contract_plugin import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401 - contract reports
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
