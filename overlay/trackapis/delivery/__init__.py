@@ -8,13 +8,23 @@ from ._engine import (
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    EngineClosed,
 )
 from ._rate import RateLimiter
+from ._store import (
+    DEFAULT_STORE_SYNC_INTERVAL,
+    STORE_SCHEMES,
+    Codec,
+    Store,
+    StoredMessage,
+    StoreError,
+    open_store,
+)
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
+    DeliveryError,
     DeliveryStats,
+    EngineClosed,
     ErrorCallback,
     FlushResult,
     MessageDropped,
@@ -29,8 +39,12 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_MAX_QUEUE_SIZE",
     "DEFAULT_SHUTDOWN_TIMEOUT",
+    "DEFAULT_STORE_SYNC_INTERVAL",
+    "STORE_SCHEMES",
+    "Codec",
     "DeliveredCallback",
     "DeliveryEngine",
+    "DeliveryError",
     "DeliveryStats",
     "EngineClosed",
     "ErrorCallback",
@@ -41,7 +55,11 @@ __all__ = [
     "SendResult",
     "Sender",
     "SenderFactory",
+    "Store",
+    "StoreError",
+    "StoredMessage",
     "Verdict",
+    "open_store",
     "send_with_retries",
     "send_with_retries_async",
 ]

@@ -55,6 +55,12 @@ __all__ = [
 
 TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
 
+__all__ = [
+    "CREDENTIALS",
+    "DEFAULT_MAX_EXAMPLES",
+    "contract_schema",
+]
+
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
 CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = {
