@@ -48,18 +48,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CREDENTIALS",
     "DEFAULT_MAX_EXAMPLES",
+    "ContractCase",
     "ContractReport",
     "OperationResult",
     "contract_schema",
+    "reports",
 ]
 
-TestFunction = TypeVar("TestFunction", bound=Callable[..., None])
-
-__all__ = [
-    "CREDENTIALS",
-    "DEFAULT_MAX_EXAMPLES",
-    "contract_schema",
-]
+_TestFunction = TypeVar("_TestFunction", bound=Callable[..., None])
 
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
@@ -179,9 +175,9 @@ class ContractReport:
             self.operations[loaded.label] = OperationResult(loaded.label, _operation_id(loaded))
         _REPORTS.append(self)
 
-    def parametrize(self) -> Callable[[TestFunction], TestFunction]:
+    def parametrize(self) -> Callable[[_TestFunction], _TestFunction]:
         """`schema.parametrize()`, typed: one test per operation (schemathesis' own is untyped)."""
-        decorator: Callable[[TestFunction], TestFunction] = self.schema.parametrize()
+        decorator: Callable[[_TestFunction], _TestFunction] = self.schema.parametrize()
         return decorator
 
     def call_and_validate(self, case: ContractCase, *, base_url: str | None = None) -> Response:
@@ -274,6 +270,16 @@ def _check_name(failure: BaseException) -> str:
     checks: tuple[str, ...] = getattr(type(failure), "checks", ())
     title = getattr(failure, "title", None)
     return checks[0] if checks else str(title or type(failure).__name__)
+
+
+def __getattr__(name: str) -> object:
+    # `ContractCase` is for annotations; at run time it is schemathesis' `Case`, imported only when
+    # asked for, so that importing this module (the pytest plugin does) stays cheap.
+    if name == "ContractCase":
+        from schemathesis import Case
+
+        return Case
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def reports() -> list[ContractReport]:

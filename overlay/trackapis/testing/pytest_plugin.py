@@ -38,17 +38,23 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SEVEN_SEGMENTS_TEST_TOKEN",
+    "AttributionFakeOptions",
+    "InteraktFakeOptions",
+    "SevenSegmentsFakeOptions",
     "attributionio_fake",
     "attributionio_fake_client",
     "attributionio_fake_options",
+    "attributionio_fake_session",
     "interakt_fake",
     "interakt_fake_client",
     "interakt_fake_env",
     "interakt_fake_options",
+    "interakt_fake_session",
     "seven_segments_fake",
     "seven_segments_fake_client",
     "seven_segments_fake_exports",
     "seven_segments_fake_options",
+    "seven_segments_fake_session",
 ]
 
 SEVEN_SEGMENTS_TEST_TOKEN = "test-company-token"
