@@ -39,6 +39,12 @@ def _register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], g
         help="which API to fake",
     )
     serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    serve.add_argument(
+        "--spec", help="an OpenAPI document of your own (one --api): validate against it, answer its examples"
+    )
+    serve.add_argument(
+        "--seed", help="a JSON file of data to serve (one --api), as POST /__fake/seed takes it"
+    )
     credentials = serve.add_argument_group("test credentials the fakes expect (not real ones)")
     credentials.add_argument("--interakt-api-key", default="test-interakt-key")
     credentials.add_argument("--seven-segments-username", default="test-user")
@@ -71,6 +77,8 @@ def _serve(args: argparse.Namespace) -> int:
         args.attributionio_public_key,
         "--attributionio-secret",
         args.attributionio_secret,
+        *(["--spec", args.spec] if args.spec else []),
+        *(["--seed", args.seed] if args.seed else []),
     ]
     status = testing_cli.main(forwarded)
     if status != EXIT_OK:

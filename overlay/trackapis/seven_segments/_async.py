@@ -37,6 +37,7 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
+    check_accepted,
     error_message_of,
     export_of,
     html_of,
@@ -139,7 +140,8 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
         command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
-        await self._send(command.kwargs())
+        kwargs = command.kwargs()
+        check_accepted(await self._send(kwargs), kwargs["url"])  # 2xx with success: false
 
     async def update(
         self,
@@ -148,7 +150,8 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         **fields: Unpack[CustomerUpdateFields],
     ) -> None:
         """Identify a customer and update its properties."""
-        await self._send(update_command(self._token, customer, properties, fields).kwargs())
+        kwargs = update_command(self._token, customer, properties, fields).kwargs()
+        check_accepted(await self._send(kwargs), kwargs["url"])
 
     async def get_html(
         self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]

@@ -20,6 +20,7 @@ from ._app import Call, DroppedConnection, FakeAPI, RecordedRequest, Reply
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
 from ._faults import Fault, Faults
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
+from ._json import JsonObject, JsonValue
 from ._received import AttributionReceived, InteraktReceived, SevenSegmentsReceived, received
 from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
@@ -42,6 +43,8 @@ __all__ = [
     "InteraktFake",
     "InteraktReceived",
     "InteraktUser",
+    "JsonObject",
+    "JsonValue",
     "RecordedRequest",
     "Reply",
     "SevenSegmentsCustomer",

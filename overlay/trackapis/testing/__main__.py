@@ -24,11 +24,25 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="serve one fake (or all) until interrupted",
         description="Serve fakes until interrupted. Prints the URL of each: one line for one API, "
-        "'<api> <url>' lines for --api all. The credentials are test values for the fake only.",
+        "'<api> <url>' lines for --api all; then '#' lines with the credentials each fake accepts "
+        "and its control plane (GET /__fake/health, GET /__fake/received, POST /__fake/reset, "
+        "/__fake/faults, /__fake/seed). The credentials are test values for the fake only.",
     )
     serve.add_argument("--api", choices=[*API_NAMES, "all"], required=True, help="which API to fake")
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
+    serve.add_argument(
+        "--spec",
+        type=Path,
+        help="an OpenAPI document of your own for the one --api served: requests are validated "
+        "against it, and operations the fake has no state for answer the spec's examples",
+    )
+    serve.add_argument(
+        "--seed",
+        type=Path,
+        help="a JSON file of data for the one --api served, as POST /__fake/seed takes it "
+        "(7SEGMENTS campaigns and analyses, Attribution.io customers, Interakt users)",
+    )
     serve.add_argument("--interakt-api-key", default="test-interakt-key")
     serve.add_argument("--seven-segments-username", default="test-user")
     serve.add_argument("--seven-segments-password", default="test-password")
@@ -37,14 +51,22 @@ def _parser() -> argparse.ArgumentParser:
     fuzz = commands.add_parser(
         "fuzz",
         help="run the schemathesis contract suite against a server",
-        description="Fuzz every operation of one API's packaged spec against a running server (a fake "
-        "or your own implementation) and check each answer against the spec. Needs "
+        description="Fuzz every operation of one API's spec (packaged, or --spec) against a running server "
+        "(a fake or your own implementation) and check each answer against the spec. Prints a table per "
+        "operation (examples, statuses seen, checks failed) and fails when any check fails or any "
+        "operation never got a 2xx answer. Needs "
         "pip install 'trackapis[contract]'. Credentials come from the environment: "
         + "; ".join(f"{api}: {', '.join(_ENV[api].values())}" for api in API_NAMES)
         + " (default: the fakes' test values). Extra arguments after -- go to pytest.",
     )
     fuzz.add_argument("--api", choices=list(API_NAMES), required=True, help="which API's spec")
     fuzz.add_argument("--url", required=True, help="the server's base URL, e.g. http://127.0.0.1:8000")
+    fuzz.add_argument(
+        "--spec",
+        type=Path,
+        help="an OpenAPI document of your own (YAML or JSON) instead of the packaged one; --api still "
+        "names the credentials its security schemes take",
+    )
     fuzz.add_argument("--max-examples", type=int, default=50, help="examples per operation (default 50)")
     fuzz.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     return parser
@@ -58,6 +80,14 @@ _ENV = {
 }
 
 
+# How each API carries the credentials `serve` prints.
+_AUTH_HINT = {
+    "interakt": "Basic auth: the API key as username, empty password",
+    "seven_segments": "Basic auth on /analytics; company_id in tracking bodies",
+    "attributionio": "public_key in bodies and paths, ?secret= on the private API",
+}
+
+
 def _fuzz(args: argparse.Namespace) -> int:
     # Only looked up, not imported: schemathesis is a pytest plugin, which pytest must import itself.
     missing = [name for name in ("pytest", "schemathesis") if importlib.util.find_spec(name) is None]
@@ -66,6 +96,9 @@ def _fuzz(args: argparse.Namespace) -> int:
         return 2
     import pytest
 
+    if args.spec is not None and not args.spec.is_file():
+        print(f"error: --spec: no such file {str(args.spec)!r}", file=sys.stderr)
+        return 2
     credentials = {name: os.environ[var] for name, var in _ENV[args.api].items() if os.environ.get(var)}
     os.environ.update(
         {
@@ -73,21 +106,30 @@ def _fuzz(args: argparse.Namespace) -> int:
             "TRACKAPIS_CONTRACT_URL": args.url,
             "TRACKAPIS_CONTRACT_MAX_EXAMPLES": str(args.max_examples),
             "TRACKAPIS_CONTRACT_CREDENTIALS": json.dumps(credentials),
+            "TRACKAPIS_CONTRACT_SPEC": str(args.spec.resolve()) if args.spec is not None else "",
         }
     )
     return int(
         pytest.main(
-            [str(Path(__file__).with_name("_contract_suite.py")), "-p", "no:cacheprovider", *args.pytest_args]
+            [
+                str(Path(__file__).with_name("_contract_suite.py")),
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "trackapis.testing._contract_plugin",
+                *args.pytest_args,
+            ]
         )
     )
 
 
 def _build(api: str, args: argparse.Namespace) -> FakeAPI:
+    spec = getattr(args, "spec", None)
     if api == "interakt":
-        return InteraktFake(api_key=args.interakt_api_key)
+        return InteraktFake(api_key=args.interakt_api_key, spec=spec)
     if api == "seven_segments":
-        return SevenSegmentsFake(args.seven_segments_username, args.seven_segments_password)
-    return AttributionFake(args.attributionio_public_key, args.attributionio_secret)
+        return SevenSegmentsFake(args.seven_segments_username, args.seven_segments_password, spec=spec)
+    return AttributionFake(args.attributionio_public_key, args.attributionio_secret, spec=spec)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,12 +139,28 @@ def main(argv: list[str] | None = None) -> int:
     apis = list(FAKES) if args.api == "all" else [args.api]
 
     def announce(fakes: list[FakeAPI]) -> None:
+        # The URL lines first (scripts read them), then '#' lines for people.
         for fake in fakes:
-            print(fake.url if len(fakes) == 1 else f"{fake.api} {fake.url}", flush=True)
+            print(fake.url if len(fakes) == 1 else f"{fake.api} {fake.url}")
+        for fake in fakes:
+            accepted = ", ".join(f"{name}={value}" for name, value in fake.credentials().items())
+            print(f"# {fake.api} accepts {accepted} ({_AUTH_HINT[fake.api]})")
+            print(f"# {fake.api} control plane: {fake.url}/__fake/ (health, received, reset, faults, seed)")
+        sys.stdout.flush()
 
+    for option in ("spec", "seed"):
+        if getattr(args, option) is not None and len(apis) > 1:
+            print(f"error: --{option} needs one --api, not all", file=sys.stderr)
+            return 2
     try:
-        run_forever([_build(api, args) for api in apis], host=args.host, port=args.port, on_ready=announce)
-    except (ValueError, RuntimeError) as error:
+        fakes = [_build(api, args) for api in apis]
+        if args.seed is not None:
+            data = json.loads(args.seed.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"--seed: {str(args.seed)!r} must hold a JSON object")
+            fakes[0].seed(data)
+        run_forever(fakes, host=args.host, port=args.port, on_ready=announce)
+    except (ValueError, RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
