@@ -11,9 +11,25 @@ import threading
 from collections import deque
 from typing import Any, Generic, TypeVar
 
+from ..interakt import APIError, TransportError
 from .._lifecycle import EngineLifecycle
 from ..delivery import MessageDropped
 from ._targets import OutcomeSink
+
+
+def run_failure(error: BaseException) -> bool:
+    """True for an error that is the run's (credentials, URL, unreachable server), not the row's.
+
+    Each of these means the API did not process the request, so sending the row again later
+    cannot make a duplicate: 401/403 (credentials), 404 (a wrong base URL: the tracking paths
+    exist), 429 after the retries, and a connection that could not be made.
+    """
+    if isinstance(error, APIError):
+        return error.status in (401, 403, 404, 405, 429)
+    if isinstance(error, TransportError):
+        cause = error.__cause__
+        return type(cause).__name__ in ("ConnectError", "ProxyError") or "ConnectError" in str(error)
+    return False
 
 Client = TypeVar("Client", bound=EngineLifecycle)
 Message = TypeVar("Message")
@@ -35,7 +51,11 @@ class MatchedTarget(Generic[Client, Message]):
 
     def _remember(self, row: int, message: Message) -> None:
         # Call with `_lock` held, together with the client's call that queued the message.
-        self._rows.setdefault(self._content_key(message), deque()).append(row)
+        self._remember_key(row, self._content_key(message))
+
+    def _remember_key(self, row: int, key: str) -> None:
+        # Call with `_lock` held; `key` must equal `_content_key` of the message the client reports.
+        self._rows.setdefault(key, deque()).append(row)
 
     def flush(self, timeout: float) -> bool:
         return self._client.flush(timeout).complete
@@ -68,5 +88,7 @@ class MatchedTarget(Generic[Client, Message]):
             return
         if isinstance(error, MessageDropped):
             self._sink.abandoned(row, str(error))
+        elif run_failure(error):
+            self._sink.run_failed(row, str(error))
         else:
             self._sink.failed(row, str(error))

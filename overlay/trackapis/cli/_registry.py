@@ -1,25 +1,25 @@
 """The commands and import targets of `trackapis`: one entry per API or feature.
 
-To add an API: append its `CommandGroup` to `COMMAND_GROUPS` (a passthrough to an existing
-`main(argv)` is one `passthrough_group(...)` call) and its `ImportTargetSpec` to `IMPORT_TARGETS`.
+To add an API: append its click group to `COMMAND_GROUPS` and its `ImportTargetSpec` to
+`IMPORT_TARGETS` (in `_import_command.py`).
 """
 
 from __future__ import annotations
 
-from ._attributionio import ATTRIBUTIONIO_COMMANDS
-from ._common import CommandGroup
-from ._fakes import FAKES_COMMANDS
-from ._import_command import import_group
-from ._interakt import INTERAKT_COMMANDS, INTERAKT_IMPORT
-from ._seven_segments import SEVEN_SEGMENTS_COMMANDS, SEVEN_SEGMENTS_IMPORT
-from ._targets import ImportTargetSpec
+import click
 
-IMPORT_TARGETS: tuple[ImportTargetSpec, ...] = (INTERAKT_IMPORT, SEVEN_SEGMENTS_IMPORT)
+from ._attributionio import attributionio_commands
+from ._fakes import fakes_commands
+from ._import_command import IMPORT_TARGETS, import_commands
+from ._interakt import interakt_commands
+from ._seven_segments import seven_segments_commands
 
-COMMAND_GROUPS: tuple[CommandGroup, ...] = (
-    INTERAKT_COMMANDS,
-    SEVEN_SEGMENTS_COMMANDS,
-    ATTRIBUTIONIO_COMMANDS,
-    import_group(IMPORT_TARGETS),
-    FAKES_COMMANDS,
+COMMAND_GROUPS: tuple[click.Command, ...] = (
+    interakt_commands,
+    seven_segments_commands,
+    attributionio_commands,
+    import_commands,
+    fakes_commands,
 )
+
+__all__ = ["COMMAND_GROUPS", "IMPORT_TARGETS"]

@@ -18,6 +18,7 @@ With pytest, enable the plugin (`-p trackapis.testing.pytest_plugin`) and use th
 
 from ._app import Call, DroppedConnection, FakeAPI, RecordedRequest, Reply
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
+from ._credentials import TEST_CREDENTIALS
 from ._faults import Fault, Faults
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
 from ._received import AttributionReceived, InteraktReceived, SevenSegmentsReceived, received
@@ -47,6 +48,7 @@ __all__ = [
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
     "SevenSegmentsReceived",
+    "TEST_CREDENTIALS",
     "load_spec",
     "received",
     "serve",

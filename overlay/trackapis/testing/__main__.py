@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from . import FAKES, AttributionFake, FakeAPI, InteraktFake, SevenSegmentsFake
+from ._credentials import TEST_CREDENTIALS
 from ._server import run_forever
 from ._specs import API_NAMES
 
@@ -29,11 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--api", choices=[*API_NAMES, "all"], required=True, help="which API to fake")
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
-    serve.add_argument("--interakt-api-key", default="test-interakt-key")
-    serve.add_argument("--seven-segments-username", default="test-user")
-    serve.add_argument("--seven-segments-password", default="test-password")
-    serve.add_argument("--attributionio-public-key", default="test-public-key")
-    serve.add_argument("--attributionio-secret", default="test-secret")
+    serve.add_argument("--interakt-api-key", default=TEST_CREDENTIALS["interakt"]["api_key"])
+    serve.add_argument("--seven-segments-username", default=TEST_CREDENTIALS["seven_segments"]["username"])
+    serve.add_argument("--seven-segments-password", default=TEST_CREDENTIALS["seven_segments"]["password"])
+    serve.add_argument("--attributionio-public-key", default=TEST_CREDENTIALS["attributionio"]["public_key"])
+    serve.add_argument("--attributionio-secret", default=TEST_CREDENTIALS["attributionio"]["secret"])
     fuzz = commands.add_parser(
         "fuzz",
         help="run the schemathesis contract suite against a server",

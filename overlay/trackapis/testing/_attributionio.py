@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ._app import Call, FakeAPI, Reply
+from ._credentials import TEST_CREDENTIALS
 
 _LISTS = ("pageviews", "touchpoints", "events", "identities")
 
@@ -52,7 +53,11 @@ class AttributionFake(FakeAPI):
     api = "attributionio"
 
     def __init__(
-        self, public_key: str = "test-public-key", secret: str = "test-secret", *, disabled: bool = False
+        self,
+        public_key: str = TEST_CREDENTIALS["attributionio"]["public_key"],
+        secret: str = TEST_CREDENTIALS["attributionio"]["secret"],
+        *,
+        disabled: bool = False,
     ) -> None:
         if not public_key:
             raise ValueError("public_key must be a non-empty string")

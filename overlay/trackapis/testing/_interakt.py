@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from ._app import Call, FakeAPI, Reply
+from ._credentials import TEST_CREDENTIALS
 
 
 @attrs.define
@@ -59,7 +60,7 @@ class InteraktFake(FakeAPI):
 
     api = "interakt"
 
-    def __init__(self, api_key: str = "test-interakt-key") -> None:
+    def __init__(self, api_key: str = TEST_CREDENTIALS["interakt"]["api_key"]) -> None:
         if not api_key:
             raise ValueError("api_key must be a non-empty string")
         super().__init__()

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import attrs
 
 from ._app import Call, FakeAPI, Reply
+from ._credentials import TEST_CREDENTIALS
 
 BulkStatus = Literal["ok", "retry", "error"]
 ExportFormat = Literal["native-json", "table-json", "csv"]
@@ -57,8 +58,8 @@ class SevenSegmentsFake(FakeAPI):
 
     def __init__(
         self,
-        username: str = "test-user",
-        password: str = "test-password",
+        username: str = TEST_CREDENTIALS["seven_segments"]["username"],
+        password: str = TEST_CREDENTIALS["seven_segments"]["password"],
         *,
         company_tokens: frozenset[str] | set[str] | None = None,
     ) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from ._credentials import TEST_CREDENTIALS
 from ._specs import API_NAMES, ApiName, spec_path
 
 if TYPE_CHECKING:
@@ -30,11 +31,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
-CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = {
-    "interakt": {"api_key": "test-interakt-key"},
-    "seven_segments": {"username": "test-user", "password": "test-password"},
-    "attributionio": {"public_key": "test-public-key", "secret": "test-secret"},
-}
+CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = TEST_CREDENTIALS  # type: ignore[assignment]
 
 
 def _auth_and_parameters(

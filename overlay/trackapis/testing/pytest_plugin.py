@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._attributionio import AttributionFake
+from ._credentials import TEST_CREDENTIALS
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
@@ -94,7 +95,7 @@ def attributionio_fake(_attributionio_fake_server: AttributionFake) -> Attributi
 
 
 def _interakt_key(options: dict[str, Any]) -> str:
-    return str(options.get("api_key", "test-interakt-key"))
+    return str(options.get("api_key", TEST_CREDENTIALS["interakt"]["api_key"]))
 
 
 @pytest.fixture
@@ -144,8 +145,8 @@ def seven_segments_fake_exports(
     from ..seven_segments import AuthenticatedSevenSegmentsClient
 
     client = AuthenticatedSevenSegmentsClient(
-        str(seven_segments_fake_options.get("username", "test-user")),
-        str(seven_segments_fake_options.get("password", "test-password")),
+        str(seven_segments_fake_options.get("username", TEST_CREDENTIALS["seven_segments"]["username"])),
+        str(seven_segments_fake_options.get("password", TEST_CREDENTIALS["seven_segments"]["password"])),
         target=seven_segments_fake.url,
     )
     try:
@@ -163,8 +164,8 @@ def attributionio_fake_client(
     from ..attributionio import AttributionClient
 
     client = AttributionClient(
-        str(attributionio_fake_options.get("public_key", "test-public-key")),
-        str(attributionio_fake_options.get("secret", "test-secret")),
+        str(attributionio_fake_options.get("public_key", TEST_CREDENTIALS["attributionio"]["public_key"])),
+        str(attributionio_fake_options.get("secret", TEST_CREDENTIALS["attributionio"]["secret"])),
         public_host=attributionio_fake.url,
         private_host=attributionio_fake.url,
     )
