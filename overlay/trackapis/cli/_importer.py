@@ -206,7 +206,8 @@ def run_import(
     journal = Journal(state_path, Header(str(path.resolve()), target_identity))
     present, rows_total, changed = _scan(path, fmt, encoding, journal)
     if columns is not None:
-        problems = columns.problems(present, extra_as_traits=extra_as_traits)
+        noun = "column" if fmt == "csv" else "key"
+        problems = columns.problems(present, extra_as_traits=extra_as_traits, noun=noun)
         if problems:
             raise ColumnsError(f"{path.name}: " + "; ".join(problems) + " (nothing was sent)")
     if changed:

@@ -84,8 +84,8 @@ class Columns:
     required: tuple[tuple[str, ...], ...] = ()
     free_form: str | None = None
 
-    def problems(self, present: Sequence[str], *, extra_as_traits: bool) -> list[str]:
-        """What is wrong with these columns, one sentence each (empty: they can be imported)."""
+    def problems(self, present: Sequence[str], *, extra_as_traits: bool, noun: str = "column") -> list[str]:
+        """What is wrong with these columns (or JSON keys: `noun`), one sentence each (empty: fine)."""
         problems = []
         prefix = f"{self.free_form}." if self.free_form else None
         unknown = [
@@ -98,17 +98,18 @@ class Columns:
             for name in unknown:
                 close = difflib.get_close_matches(name, sorted(self.fields), n=1, cutoff=0.75)
                 hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
-            text = f"unknown columns: {', '.join(hints)}; the columns are {', '.join(sorted(self.fields))}"
+            text = f"unknown {noun}s: {', '.join(hints)}; the {noun}s are {', '.join(sorted(self.fields))}"
             if self.free_form:
                 text += (
-                    f". To send a column as one of the {self.free_form}, name it {self.free_form}.<name>, "
-                    f"or pass --traits-from-extra-columns to send every unknown column as one"
+                    f". To send a {noun} as one of the {self.free_form}, name it {self.free_form}.<name>"
+                    f"{' or put it in the ' + self.free_form + ' object' if noun == 'key' else ''}, "
+                    f"or pass --traits-from-extra-columns to send every unknown {noun} as one"
                 )
             problems.append(text)
         for group in self.required:
             if not any(name in present for name in group):
                 names = " or ".join(repr(name) for name in group)
-                problems.append(f"no {names} column: every row needs one")
+                problems.append(f"no {names} {noun}: every row needs one")
         return problems
 
 
