@@ -42,6 +42,7 @@ from ._journal import FINAL_STATES, SENT_STATES, Header, Journal, JournalError
 from ._rows import (
     DEFAULT_ENCODING,
     ERROR_COLUMN,
+    RESERVED,
     ROW_COLUMN,
     Format,
     InputFileError,
@@ -283,7 +284,7 @@ def _scan(path: Path, fmt: Format, encoding: str, journal: Journal) -> tuple[lis
         changed = sorted(
             number for number, entry in entries.items() if entry.state in SENT_STATES and number not in numbers
         )
-    return list(present), count, changed
+    return [name for name in present if name not in RESERVED], count, changed
 
 
 def _settle_leftovers(journal: Journal, resend_uncertain: bool) -> None:
