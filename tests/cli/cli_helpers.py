@@ -70,7 +70,9 @@ def run_in_pty(command: list[str], env: dict[str, str], timeout: float = 60) -> 
     import time
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True)
+    process = subprocess.Popen(
+        command, stdin=follower, stdout=follower, stderr=follower, env=env, close_fds=True
+    )
     os.close(follower)
     chunks = []
     deadline = time.monotonic() + timeout

@@ -38,10 +38,21 @@ def test_seven_segments_track_follows_the_style_of_the_other_commands(
 ) -> None:
     env = _env(SEVEN_SEGMENTS_TOKEN="tok", SEVEN_SEGMENTS_BASE_URL=seven_segments_fake.url)
     track = run_cli(
-        ["seven-segments", "track", "john123", "purchase", "--property", "amount=5", "--properties", '{"n": 1}'],
+        [
+            "seven-segments",
+            "track",
+            "john123",
+            "purchase",
+            "--property",
+            "amount=5",
+            "--properties",
+            '{"n": 1}',
+        ],
         env,
     )
-    update = run_cli(["seven-segments", "update", '{"registered": "john123"}', "--property", "first_name=John"], env)
+    update = run_cli(
+        ["seven-segments", "update", '{"registered": "john123"}', "--property", "first_name=John"], env
+    )
     no_token = run_cli(["seven-segments", "track", "john123", "purchase"], _env())
 
     assert track.returncode == 0, track.stderr
@@ -106,7 +117,13 @@ def test_seven_segments_export_reads_credentials_from_the_environment(
     ]
 
     username = TEST_CREDENTIALS["seven_segments"]["username"]
-    ok = run_cli(args, _env(SEVEN_SEGMENTS_USERNAME=username, SEVEN_SEGMENTS_PASSWORD=TEST_CREDENTIALS["seven_segments"]["password"]))
+    ok = run_cli(
+        args,
+        _env(
+            SEVEN_SEGMENTS_USERNAME=username,
+            SEVEN_SEGMENTS_PASSWORD=TEST_CREDENTIALS["seven_segments"]["password"],
+        ),
+    )
     wrong = run_cli(args, _env(SEVEN_SEGMENTS_USERNAME=username, SEVEN_SEGMENTS_PASSWORD="nope-secret"))
     missing = run_cli(args, _env())
 

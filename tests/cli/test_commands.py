@@ -162,7 +162,9 @@ def test_completion_scripts_are_the_libraries(shell: str, expected: str) -> None
 
 
 def test_completion_completes_commands_and_options() -> None:
-    env = cli_env(None, _TRACKAPIS_COMPLETE="bash_complete", COMP_WORDS="trackapis import interakt --re", COMP_CWORD="3")
+    env = cli_env(
+        None, _TRACKAPIS_COMPLETE="bash_complete", COMP_WORDS="trackapis import interakt --re", COMP_CWORD="3"
+    )
 
     result = subprocess.run(
         [sys.executable, "-m", "trackapis"], env=env, capture_output=True, text=True, check=False
@@ -211,13 +213,16 @@ def test_with_a_tty_the_output_has_colours_a_progress_bar_and_a_table(
     env = cli_env(interakt_fake, TERM="xterm-256color", COLUMNS="120")
     env.pop("NO_COLOR", None)
 
-    status, output = run_in_pty([sys.executable, "-m", "trackapis", "import", "interakt", "events", str(source)], env)
+    status, output = run_in_pty(
+        [sys.executable, "-m", "trackapis", "import", "interakt", "events", str(source)], env
+    )
 
     assert status == 0, output
     assert "\x1b[" in output  # colours
     assert "30/30" in output  # rich's progress bar
     assert "eta" in output
-    assert "delivered" in output and "sent in this run" in output  # the summary table
+    assert "delivered" in output
+    assert "sent in this run" in output
     assert "events.jsonl: 30 rows:" not in output  # not the plain line
 
 
@@ -225,7 +230,9 @@ def test_the_json_summary_is_machine_readable(interakt_fake: InteraktFake, tmp_p
     source = tmp_path / "events.jsonl"
     write_events(source, 5)
 
-    result = run_cli(["import", "interakt", "events", str(source), "--json", "--no-progress"], cli_env(interakt_fake))
+    result = run_cli(
+        ["import", "interakt", "events", str(source), "--json", "--no-progress"], cli_env(interakt_fake)
+    )
 
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)

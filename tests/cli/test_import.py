@@ -60,7 +60,9 @@ def test_csv_users_take_other_columns_as_traits_and_list_invalid_rows(
         encoding="utf-8",
     )
 
-    status = main(["import", "interakt", "users", str(source), "--no-progress", "--traits-from-extra-columns"])
+    status = main(
+        ["import", "interakt", "users", str(source), "--no-progress", "--traits-from-extra-columns"]
+    )
 
     assert status == 1
     assert in_env.user("42") is not None

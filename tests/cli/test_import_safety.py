@@ -41,7 +41,11 @@ def test_an_unclosed_quote_costs_its_own_line_only(in_env: InteraktFake, tmp_pat
 
     assert _import(source) == 1
 
-    assert _users(in_env) == {"42": {"age": "30", "plan": "gold"}, "44": {"age": "abc", "plan": "free"}, "45": {"plan": "free"}}
+    assert _users(in_env) == {
+        "42": {"age": "30", "plan": "gold"},
+        "44": {"age": "abc", "plan": "free"},
+        "45": {"plan": "free"},
+    }
     failed = _failed_csv(tmp_path / "users.csv.failed.csv")
     assert [row[0] for row in failed] == ["3", "6"]
     assert failed[0][1] == (
@@ -62,19 +66,25 @@ def test_a_stray_quote_closed_by_another_further_down_merges_nothing(
 
     assert _users(in_env) == {"2": {"note": "b"}, "4": {"note": "d"}}
     failed = _failed_csv(tmp_path / "users.csv.failed.csv")
-    assert [(row[0], row[1].split(":")[1].strip()) for row in failed] == [
-        ("2", "a quote opened on this line is not closed before the next row (line 3); quote the cell or remove the stray quote"),
-        ("4", "a quote opened on this line is not closed before the next row (line 5); quote the cell or remove the stray quote"),
+    unclosed = "a quote opened on this line is not closed before the next row (line {}); quote the cell"
+    assert [(row[0], row[1]) for row in failed] == [
+        ("2", "line 2: " + unclosed.format(3) + " or remove the stray quote"),
+        ("4", "line 4: " + unclosed.format(5) + " or remove the stray quote"),
     ]
 
 
 def test_a_quoted_cell_spanning_lines_is_one_row(in_env: InteraktFake, tmp_path: Path) -> None:
     source = tmp_path / "users.csv"
-    source.write_text('user_id,traits.address,traits.plan\n1,"12 Main St\nFlat 4",gold\n2,x,free\n', encoding="utf-8")
+    source.write_text(
+        'user_id,traits.address,traits.plan\n1,"12 Main St\nFlat 4",gold\n2,x,free\n', encoding="utf-8"
+    )
 
     assert _import(source) == 0
 
-    assert _users(in_env) == {"1": {"address": "12 Main St\nFlat 4", "plan": "gold"}, "2": {"address": "x", "plan": "free"}}
+    assert _users(in_env) == {
+        "1": {"address": "12 Main St\nFlat 4", "plan": "gold"},
+        "2": {"address": "x", "plan": "free"},
+    }
 
 
 def test_ragged_rows_keep_their_cells_and_import_once_fixed(in_env: InteraktFake, tmp_path: Path) -> None:
@@ -93,7 +103,12 @@ def test_ragged_rows_keep_their_cells_and_import_once_fixed(in_env: InteraktFake
     failed_file.write_text("_row,_error,user_id,traits.plan\n3,,2,free\n4,,3,silver\n", encoding="utf-8")
     assert _import(failed_file) == 0
     assert _import(source) == 1  # the original's rerun sends nothing again
-    assert _users(in_env) == {"1": {"plan": "gold"}, "2": {"plan": "free"}, "3": {"plan": "silver"}, "4": {"plan": "free"}}
+    assert _users(in_env) == {
+        "1": {"plan": "gold"},
+        "2": {"plan": "free"},
+        "3": {"plan": "silver"},
+        "4": {"plan": "free"},
+    }
     assert len(in_env.requests) == 4
 
 
@@ -150,7 +165,8 @@ def test_a_wrong_header_stops_before_sending_and_the_fixed_file_imports(
     err = capsys.readouterr().err
     assert "unknown columns: 'userid' (did you mean 'user_id'?), 'phone', 'plan'" in err
     assert "no 'user_id' or 'userId' or 'phone_number' or 'phoneNumber' column: every row needs one" in err
-    assert "traits.<name>" in err and "--traits-from-extra-columns" in err
+    assert "traits.<name>" in err
+    assert "--traits-from-extra-columns" in err
     assert "nothing was sent" in err
     assert in_env.requests == []
     assert not (tmp_path / "users.csv.import-state").exists()
@@ -215,13 +231,18 @@ def test_a_wrong_key_stops_after_one_request_and_the_rerun_sends_everything_once
 
     assert wrong.returncode == 2, wrong.stderr
     assert len(interakt_fake.requests) == 1
-    assert "trackapis: error: the import stopped: POST /v1/public/track/events/ -> 401: unknown API key" in wrong.stderr
+    assert (
+        "trackapis: error: the import stopped: POST /v1/public/track/events/ -> 401: unknown API key"
+        in wrong.stderr
+    )
     assert "check INTERAKT_API_KEY" in wrong.stderr
     assert "none was recorded as failed" in wrong.stderr
     assert "wrong-key-456" not in wrong.stderr + wrong.stdout
     summary = json.loads(wrong.stdout)
     assert (summary["failed"], summary["run_failed"], summary["not_sent"]) == (0, 1, 999)
-    state = [json.loads(line) for line in (tmp_path / "events.jsonl.import-state").read_text().splitlines()[1:]]
+    state = [
+        json.loads(line) for line in (tmp_path / "events.jsonl.import-state").read_text().splitlines()[1:]
+    ]
     assert [line["state"] for line in state] == ["submitted", "run_failed"]
     assert not (tmp_path / "events.jsonl.failed.jsonl").exists()
 
@@ -238,7 +259,17 @@ def test_a_key_revoked_mid_import_stops_it_and_the_rerun_completes(
     source = tmp_path / "events.jsonl"
     rows = write_events(source, 200)
     interakt_fake.faults.add_latency(0.01)
-    args = ["import", "interakt", "events", str(source), "--no-progress", "--max-in-flight", "2", "--window", "4"]
+    args = [
+        "import",
+        "interakt",
+        "events",
+        str(source),
+        "--no-progress",
+        "--max-in-flight",
+        "2",
+        "--window",
+        "4",
+    ]
 
     def revoke_after_some() -> None:
         while len(interakt_fake.requests) < 20:
@@ -265,7 +296,15 @@ def test_a_wrong_url_stops_after_one_request(interakt_fake: InteraktFake, tmp_pa
     write_events(source, 50)
 
     result = run_cli(
-        ["import", "interakt", "events", str(source), "--no-progress", "--base-url", interakt_fake.url + "/nope"],
+        [
+            "import",
+            "interakt",
+            "events",
+            str(source),
+            "--no-progress",
+            "--base-url",
+            interakt_fake.url + "/nope",
+        ],
         cli_env(interakt_fake),
     )
 

@@ -76,7 +76,16 @@ def test_csv_customers_take_other_columns_as_properties_and_list_invalid_rows(
     )
 
     assert (
-        main(["import", "seven-segments", "customers", str(source), "--no-progress", "--traits-from-extra-columns"])
+        main(
+            [
+                "import",
+                "seven-segments",
+                "customers",
+                str(source),
+                "--no-progress",
+                "--traits-from-extra-columns",
+            ]
+        )
         == 1
     )
 

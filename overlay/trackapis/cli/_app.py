@@ -9,7 +9,7 @@ import click
 from click.shell_completion import get_completion_class
 
 from .. import __version__
-from ._common import EXIT_INTERRUPTED, EXIT_USAGE, CommandError, error
+from ._common import EXIT_INTERRUPTED, EXIT_USAGE, error
 from ._registry import COMMAND_GROUPS
 
 PROG: str = "trackapis"
@@ -71,16 +71,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         status = app.main(
             args=arguments, prog_name=PROG, complete_var=COMPLETE_VARIABLE, standalone_mode=False
         )
-    except CommandError as failure:
-        error(failure.message)
-        return failure.exit_code
-    except click.exceptions.NoArgsIsHelpError as failure:
-        click.echo(failure.ctx.get_help() if failure.ctx else str(failure), err=True)
-        return EXIT_USAGE
-    except click.UsageError as failure:
+    except click.UsageError as failure:  # click's own message, with the command's usage
         failure.show()
         return EXIT_USAGE
-    except click.ClickException as failure:
+    except click.ClickException as failure:  # CommandError included: one line on stderr
         error(failure.format_message())
         return failure.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):

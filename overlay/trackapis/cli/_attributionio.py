@@ -7,7 +7,7 @@ from typing import Any, Final
 import click
 
 from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient, TrackapisError
-from ._common import EXIT_FAILED, F, CommandError, credential, max_retries_option, print_json, setting
+from ._common import EXIT_FAILED, CommandError, F, credential, max_retries_option, print_json, setting
 
 API_KEY_VARIABLE: Final = "ATTRIBUTIONIO_API_KEY"
 API_SECRET_VARIABLE: Final = "ATTRIBUTIONIO_API_SECRET"
@@ -48,7 +48,8 @@ def _connection_options(function: F) -> F:
         "--private-base-url",
         "--private-host",
         "private_base_url",
-        help=f"The private API's base URL (default ${PRIVATE_BASE_URL_VARIABLE}, else {DEFAULT_PRIVATE_HOST}).",
+        help=f"The private API's base URL (default ${PRIVATE_BASE_URL_VARIABLE}, "
+        f"else {DEFAULT_PRIVATE_HOST}).",
     )(function)
     return click.option(
         "--base-url",
@@ -74,7 +75,9 @@ def _client(params: dict[str, Any], *, secret: bool) -> AttributionClient:
             api_key,
             api_secret,
             public_host=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST),
-            private_host=setting(_PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST),
+            private_host=setting(
+                _PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST
+            ),
             max_retries=params["max_retries"],
         )
     except (ValueError, TypeError) as error:
@@ -99,7 +102,9 @@ def _identity(attributionio_id: str, client_id: str | None, user_agent: str | No
     result = _call(
         params,
         secret=False,
-        call=lambda client: client.trigger_identity(attributionio_id, client_id=client_id, user_agent=user_agent),
+        call=lambda client: client.trigger_identity(
+            attributionio_id, client_id=client_id, user_agent=user_agent
+        ),
     )
     shown = {"client_id": result.client_id, "client_id_generated": result.client_id_generated}
     print_json({**shown, "status": result.status})

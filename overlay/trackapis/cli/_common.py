@@ -27,7 +27,7 @@ class CommandError(click.ClickException):
 
     def __init__(self, message: str, *, exit_status: int = EXIT_USAGE) -> None:
         super().__init__(message)
-        self.exit_code = exit_status
+        self.exit_code = exit_status  # type: ignore[misc]
 
     @property
     def exit_status(self) -> int:

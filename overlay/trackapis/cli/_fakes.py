@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from ._common import CommandError
+from ._common import CommandError, F
 
 _EXAMPLES = """\b
 examples:
@@ -17,8 +18,9 @@ examples:
   trackapis fakes serve --api interakt --port 8000 --interakt-api-key my-test-key
 
 Point the code under test at the printed URL, with the test credentials (by default the fakes'
-own, `trackapis.testing.TEST_CREDENTIALS`: e.g. Interakt's key is test-interakt-key). The fakes validate every request against the API's OpenAPI
-document: a request the real API would reject gets the error the spec documents. They bind to
+own, `trackapis.testing.TEST_CREDENTIALS`: e.g. Interakt's key is test-interakt-key). The fakes
+validate every request against the API's OpenAPI document: a request the real API would reject
+gets the error the spec documents. They bind to
 127.0.0.1 only. They need the testing extra: pip install 'trackapis[testing]'.
 """
 
@@ -30,7 +32,7 @@ def fakes_commands() -> None:
     """Run the fake APIs on 127.0.0.1 for tests in any language."""
 
 
-def _credential_option(name: str, api: str, key: str) -> Any:
+def _credential_option(name: str, api: str, key: str) -> Callable[[F], F]:
     return click.option(name, help=f"A test credential (default: TEST_CREDENTIALS[{api!r}][{key!r}]).")
 
 
@@ -45,7 +47,14 @@ def _credential_option(name: str, api: str, key: str) -> Any:
 def _serve(api: str, port: int, **credentials: str) -> None:
     """Serve one fake (or all) until Ctrl-C; prints each URL on stdout as soon as it listens."""
     try:
-        from ..testing import TEST_CREDENTIALS, AttributionFake, FakeAPI, InteraktFake, SevenSegmentsFake, serve
+        from ..testing import (
+            TEST_CREDENTIALS,
+            AttributionFake,
+            FakeAPI,
+            InteraktFake,
+            SevenSegmentsFake,
+            serve,
+        )
     except ImportError as error:
         raise CommandError(
             f"the fakes need the testing extra ({error.name} is missing): pip install 'trackapis[testing]'"

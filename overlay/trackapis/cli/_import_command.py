@@ -94,20 +94,42 @@ def _import_command(spec: ImportTargetSpec) -> click.Command:
     params: list[click.Parameter] = [
         click.Argument(["kind"], type=click.Choice(list(spec.kinds))),
         click.Argument(["file"], type=click.Path(path_type=Path, dir_okay=False)),
-        click.Option(["--format", "file_format"], type=click.Choice(list(FORMATS)), help="The file's format (default: from its extension)."),
-        click.Option(["--encoding"], default=DEFAULT_ENCODING, show_default=True, help="The file's text encoding."),
+        click.Option(
+            ["--format", "file_format"],
+            type=click.Choice(list(FORMATS)),
+            help="The file's format (default: from its extension).",
+        ),
+        click.Option(
+            ["--encoding"], default=DEFAULT_ENCODING, show_default=True, help="The file's text encoding."
+        ),
         click.Option(
             ["--traits-from-extra-columns"],
             is_flag=True,
             help="Send every column that is not a field as a trait (7SEGMENTS: a property). Without it, "
             "unknown columns stop the import before anything is sent.",
         ),
-        click.Option(["--state"], type=click.Path(path_type=Path, dir_okay=False), help="The state file (default FILE.import-state)."),
         click.Option(
-            ["--failed"], type=click.Path(path_type=Path, dir_okay=False), help="The failed-rows file (default FILE.failed.jsonl or .csv)."
+            ["--state"],
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="The state file (default FILE.import-state).",
         ),
-        click.Option(["--rate-limit-per-minute"], type=click.FloatRange(min=0, min_open=True), help="Stay under your plan's request limit."),
-        click.Option(["--max-in-flight"], type=click.IntRange(min=1), default=16, show_default=True, help="Requests sent at once."),
+        click.Option(
+            ["--failed"],
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="The failed-rows file (default FILE.failed.jsonl or .csv).",
+        ),
+        click.Option(
+            ["--rate-limit-per-minute"],
+            type=click.FloatRange(min=0, min_open=True),
+            help="Stay under your plan's request limit.",
+        ),
+        click.Option(
+            ["--max-in-flight"],
+            type=click.IntRange(min=1),
+            default=16,
+            show_default=True,
+            help="Requests sent at once.",
+        ),
         click.Option(
             ["--window"],
             type=click.IntRange(min=1),
@@ -115,7 +137,13 @@ def _import_command(spec: ImportTargetSpec) -> click.Command:
             show_default=True,
             help="Rows queued or in flight at most; a killed run leaves at most this many uncertain.",
         ),
-        click.Option(["--max-retries"], type=click.IntRange(min=0), default=3, show_default=True, help="Retries per row."),
+        click.Option(
+            ["--max-retries"],
+            type=click.IntRange(min=0),
+            default=3,
+            show_default=True,
+            help="Retries per row.",
+        ),
         click.Option(
             ["--resend-uncertain"],
             is_flag=True,

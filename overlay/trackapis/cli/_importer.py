@@ -282,7 +282,9 @@ def _scan(path: Path, fmt: Format, encoding: str, journal: Journal) -> tuple[lis
     if seen_sent < sent_rows:  # rows sent earlier are gone from the file
         numbers = {row.number for row in read_rows(path, fmt, encoding)}
         changed = sorted(
-            number for number, entry in entries.items() if entry.state in SENT_STATES and number not in numbers
+            number
+            for number, entry in entries.items()
+            if entry.state in SENT_STATES and number not in numbers
         )
     return [name for name in present if name not in RESERVED], count, changed
 

@@ -11,8 +11,8 @@ import click
 from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackapisError
 from ._common import (
     EXIT_FAILED,
-    F,
     CommandError,
+    F,
     credential,
     json_object,
     max_retries_option,
@@ -74,12 +74,20 @@ def _call_options(function: F) -> F:
         [
             click.option("--user-id", help="Your id for the user."),
             click.option("--phone-number", help="Digits only, without the country code."),
-            click.option("--country-code", default="+91", show_default=True, help="The phone number's country code."),
             click.option(
-                "--trait", "trait_items", multiple=True, metavar="NAME=VALUE", help="A trait with a string value (repeat for more)."
+                "--country-code", default="+91", show_default=True, help="The phone number's country code."
+            ),
+            click.option(
+                "--trait",
+                "trait_items",
+                multiple=True,
+                metavar="NAME=VALUE",
+                help="A trait with a string value (repeat for more).",
             ),
             click.option("--traits", metavar="JSON", help="Traits as a JSON object, for numbers, lists..."),
-            click.option("--created-at", metavar="ISO-8601", help="When it happened, e.g. 2024-05-01T10:00:00Z."),
+            click.option(
+                "--created-at", metavar="ISO-8601", help="When it happened, e.g. 2024-05-01T10:00:00Z."
+            ),
             base_url_option,
             max_retries_option,
         ]
@@ -116,7 +124,10 @@ def _client(base_url: str | None, max_retries: int, **options: Any) -> InteraktC
     api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
     try:
         return InteraktClient(
-            api_key, host=setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST), max_retries=max_retries, **options
+            api_key,
+            host=setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST),
+            max_retries=max_retries,
+            **options,
         )
     except (ValueError, TypeError) as error:
         raise CommandError(str(error)) from None

@@ -77,7 +77,9 @@ class Journal:
         try:
             stream = self.path.open("a", encoding="utf-8")
         except OSError as error:
-            raise JournalError(f"cannot write the state file {self.path}: {error.strerror or error}") from None
+            raise JournalError(
+                f"cannot write the state file {self.path}: {error.strerror or error}"
+            ) from None
         self._stream = stream
         if not existing:
             self._append(self.header.to_json())

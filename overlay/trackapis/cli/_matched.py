@@ -11,9 +11,9 @@ import threading
 from collections import deque
 from typing import Any, Generic, TypeVar
 
-from ..interakt import APIError, TransportError
 from .._lifecycle import EngineLifecycle
 from ..delivery import MessageDropped
+from ..interakt import APIError, TransportError
 from ._targets import OutcomeSink
 
 
@@ -30,6 +30,7 @@ def run_failure(error: BaseException) -> bool:
         cause = error.__cause__
         return type(cause).__name__ in ("ConnectError", "ProxyError") or "ConnectError" in str(error)
     return False
+
 
 Client = TypeVar("Client", bound=EngineLifecycle)
 Message = TypeVar("Message")

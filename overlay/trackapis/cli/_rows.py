@@ -93,7 +93,7 @@ def csv_header(path: Path, encoding: str = DEFAULT_ENCODING) -> list[str]:
         InputFileError: No header, an unnamed or repeated column, or a header that is not text.
     """
     with _open(path) as stream:
-        for number, text, problem in _lines(stream, path, encoding):
+        for _number, text, problem in _lines(stream, path, encoding):
             if problem is not None:
                 raise InputFileError(f"{path.name}: the header (line 1) {problem}")
             if not text.strip():
@@ -142,20 +142,23 @@ def _open(path: Path) -> Any:
 def _lines(stream: Any, path: Path, encoding: str) -> Iterator[tuple[int, str, str | None]]:
     """(line number, text, problem) for each physical line; undecodable bytes become U+FFFD."""
     try:
-        for number, data in enumerate(stream, start=1):
-            if number == 1 and data.startswith(codecs.BOM_UTF8) and encoding.replace("-", "") in ("utf8",):
-                data = data[len(codecs.BOM_UTF8) :]
+        utf8 = encoding.replace("-", "").lower() == "utf8"
+        for number, line in enumerate(stream, start=1):
+            data = (
+                line[len(codecs.BOM_UTF8) :]
+                if number == 1 and utf8 and line.startswith(codecs.BOM_UTF8)
+                else line
+            )
             try:
                 yield number, data.decode(encoding), None
             except UnicodeDecodeError as error:
                 hint = (
                     "; if the whole file is in another encoding, pass --encoding (e.g. cp1252)"
-                    if encoding.replace("-", "").lower() == "utf8"
+                    if utf8
                     else ""
                 )
-                problem = (
-                    f"is not {encoding} text (byte 0x{data[error.start]:02x} at column {error.start + 1}{hint})"
-                )
+                byte = f"byte 0x{data[error.start]:02x} at column {error.start + 1}"
+                problem = f"is not {encoding} text ({byte}{hint})"
                 yield number, data.decode(encoding, "replace"), problem
     except OSError as error:
         raise InputFileError(f"cannot read {path}: {error.strerror or error}") from None
@@ -229,7 +232,13 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
             cells = tuple(next(csv.reader(record_lines, strict=True)))
         except csv.Error as error:
             cells = _lenient_cells("".join(record_lines))
-            yield Row(number, None, f"line {number}: not valid CSV ({error})", cells=cells, digest=_cells_digest(cells))
+            yield Row(
+                number,
+                None,
+                f"line {number}: not valid CSV ({error})",
+                cells=cells,
+                digest=_cells_digest(cells),
+            )
             continue
         digest = _cells_digest(cells)
         if len(cells) != len(header):
@@ -238,7 +247,9 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
             continue
         # Empty cells mean "no value": CSV cannot tell an empty string from a missing one.
         record = {
-            name: value for name, value in zip(header, cells, strict=True) if value != "" and name not in RESERVED
+            name: value
+            for name, value in zip(header, cells, strict=True)
+            if value != "" and name not in RESERVED
         }
         yield Row(number, record, cells=cells, digest=digest)
 

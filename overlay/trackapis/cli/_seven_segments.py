@@ -27,8 +27,8 @@ from ..seven_segments import (
 )
 from ._common import (
     EXIT_FAILED,
-    F,
     CommandError,
+    F,
     credential,
     json_object,
     name_value_pairs,
@@ -72,7 +72,10 @@ def seven_segments_commands() -> None:
 
 def _connection_options(function: F) -> F:
     function = click.option(
-        "--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
         help="Seconds per request.",
     )(function)
     return click.option(
@@ -84,11 +87,14 @@ def _connection_options(function: F) -> F:
 
 
 def _property_options(function: F) -> F:
-    function = click.option("--properties", "properties_json", metavar="JSON", help="Properties as a JSON object.")(
-        function
-    )
+    function = click.option(
+        "--properties", "properties_json", metavar="JSON", help="Properties as a JSON object."
+    )(function)
     return click.option(
-        "--property", "property_items", multiple=True, metavar="NAME=VALUE",
+        "--property",
+        "property_items",
+        multiple=True,
+        metavar="NAME=VALUE",
         help="A property with a string value (repeat for more).",
     )(function)
 
@@ -110,7 +116,9 @@ def _tracking(params: Mapping[str, Any], call: Any) -> Any:
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
     try:
         with SevenSegmentsClient(
-            token, target=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET), timeout=params["timeout"]
+            token,
+            target=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
+            timeout=params["timeout"],
         ) as client:
             return call(client)
     except (ValueError, TypeError) as error:
@@ -160,20 +168,14 @@ def _get_html(customer: str, campaign: str, **params: Any) -> None:
 @seven_segments_commands.command("export", epilog=_EXAMPLES)
 @click.argument("analysis_type", type=click.Choice(_ANALYSIS_TYPES))
 @click.argument("analysis_id")
-@click.option("--format", "export_format", type=click.Choice(_EXPORT_FORMATS), default="native-json", show_default=True)
+@click.option(
+    "--format", "export_format", type=click.Choice(_EXPORT_FORMATS), default="native-json", show_default=True
+)
 @click.option("--timezone", help="Evaluate in this time zone (the API's default: UTC).")
 @click.option("--execution-time", type=float, help="Evaluate as of this UNIX time.")
 @click.option("--company", help="The company token, when the user has several companies.")
 @_connection_options
-def _export(
-    analysis_type: str,
-    analysis_id: str,
-    export_format: str,
-    timezone: str | None,
-    execution_time: float | None,
-    company: str | None,
-    **params: Any,
-) -> None:
+def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
     """Print an analysis as JSON (or CSV). Needs $SEVEN_SEGMENTS_USERNAME and $SEVEN_SEGMENTS_PASSWORD."""
     username, password = _export_credentials()
     try:
@@ -184,12 +186,12 @@ def _export(
             timeout=params["timeout"],
         ) as client:
             result = client.export_analysis(
-                analysis_type,  # type: ignore[arg-type]
+                analysis_type,  # checked by click.Choice
                 analysis_id,
-                format=export_format,  # type: ignore[arg-type]
-                timezone=timezone,
-                execution_time=execution_time,
-                company=company,
+                format=params["export_format"],  # type: ignore[call-overload]
+                timezone=params["timezone"],
+                execution_time=params["execution_time"],
+                company=params["company"],
             )
     except (ValueError, TypeError) as error:
         raise CommandError(str(error)) from None
@@ -209,7 +211,9 @@ def _export_credentials() -> tuple[str, str]:
     interactive = sys.stdin is not None and sys.stdin.isatty()
     if not username:
         if not interactive:
-            raise CommandError(f"{USERNAME_VARIABLE} is not set: export {USERNAME_VARIABLE}=... {PASSWORD_VARIABLE}=...")
+            raise CommandError(
+                f"{USERNAME_VARIABLE} is not set: export {USERNAME_VARIABLE}=... {PASSWORD_VARIABLE}=..."
+            )
         username = input("7SEGMENTS username: ").strip()
     if password is None:
         if not interactive:
@@ -395,7 +399,9 @@ _ROW_HELP: Final = (
 _IDENTITY: Final = ("customer_id", "registered", "cookie", "ids")
 COLUMNS: Final = {
     "customers": Columns(_FIELDS["customers"] | frozenset(_ALIASES), (_IDENTITY,), "properties"),
-    "events": Columns(_FIELDS["events"] | frozenset(_ALIASES), (_IDENTITY, ("type", "event_type")), "properties"),
+    "events": Columns(
+        _FIELDS["events"] | frozenset(_ALIASES), (_IDENTITY, ("type", "event_type")), "properties"
+    ),
 }
 
 SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(

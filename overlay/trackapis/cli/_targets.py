@@ -91,7 +91,8 @@ class Columns:
         unknown = [
             name
             for name in present
-            if name not in self.fields and not (prefix and name.startswith(prefix) and len(name) > len(prefix))
+            if name not in self.fields
+            and not (prefix and name.startswith(prefix) and len(name) > len(prefix))
         ]
         if unknown and not (extra_as_traits and self.free_form):
             hints = []

@@ -28,6 +28,7 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
 __all__ = [
     "API_NAMES",
+    "TEST_CREDENTIALS",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
@@ -48,7 +49,6 @@ __all__ = [
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
     "SevenSegmentsReceived",
-    "TEST_CREDENTIALS",
     "load_spec",
     "received",
     "serve",
