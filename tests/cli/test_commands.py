@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli_env, run_cli, run_in_pty, write_events
+from cli_helpers import cli_env, run_cli, write_events
+from pty_helpers import run_in_pty
 
 from trackapis.cli import main
 from trackapis.testing import InteraktFake
