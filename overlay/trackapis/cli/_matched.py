@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from .._lifecycle import EngineLifecycle
-from ..delivery import MessageDropped
+from ..delivery import DeliveryStats, FlushResult, MessageDropped
 from ..interakt import APIError, TransportError
 from ._targets import OutcomeSink
 
@@ -32,7 +31,17 @@ def run_failure(error: BaseException) -> bool:
     return False
 
 
-Client = TypeVar("Client", bound=EngineLifecycle)
+class _BackgroundClient(Protocol):
+    """What the target uses of a client in background mode (the public clients all have it)."""
+
+    def flush(self, timeout: float | None = ...) -> FlushResult: ...
+
+    def shutdown(self, timeout: float | None = ...) -> Any: ...
+
+    def stats(self) -> DeliveryStats: ...
+
+
+Client = TypeVar("Client", bound=_BackgroundClient)
 Message = TypeVar("Message")
 
 
