@@ -74,8 +74,8 @@ def _client(params: dict[str, Any], *, secret: bool) -> AttributionClient:
         return AttributionClient(
             api_key,
             api_secret,
-            public_host=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST),
-            private_host=setting(
+            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST),
+            private_base_url=setting(
                 _PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST
             ),
             max_retries=params["max_retries"],

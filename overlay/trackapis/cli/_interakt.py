@@ -125,7 +125,7 @@ def _client(base_url: str | None, max_retries: int, **options: Any) -> InteraktC
     try:
         return InteraktClient(
             api_key,
-            host=setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST),
+            base_url=setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST),
             max_retries=max_retries,
             **options,
         )
@@ -143,7 +143,7 @@ def _send(params: dict[str, Any], event: str | None) -> None:
         "traits": traits,
         "created_at": params["created_at"],
     }
-    with _client(params["base_url"], params["max_retries"], sync_mode=True) as client:
+    with _client(params["base_url"], params["max_retries"], background=False) as client:
         try:
             answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
         except (ValueError, TypeError) as error:
@@ -246,7 +246,7 @@ def _create_import_target(
         try:
             return InteraktClient(
                 api_key,
-                host=host,
+                base_url=host,
                 max_retries=settings.max_retries,
                 max_in_flight=settings.max_in_flight,
                 rate_limit_per_minute=settings.rate_limit_per_minute,

@@ -117,7 +117,7 @@ def _tracking(params: Mapping[str, Any], call: Any) -> Any:
     try:
         with SevenSegmentsClient(
             token,
-            target=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
+            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
             timeout=params["timeout"],
         ) as client:
             return call(client)
@@ -182,7 +182,7 @@ def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
         with AuthenticatedSevenSegmentsClient(
             username,
             password,
-            target=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
+            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
             timeout=params["timeout"],
         ) as client:
             result = client.export_analysis(
@@ -378,8 +378,8 @@ def _create_import_target(
         try:
             return SevenSegmentsClient(
                 token,
-                target=target,
-                buffered=True,
+                base_url=target,
+                background=True,
                 max_retries=settings.max_retries,
                 max_in_flight=settings.max_in_flight,
                 rate_limit_per_minute=settings.rate_limit_per_minute,

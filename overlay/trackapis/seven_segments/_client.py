@@ -80,7 +80,7 @@ class SevenSegmentsClient(EngineLifecycle):
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
     errors, timeouts, 429 and 5xx), and raise `APIError` / `TransportError` when that fails.
-    With `buffered=True` they validate, queue and return at once; worker threads send up to 50
+    With `background=True` they validate, queue and return at once; worker threads send up to 50
     commands per `POST /bulk` (when 50 are ready, or after `flush_interval` seconds), retry
     what the server asks to retry, and report what fails to `on_error` with the command.
 
@@ -89,11 +89,11 @@ class SevenSegmentsClient(EngineLifecycle):
 
     Args:
         token: The company token.
-        target: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
         retry_policy: Full control over retries (overrides `max_retries`).
-        buffered: Queue `track()` and `update()` and deliver them through /bulk in the background.
+        background: Queue `track()` and `update()` and deliver them through /bulk from worker threads.
         flush_interval: Seconds a buffered batch waits to fill up before it is sent.
         max_queue_size: Buffered commands queued at most; more are reported to `on_error` as dropped.
         max_in_flight: /bulk requests in flight at once.
@@ -111,11 +111,11 @@ class SevenSegmentsClient(EngineLifecycle):
         self,
         token: str,
         *,
-        target: str = DEFAULT_TARGET,
+        base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
-        buffered: bool = False,
+        background: bool = False,
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
         max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
@@ -127,8 +127,8 @@ class SevenSegmentsClient(EngineLifecycle):
     ) -> None:
         self._token = company_token(token)
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._connection = Connection(check_target(target), check_timeout(timeout), policy, transport)
-        self.buffered = bool(buffered)
+        self._connection = Connection(check_target(base_url), check_timeout(timeout), policy, transport)
+        self.background = bool(background)
         if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
         if not 0 <= flush_interval < math.inf:
@@ -156,8 +156,8 @@ class SevenSegmentsClient(EngineLifecycle):
         self._direct = None
 
     def __repr__(self) -> str:
-        mode = "buffered" if self.buffered else "per-call"
-        return f"<SevenSegmentsClient target={self._connection.target!r} mode={mode}>"
+        mode = "background" if self.background else "per-call"
+        return f"<SevenSegmentsClient base_url={self._connection.target!r} mode={mode}>"
 
     @property
     def token(self) -> str:
@@ -213,7 +213,7 @@ class SevenSegmentsClient(EngineLifecycle):
     # -- internals ----------------------------------------------------------------------------------
 
     def _dispatch(self, command: Command) -> bool:
-        if not self.buffered:
+        if not self.background:
             self._send_now(command.kwargs())
             return True
         try:

@@ -105,7 +105,9 @@ def interakt_fake_client(
     """An `InteraktClient` pointed at `interakt_fake`, shut down after the test."""
     from ..interakt import InteraktClient
 
-    client = InteraktClient(_interakt_key(interakt_fake_options), host=interakt_fake.url, shutdown_timeout=5)
+    client = InteraktClient(
+        _interakt_key(interakt_fake_options), base_url=interakt_fake.url, shutdown_timeout=5
+    )
     try:
         yield client
     finally:
@@ -129,7 +131,7 @@ def seven_segments_fake_client(seven_segments_fake: SevenSegmentsFake) -> Iterat
     from ..seven_segments import SevenSegmentsClient
 
     client = SevenSegmentsClient(
-        SEVEN_SEGMENTS_TEST_TOKEN, target=seven_segments_fake.url, buffered=True, shutdown_timeout=5
+        SEVEN_SEGMENTS_TEST_TOKEN, base_url=seven_segments_fake.url, background=True, shutdown_timeout=5
     )
     try:
         yield client
@@ -147,7 +149,7 @@ def seven_segments_fake_exports(
     client = AuthenticatedSevenSegmentsClient(
         str(seven_segments_fake_options.get("username", TEST_CREDENTIALS["seven_segments"]["username"])),
         str(seven_segments_fake_options.get("password", TEST_CREDENTIALS["seven_segments"]["password"])),
-        target=seven_segments_fake.url,
+        base_url=seven_segments_fake.url,
     )
     try:
         yield client
@@ -166,8 +168,8 @@ def attributionio_fake_client(
     client = AttributionClient(
         str(attributionio_fake_options.get("public_key", TEST_CREDENTIALS["attributionio"]["public_key"])),
         str(attributionio_fake_options.get("secret", TEST_CREDENTIALS["attributionio"]["secret"])),
-        public_host=attributionio_fake.url,
-        private_host=attributionio_fake.url,
+        base_url=attributionio_fake.url,
+        private_base_url=attributionio_fake.url,
     )
     try:
         yield client
