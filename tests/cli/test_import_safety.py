@@ -312,3 +312,24 @@ def test_a_wrong_url_stops_after_one_request(interakt_fake: InteraktFake, tmp_pa
     assert "-> 404" in result.stderr
     assert len(interakt_fake.requests) == 1
     assert API_KEY not in result.stderr
+
+
+def test_an_unreachable_server_stops_after_the_first_row(tmp_path: Path) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 20)
+    args = ["import", "interakt", "events", str(source), "--no-progress", "--max-retries", "0", "--json"]
+
+    result = run_cli([*args, "--base-url", "http://127.0.0.1:9"], cli_env(None, INTERAKT_API_KEY=API_KEY))
+
+    assert result.returncode == 2, result.stderr
+    assert "Connection refused" in result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["run_failed"], summary["failed"], summary["not_sent"]) == (1, 0, 19)
+
+
+def test_a_refused_import_still_answers_json(in_env: InteraktFake, tmp_path: Path) -> None:
+    source = tmp_path / "users.csv"
+    source.write_text("userid\n1\n", encoding="utf-8")
+
+    assert _import(source, "--json") == 2
+    # (printed on stdout; the message itself is checked in the wrong-header test)

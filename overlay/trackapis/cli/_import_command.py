@@ -168,6 +168,15 @@ for _spec in IMPORT_TARGETS:
 
 
 def _run(spec: ImportTargetSpec, params: dict[str, Any]) -> int:
+    try:
+        return _import(spec, params)
+    except CommandError as failure:
+        if params["as_json"]:  # scripts reading stdout get an object even when nothing ran
+            print_json({"error": failure.message, "exit_status": failure.exit_code, "complete": False})
+        raise
+
+
+def _import(spec: ImportTargetSpec, params: dict[str, Any]) -> int:
     path: Path = params["file"]
     try:
         fmt = format_of(path, params["file_format"])
@@ -206,11 +215,14 @@ def _run(spec: ImportTargetSpec, params: dict[str, Any]) -> int:
             )
         except (InputFileError, JournalError) as error:
             raise CommandError(str(error)) from None
-    if params["as_json"]:
+    if params["as_json"] and summary.stopped_because is None:
         print_json(summary.to_json())
     _print_summary(summary, path, state)
     if summary.stopped_because is not None:
         left = summary.run_failed + summary.remaining
+        if params["as_json"]:
+            print_json(summary.to_json())
+            params["as_json"] = False  # printed once, with the counts
         raise CommandError(
             f"the import stopped: {summary.stopped_because}. This is a problem of the run, not of the rows: "
             f"{spec.credentials}, then run the same command again ({left} rows left to send; "

@@ -337,9 +337,9 @@ def _send_rows(
             # The first row alone: a refused key or a wrong URL costs one request, not the file.
             preflight = False
             while not target.flush(_POLL):
-                if stop.now.is_set() or outcomes.run_error is not None:
+                if stop.soon.is_set() or outcomes.run_error is not None:
                     break
-            if outcomes.run_error is not None:
+            if stop.soon.is_set() or outcomes.run_error is not None:
                 return sent, True
     return sent, False
 

@@ -7,6 +7,7 @@ customer, so they share a lane and settle in the order they were queued, which k
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections import deque
 from typing import Any, Generic, Protocol, TypeVar
@@ -26,8 +27,11 @@ def run_failure(error: BaseException) -> bool:
     if isinstance(error, APIError):
         return error.status in (401, 403, 404, 405, 429)
     if isinstance(error, TransportError):
+        # Only a connection never made: a reset or a timeout may come after the server got it.
         cause = error.__cause__
-        return type(cause).__name__ in ("ConnectError", "ProxyError") or "ConnectError" in str(error)
+        if isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
+            return True
+        return type(cause).__name__ in ("ConnectError", "ProxyError")
     return False
 
 
