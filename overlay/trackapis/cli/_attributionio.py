@@ -6,8 +6,17 @@ from typing import Any, Final
 
 import click
 
-from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient, TrackapisError
-from ._common import EXIT_FAILED, CommandError, F, credential, max_retries_option, print_json, setting
+from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient
+from ._common import (
+    EXIT_FAILED,
+    CommandError,
+    F,
+    command_errors,
+    credential,
+    max_retries_option,
+    print_json,
+    setting,
+)
 
 API_KEY_VARIABLE: Final = "ATTRIBUTIONIO_API_KEY"
 API_SECRET_VARIABLE: Final = "ATTRIBUTIONIO_API_SECRET"
@@ -67,31 +76,21 @@ def _visitor_options(function: F) -> F:
     return click.option("--client-id", help="Your id for the customer (default: a generated one).")(function)
 
 
-def _client(params: dict[str, Any], *, secret: bool) -> AttributionClient:
+def _call(params: dict[str, Any], *, secret: bool, call: Any) -> Any:
     api_key = credential(API_KEY_VARIABLE, what="the account's public API key")
     api_secret = credential(API_SECRET_VARIABLE, what="the API secret") if secret else None
-    try:
-        return AttributionClient(
+    base_url = setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST)
+    private = setting(_PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST)
+    with command_errors():
+        client = AttributionClient(
             api_key,
             api_secret,
-            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST),
-            private_base_url=setting(
-                _PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST
-            ),
+            base_url=base_url,
+            private_base_url=private,
             max_retries=params["max_retries"],
         )
-    except (ValueError, TypeError) as error:
-        raise CommandError(str(error)) from None
-
-
-def _call(params: dict[str, Any], *, secret: bool, call: Any) -> Any:
-    with _client(params, secret=secret) as client:
-        try:
+        with client:
             return call(client)
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-        except TrackapisError as error:
-            raise CommandError(f"not delivered: {error}", exit_status=EXIT_FAILED) from None
 
 
 @attributionio_commands.command("identity", epilog=_EXAMPLES)

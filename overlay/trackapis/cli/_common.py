@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Final, TextIO, TypeVar
 
 import click
+
+from ..interakt import TrackapisError  # the one base of every client's errors
 
 # Exit statuses: what scripts calling the command can rely on.
 EXIT_OK: Final = 0
@@ -32,6 +35,18 @@ class CommandError(click.ClickException):
     @property
     def exit_status(self) -> int:
         return self.exit_code
+
+
+@contextmanager
+def command_errors(failed: str = "not delivered") -> Iterator[None]:
+    """Bad arguments (ValueError, TypeError) end the command with exit 2; an API or network error
+    (`TrackapisError`) with exit 1, the message after `failed: `."""
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        raise CommandError(str(error)) from None
+    except TrackapisError as error:
+        raise CommandError(f"{failed}: {error}", exit_status=EXIT_FAILED) from None
 
 
 def credential(variable: str, *, what: str) -> str:

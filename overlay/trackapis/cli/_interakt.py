@@ -8,11 +8,10 @@ from typing import Any, Final
 
 import click
 
-from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackapisError
+from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage
 from ._common import (
-    EXIT_FAILED,
-    CommandError,
     F,
+    command_errors,
     credential,
     json_object,
     max_retries_option,
@@ -20,7 +19,7 @@ from ._common import (
     print_json,
     setting,
 )
-from ._matched import MatchedTarget
+from ._matched import MatchedTarget, background_client
 from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
@@ -122,15 +121,10 @@ def _event(event: str, **params: Any) -> None:
 
 def _client(base_url: str | None, max_retries: int, **options: Any) -> InteraktClient:
     api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    try:
-        return InteraktClient(
-            api_key,
-            base_url=setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST),
-            max_retries=max_retries,
-            **options,
-        )
-    except (ValueError, TypeError) as error:
-        raise CommandError(str(error)) from None
+    with command_errors():
+        base_url = setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST)
+        return InteraktClient(api_key, base_url=base_url, max_retries=max_retries, **options)
+    raise AssertionError("unreachable: command_errors re-raises")
 
 
 def _send(params: dict[str, Any], event: str | None) -> None:
@@ -143,13 +137,8 @@ def _send(params: dict[str, Any], event: str | None) -> None:
         "traits": traits,
         "created_at": params["created_at"],
     }
-    with _client(params["base_url"], params["max_retries"], background=False) as client:
-        try:
-            answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-        except TrackapisError as error:
-            raise CommandError(f"not delivered: {error}", exit_status=EXIT_FAILED) from None
+    with _client(params["base_url"], params["max_retries"], background=False) as client, command_errors():
+        answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
     shown = {"status": answer.status, "message": answer.message}
     if answer.id is not None:
         shown["id"] = answer.id
@@ -242,19 +231,7 @@ def _create_import_target(
     api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
     host = setting(_BASE_URL_VARIABLES, options["base_url"], DEFAULT_HOST)
 
-    def client(**callbacks: Any) -> InteraktClient:
-        try:
-            return InteraktClient(
-                api_key,
-                base_url=host,
-                max_retries=settings.max_retries,
-                max_in_flight=settings.max_in_flight,
-                rate_limit_per_minute=settings.rate_limit_per_minute,
-                **callbacks,
-            )
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-
+    client = background_client(InteraktClient, api_key, base_url=host, settings=settings)
     return InteraktImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import socket
 import threading
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..delivery import DeliveryStats, FlushResult, MessageDropped
 from ..interakt import APIError, TransportError
-from ._targets import OutcomeSink
+from ._common import command_errors
+from ._targets import ImportSettings, OutcomeSink
 
 
 def run_failure(error: BaseException) -> bool:
@@ -47,6 +49,27 @@ class _BackgroundClient(Protocol):
 
 Client = TypeVar("Client", bound=_BackgroundClient)
 Message = TypeVar("Message")
+
+
+def background_client(
+    make: Callable[..., Client], *args: Any, settings: ImportSettings, **options: Any
+) -> Callable[..., Client]:
+    """A factory of the client an import target sends through, with the importer's settings;
+    the target adds its `on_error` and `on_delivered`. A bad option ends the command (exit 2)."""
+
+    def client(**callbacks: Any) -> Client:
+        with command_errors():
+            return make(
+                *args,
+                max_retries=settings.max_retries,
+                max_in_flight=settings.max_in_flight,
+                rate_limit_per_minute=settings.rate_limit_per_minute,
+                **options,
+                **callbacks,
+            )
+        raise AssertionError("unreachable: command_errors re-raises")
+
+    return client
 
 
 class MatchedTarget(Generic[Client, Message]):

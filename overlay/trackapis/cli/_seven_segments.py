@@ -9,9 +9,7 @@ product=bottle`) keeps its shape in `trackapis.seven_segments.cli`.
 from __future__ import annotations
 
 import datetime
-import getpass
 import json
-import sys
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -23,19 +21,18 @@ from ..seven_segments import (
     AuthenticatedSevenSegmentsClient,
     SevenSegmentsClient,
     SevenSegmentsCommand,
-    TrackapisError,
 )
+from ..seven_segments.cli import export_credentials, parse_customer
 from ._common import (
-    EXIT_FAILED,
-    CommandError,
     F,
+    command_errors,
     credential,
     json_object,
     name_value_pairs,
     print_json,
     setting,
 )
-from ._matched import MatchedTarget
+from ._matched import MatchedTarget, background_client
 from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 TOKEN_VARIABLE: Final = "SEVEN_SEGMENTS_TOKEN"
@@ -106,25 +103,16 @@ def _properties(params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _customer_argument(text: str) -> Any:
-    if not text.startswith("{"):
-        return text
-    ids = json_object(text, "CUSTOMER")
-    return ids
+    with command_errors():
+        return parse_customer(text)
 
 
 def _tracking(params: Mapping[str, Any], call: Any) -> Any:
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    try:
-        with SevenSegmentsClient(
-            token,
-            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
-            timeout=params["timeout"],
-        ) as client:
+    with command_errors():
+        base_url = setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET)
+        with SevenSegmentsClient(token, base_url=base_url, timeout=params["timeout"]) as client:
             return call(client)
-    except (ValueError, TypeError) as error:
-        raise CommandError(str(error)) from None
-    except TrackapisError as error:
-        raise CommandError(f"not delivered: {error}", exit_status=EXIT_FAILED) from None
 
 
 @seven_segments_commands.command("track", epilog=_EXAMPLES)
@@ -177,8 +165,8 @@ def _get_html(customer: str, campaign: str, **params: Any) -> None:
 @_connection_options
 def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
     """Print an analysis as JSON (or CSV). Needs $SEVEN_SEGMENTS_USERNAME and $SEVEN_SEGMENTS_PASSWORD."""
-    username, password = _export_credentials()
-    try:
+    with command_errors("export failed"):
+        username, password = export_credentials()
         with AuthenticatedSevenSegmentsClient(
             username,
             password,
@@ -193,33 +181,10 @@ def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
                 execution_time=params["execution_time"],
                 company=params["company"],
             )
-    except (ValueError, TypeError) as error:
-        raise CommandError(str(error)) from None
-    except TrackapisError as error:
-        raise CommandError(f"export failed: {error}", exit_status=EXIT_FAILED) from None
     if isinstance(result, str):
         click.echo(result, nl=not result.endswith("\n"))
     else:
         print_json(result.to_dict() if hasattr(result, "to_dict") else result, indent=2)
-
-
-def _export_credentials() -> tuple[str, str]:
-    import os
-
-    username = os.environ.get(USERNAME_VARIABLE)
-    password = os.environ.get(PASSWORD_VARIABLE)
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    if not username:
-        if not interactive:
-            raise CommandError(
-                f"{USERNAME_VARIABLE} is not set: export {USERNAME_VARIABLE}=... {PASSWORD_VARIABLE}=..."
-            )
-        username = input("7SEGMENTS username: ").strip()
-    if password is None:
-        if not interactive:
-            raise CommandError(f"{PASSWORD_VARIABLE} is not set: export {PASSWORD_VARIABLE}=...")
-        password = getpass.getpass("7SEGMENTS password: ")
-    return username, password
 
 
 # Row fields; `customer_id` names a registered customer, `ids` any ids by type.
@@ -374,20 +339,9 @@ def _create_import_target(
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
     target = setting(_BASE_URL_VARIABLES, options["base_url"], DEFAULT_TARGET)
 
-    def client(**callbacks: Any) -> SevenSegmentsClient:
-        try:
-            return SevenSegmentsClient(
-                token,
-                base_url=target,
-                background=True,
-                max_retries=settings.max_retries,
-                max_in_flight=settings.max_in_flight,
-                rate_limit_per_minute=settings.rate_limit_per_minute,
-                **callbacks,
-            )
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-
+    client = background_client(
+        SevenSegmentsClient, token, base_url=target, background=True, settings=settings
+    )
     return SevenSegmentsImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
 
 
