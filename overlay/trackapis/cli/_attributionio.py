@@ -9,13 +9,13 @@ import click
 from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient
 from ._common import (
     EXIT_FAILED,
+    BaseUrl,
     CommandError,
     F,
     command_errors,
     credential,
     max_retries_option,
     print_json,
-    setting,
 )
 
 API_KEY_VARIABLE: Final = "ATTRIBUTIONIO_API_KEY"
@@ -23,8 +23,22 @@ API_SECRET_VARIABLE: Final = "ATTRIBUTIONIO_API_SECRET"
 BASE_URL_VARIABLE: Final = "ATTRIBUTIONIO_BASE_URL"
 PRIVATE_BASE_URL_VARIABLE: Final = "ATTRIBUTIONIO_PRIVATE_BASE_URL"
 # The earlier names still work.
-_BASE_URL_VARIABLES: Final = (BASE_URL_VARIABLE, "ATTRIBUTIONIO_PUBLIC_HOST")
-_PRIVATE_BASE_URL_VARIABLES: Final = (PRIVATE_BASE_URL_VARIABLE, "ATTRIBUTIONIO_PRIVATE_HOST")
+BASE_URL: Final = BaseUrl(
+    BASE_URL_VARIABLE,
+    DEFAULT_PUBLIC_HOST,
+    ("--public-host",),
+    ("ATTRIBUTIONIO_PUBLIC_HOST",),
+    what="The public API's",
+)
+PRIVATE_BASE_URL: Final = BaseUrl(
+    PRIVATE_BASE_URL_VARIABLE,
+    DEFAULT_PRIVATE_HOST,
+    ("--private-host",),
+    ("ATTRIBUTIONIO_PRIVATE_HOST",),
+    name="--private-base-url",
+    dest="private_base_url",
+    what="The private API's",
+)
 
 _EXAMPLES = f"""\b
 Credentials are read from the environment, never from the command line:
@@ -52,20 +66,7 @@ def attributionio_commands() -> None:
 
 
 def _connection_options(function: F) -> F:
-    function = max_retries_option(function)
-    function = click.option(
-        "--private-base-url",
-        "--private-host",
-        "private_base_url",
-        help=f"The private API's base URL (default ${PRIVATE_BASE_URL_VARIABLE}, "
-        f"else {DEFAULT_PRIVATE_HOST}).",
-    )(function)
-    return click.option(
-        "--base-url",
-        "--public-host",
-        "base_url",
-        help=f"The public API's base URL (default ${BASE_URL_VARIABLE}, else {DEFAULT_PUBLIC_HOST}).",
-    )(function)
+    return BASE_URL(PRIVATE_BASE_URL(max_retries_option(function)))
 
 
 def _visitor_options(function: F) -> F:
@@ -79,8 +80,7 @@ def _visitor_options(function: F) -> F:
 def _call(params: dict[str, Any], *, secret: bool, call: Any) -> Any:
     api_key = credential(API_KEY_VARIABLE, what="the account's public API key")
     api_secret = credential(API_SECRET_VARIABLE, what="the API secret") if secret else None
-    base_url = setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_PUBLIC_HOST)
-    private = setting(_PRIVATE_BASE_URL_VARIABLES, params["private_base_url"], DEFAULT_PRIVATE_HOST)
+    base_url, private = BASE_URL.resolve(params), PRIVATE_BASE_URL.resolve(params)
     with command_errors():
         client = AttributionClient(
             api_key,

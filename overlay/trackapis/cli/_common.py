@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, TextIO, TypeVar
 
+import attrs
 import click
 
 from ..interakt import TrackapisError  # the one base of every client's errors
@@ -71,6 +72,44 @@ def setting(variables: str | Sequence[str], given: str | None, default: str) -> 
         if os.environ.get(variable):
             return os.environ[variable]
     return default
+
+
+@attrs.frozen
+class BaseUrl:
+    """A base URL option: `--base-url` (and older aliases), else an environment variable, else the default.
+
+    Args:
+        variable: The environment variable (e.g. `INTERAKT_BASE_URL`).
+        default: The API's own base URL.
+        aliases: Earlier option names that still work (e.g. `--host`).
+        earlier_variables: Earlier variable names that still work.
+        name: The option's name; `dest` its parameter's.
+        what: What it is the base URL of, for `--help`.
+    """
+
+    variable: str
+    default: str
+    aliases: tuple[str, ...] = ()
+    earlier_variables: tuple[str, ...] = ()
+    name: str = "--base-url"
+    dest: str = "base_url"
+    what: str = "The API's"
+
+    def _declarations(self) -> list[str]:
+        return [self.name, *self.aliases, self.dest]
+
+    def _help(self) -> str:
+        return f"{self.what} base URL (default ${self.variable}, else {self.default})."
+
+    def option(self) -> click.Option:
+        return click.Option(self._declarations(), help=self._help())
+
+    def __call__(self, function: F) -> F:
+        """As a decorator: adds the option to a command."""
+        return click.option(*self._declarations(), help=self._help())(function)
+
+    def resolve(self, params: Mapping[str, Any]) -> str:
+        return setting((self.variable, *self.earlier_variables), params[self.dest], self.default)
 
 
 def name_value_pairs(items: Sequence[str], option: str) -> dict[str, str]:

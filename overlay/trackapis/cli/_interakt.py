@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 import click
 
 from ..interakt import DEFAULT_HOST, InteraktClient, InteraktMessage
 from ._common import (
+    BaseUrl,
     F,
     command_errors,
     credential,
@@ -17,14 +18,13 @@ from ._common import (
     max_retries_option,
     name_value_pairs,
     print_json,
-    setting,
 )
 from ._matched import MatchedTarget, background_client
 from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
 BASE_URL_VARIABLE: Final = "INTERAKT_BASE_URL"
-_BASE_URL_VARIABLES: Final = (BASE_URL_VARIABLE, "INTERAKT_HOST")  # the earlier name still works
+BASE_URL: Final = BaseUrl(BASE_URL_VARIABLE, DEFAULT_HOST, ("--host",), ("INTERAKT_HOST",))
 
 # Row fields, with the Interakt wire names accepted as aliases (exports often use those).
 _ALIASES: Final = {
@@ -69,7 +69,7 @@ def interakt_commands() -> None:
 
 
 def _call_options(function: F) -> F:
-    for option in reversed(
+    options: list[Callable[[F], F]] = list(
         [
             click.option("--user-id", help="Your id for the user."),
             click.option("--phone-number", help="Digits only, without the country code."),
@@ -87,21 +87,13 @@ def _call_options(function: F) -> F:
             click.option(
                 "--created-at", metavar="ISO-8601", help="When it happened, e.g. 2024-05-01T10:00:00Z."
             ),
-            base_url_option,
+            BASE_URL,
             max_retries_option,
         ]
-    ):
+    )
+    for option in reversed(options):
         function = option(function)
     return function
-
-
-def base_url_option(function: F) -> F:
-    return click.option(
-        "--base-url",
-        "--host",
-        "base_url",
-        help=f"The API's base URL (default ${BASE_URL_VARIABLE}, else {DEFAULT_HOST}).",
-    )(function)
 
 
 @interakt_commands.command("user", epilog=_EXAMPLES)
@@ -119,11 +111,11 @@ def _event(event: str, **params: Any) -> None:
     _send(params, event)
 
 
-def _client(base_url: str | None, max_retries: int, **options: Any) -> InteraktClient:
+def _client(params: Mapping[str, Any], **options: Any) -> InteraktClient:
     api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
     with command_errors():
-        base_url = setting(_BASE_URL_VARIABLES, base_url, DEFAULT_HOST)
-        return InteraktClient(api_key, base_url=base_url, max_retries=max_retries, **options)
+        base_url = BASE_URL.resolve(params)
+        return InteraktClient(api_key, base_url=base_url, max_retries=params["max_retries"], **options)
     raise AssertionError("unreachable: command_errors re-raises")
 
 
@@ -137,7 +129,7 @@ def _send(params: dict[str, Any], event: str | None) -> None:
         "traits": traits,
         "created_at": params["created_at"],
     }
-    with _client(params["base_url"], params["max_retries"], background=False) as client, command_errors():
+    with _client(params, background=False) as client, command_errors():
         answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
     shown = {"status": answer.status, "message": answer.message}
     if answer.id is not None:
@@ -212,26 +204,15 @@ def _row_fields(kind: str, record: Mapping[str, Any], *, extra_as_traits: bool =
     return fields
 
 
-def _import_options() -> list[click.Option]:
-    return [
-        click.Option(
-            ["--base-url", "--host", "base_url"],
-            help=f"The API's base URL (default ${BASE_URL_VARIABLE}, else {DEFAULT_HOST}).",
-        )
-    ]
-
-
 def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"interakt {kind} at {setting(_BASE_URL_VARIABLES, options['base_url'], DEFAULT_HOST)}"
+    return f"interakt {kind} at {BASE_URL.resolve(options)}"
 
 
 def _create_import_target(
     options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
 ) -> InteraktImportTarget:
     api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    host = setting(_BASE_URL_VARIABLES, options["base_url"], DEFAULT_HOST)
-
-    client = background_client(InteraktClient, api_key, base_url=host, settings=settings)
+    client = background_client(InteraktClient, api_key, base_url=BASE_URL.resolve(options), settings=settings)
     return InteraktImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
 
 
@@ -246,7 +227,7 @@ INTERAKT_IMPORT = ImportTargetSpec(
     help="users or events into the Interakt Track API (key in $INTERAKT_API_KEY)",
     kinds={"users": _ROW_HELP, "events": "event (its name), and " + _ROW_HELP},
     columns=COLUMNS,
-    options=_import_options,
+    options=lambda: [BASE_URL.option()],
     identity=_import_identity,
     create=_create_import_target,
     credentials=f"check {API_KEY_VARIABLE} (the Secret Key from the Interakt dashboard) and the base URL",

@@ -24,20 +24,20 @@ from ..seven_segments import (
 )
 from ..seven_segments.cli import export_credentials, parse_customer
 from ._common import (
+    BaseUrl,
     F,
     command_errors,
     credential,
     json_object,
     name_value_pairs,
     print_json,
-    setting,
 )
 from ._matched import MatchedTarget, background_client
 from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 TOKEN_VARIABLE: Final = "SEVEN_SEGMENTS_TOKEN"
 BASE_URL_VARIABLE: Final = "SEVEN_SEGMENTS_BASE_URL"
-_BASE_URL_VARIABLES: Final = (BASE_URL_VARIABLE, "SEVEN_SEGMENTS_TARGET")  # the earlier name still works
+BASE_URL: Final = BaseUrl(BASE_URL_VARIABLE, DEFAULT_TARGET, ("--target",), ("SEVEN_SEGMENTS_TARGET",))
 USERNAME_VARIABLE: Final = "SEVEN_SEGMENTS_USERNAME"
 PASSWORD_VARIABLE: Final = "SEVEN_SEGMENTS_PASSWORD"
 _ANALYSIS_TYPES: Final = ("funnel", "report", "retention", "segmentation")
@@ -75,12 +75,7 @@ def _connection_options(function: F) -> F:
         show_default=True,
         help="Seconds per request.",
     )(function)
-    return click.option(
-        "--base-url",
-        "--target",
-        "base_url",
-        help=f"The API's base URL (default ${BASE_URL_VARIABLE}, else {DEFAULT_TARGET}).",
-    )(function)
+    return BASE_URL(function)
 
 
 def _property_options(function: F) -> F:
@@ -109,10 +104,11 @@ def _customer_argument(text: str) -> Any:
 
 def _tracking(params: Mapping[str, Any], call: Any) -> Any:
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    with command_errors():
-        base_url = setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET)
-        with SevenSegmentsClient(token, base_url=base_url, timeout=params["timeout"]) as client:
-            return call(client)
+    with (
+        command_errors(),
+        SevenSegmentsClient(token, base_url=BASE_URL.resolve(params), timeout=params["timeout"]) as client,
+    ):
+        return call(client)
 
 
 @seven_segments_commands.command("track", epilog=_EXAMPLES)
@@ -170,7 +166,7 @@ def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
         with AuthenticatedSevenSegmentsClient(
             username,
             password,
-            base_url=setting(_BASE_URL_VARIABLES, params["base_url"], DEFAULT_TARGET),
+            base_url=BASE_URL.resolve(params),
             timeout=params["timeout"],
         ) as client:
             result = client.export_analysis(
@@ -320,24 +316,15 @@ def _timestamp(value: Any) -> Any:
     return parsed
 
 
-def _import_options() -> list[click.Option]:
-    return [
-        click.Option(
-            ["--base-url", "--target", "base_url"],
-            help=f"The API's base URL (default ${BASE_URL_VARIABLE}, else {DEFAULT_TARGET}).",
-        )
-    ]
-
-
 def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"seven-segments {kind} at {setting(_BASE_URL_VARIABLES, options['base_url'], DEFAULT_TARGET)}"
+    return f"seven-segments {kind} at {BASE_URL.resolve(options)}"
 
 
 def _create_import_target(
     options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
 ) -> SevenSegmentsImportTarget:
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    target = setting(_BASE_URL_VARIABLES, options["base_url"], DEFAULT_TARGET)
+    target = BASE_URL.resolve(options)
 
     client = background_client(
         SevenSegmentsClient, token, base_url=target, background=True, settings=settings
@@ -367,7 +354,7 @@ SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
         "and " + _ROW_HELP,
     },
     columns=COLUMNS,
-    options=_import_options,
+    options=lambda: [BASE_URL.option()],
     identity=_import_identity,
     create=_create_import_target,
     credentials=f"check {TOKEN_VARIABLE} (the company token) and the base URL",
