@@ -240,3 +240,16 @@ def test_the_json_summary_is_machine_readable(interakt_fake: InteraktFake, tmp_p
     assert summary["delivered"] == summary["rows"] == 5
     assert summary["complete"] is True
     assert summary["stopped_because"] is None
+
+
+def test_a_command_loads_only_its_own_api() -> None:
+    code = (
+        "import sys\n"
+        "from trackapis.cli import main\n"
+        "main(['interakt', 'user', '--help'])\n"
+        "print(sorted(m for m in ('trackapis.attributionio', 'trackapis.seven_segments') if m in sys.modules))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr

@@ -2,8 +2,8 @@
 
 Run `trackapis --help`, or call `main(["import", "interakt", "users", "users.csv"])` from Python.
 The command needs the `cli` extra (click and rich): `pip install 'trackapis[cli]'`; without it,
-`main()` says so and returns 2. An API plugs in with a click group (`_registry.COMMAND_GROUPS`)
-and an `ImportTargetSpec` for `trackapis import`.
+`main()` says so and returns 2. An API plugs in with a click group (a `LazyCommand` in
+`_registry.COMMAND_GROUPS`) and an `ImportTargetSpec` for `trackapis import`.
 """
 
 from __future__ import annotations

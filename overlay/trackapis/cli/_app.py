@@ -10,7 +10,7 @@ from click.shell_completion import get_completion_class
 
 from .. import __version__
 from ._common import EXIT_INTERRUPTED, EXIT_USAGE, error
-from ._registry import COMMAND_GROUPS
+from ._registry import COMMAND_GROUPS, LazyGroup
 
 PROG: str = "trackapis"
 COMPLETE_VARIABLE = "_TRACKAPIS_COMPLETE"
@@ -38,15 +38,17 @@ examples:
 """
 
 
-@click.group(PROG, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    PROG,
+    cls=LazyGroup,
+    lazy=COMMAND_GROUPS,
+    epilog=_EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name=PROG, message="%(prog)s %(version)s")
 def app() -> None:
     """Send users and events to Interakt, 7SEGMENTS and Attribution.io, load files of them
     resumably, and run fake APIs for tests."""
-
-
-for _group in COMMAND_GROUPS:
-    app.add_command(_group)
 
 
 @app.command("completion")
