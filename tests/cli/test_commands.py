@@ -247,7 +247,8 @@ def test_a_command_loads_only_its_own_api() -> None:
         "import sys\n"
         "from trackapis.cli import main\n"
         "main(['interakt', 'user', '--help'])\n"
-        "print(sorted(m for m in ('trackapis.attributionio', 'trackapis.seven_segments') if m in sys.modules))\n"
+        "others = ('trackapis.attributionio', 'trackapis.seven_segments')\n"
+        "print(sorted(name for name in others if name in sys.modules))\n"
     )
 
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
