@@ -273,19 +273,3 @@ def _lenient_cells(text: str) -> tuple[str, ...]:
 
 def _cells_digest(cells: tuple[str, ...]) -> str:
     return _digest(json.dumps(cells, ensure_ascii=False))
-
-
-def scan(path: Path, fmt: Format, encoding: str = DEFAULT_ENCODING) -> tuple[list[str], int]:
-    """The columns (CSV: the header; JSON Lines: every key, first seen first) and the number of rows."""
-    columns: dict[str, None] = dict.fromkeys(csv_header(path, encoding)) if fmt == "csv" else {}
-    count = 0
-    for row in read_rows(path, fmt, encoding):
-        count += 1
-        if fmt == "jsonl" and row.record is not None:
-            columns.update(dict.fromkeys(row.record))
-    return list(columns), count
-
-
-def location(number: int) -> str:
-    """How a person finds the row: `line 12`."""
-    return f"line {number}"
