@@ -29,6 +29,7 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 __all__ = [
     "API_NAMES",
     "TEST_CREDENTIALS",
+    "TEST_CREDENTIALS",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
