@@ -26,10 +26,8 @@ from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
-__all__ = [
+__all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py holds it
     "API_NAMES",
-    "TEST_CREDENTIALS",
-    "TEST_CREDENTIALS",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
@@ -50,6 +48,7 @@ __all__ = [
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
     "SevenSegmentsReceived",
+    "TEST_CREDENTIALS",
     "load_spec",
     "received",
     "serve",
