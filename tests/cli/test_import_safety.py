@@ -59,17 +59,21 @@ def test_an_unclosed_quote_costs_its_own_line_only(in_env: InteraktFake, tmp_pat
 def test_a_stray_quote_closed_by_another_further_down_merges_nothing(
     in_env: InteraktFake, tmp_path: Path
 ) -> None:
+    # Line 2 opens a quote that the one on line 4 would close, taking line 3 (a row) into a cell.
     source = tmp_path / "users.csv"
     source.write_text('user_id,traits.note\n1,"a\n2,b\n3,c"\n4,d\n', encoding="utf-8")
 
     assert _import(source) == 1
 
-    assert _users(in_env) == {"2": {"note": "b"}, "4": {"note": "d"}}
-    failed = _failed_csv(tmp_path / "users.csv.failed.csv")
-    unclosed = "a quote opened on this line is not closed before the next row (line {}); quote the cell"
-    assert [(row[0], row[1]) for row in failed] == [
-        ("2", "line 2: " + unclosed.format(3) + " or remove the stray quote"),
-        ("4", "line 4: " + unclosed.format(5) + " or remove the stray quote"),
+    # Line 4's quote, in the middle of an unquoted cell, is a character (as spreadsheets read it).
+    assert _users(in_env) == {"2": {"note": "b"}, "3": {"note": 'c"'}, "4": {"note": "d"}}
+    [failed] = _failed_csv(tmp_path / "users.csv.failed.csv")
+    assert failed == [
+        "2",
+        "line 2: a quote opened on this line is not closed before the next row (line 3); quote the cell "
+        "or remove the stray quote",
+        "1",
+        "a",
     ]
 
 
@@ -85,6 +89,15 @@ def test_a_quoted_cell_spanning_lines_is_one_row(in_env: InteraktFake, tmp_path:
         "1": {"address": "12 Main St\nFlat 4", "plan": "gold"},
         "2": {"address": "x", "plan": "free"},
     }
+
+
+def test_a_quote_inside_an_unquoted_cell_is_a_character(in_env: InteraktFake, tmp_path: Path) -> None:
+    source = tmp_path / "users.csv"
+    source.write_text('user_id,traits.tv\n1,32" screen\n2,"55"" screen"\n', encoding="utf-8")
+
+    assert _import(source) == 0
+
+    assert _users(in_env) == {"1": {"tv": '32" screen'}, "2": {"tv": '55" screen'}}
 
 
 def test_ragged_rows_keep_their_cells_and_import_once_fixed(in_env: InteraktFake, tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def csv_header(path: Path, encoding: str = DEFAULT_ENCODING) -> list[str]:
                 raise InputFileError(f"{path.name}: the header (line 1) {problem}")
             if not text.strip():
                 break
-            if text.count('"') % 2:
+            if _open_quote([text]):
                 raise InputFileError(f"{path.name}: the header (line 1) has a quote that is never closed")
             try:
                 header = next(csv.reader([text], strict=True))
@@ -204,7 +204,7 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
             continue
         record_lines = [text]
         problem = None
-        if text.count('"') % 2:  # a quoted cell that goes on past this line, or a stray quote
+        if _open_quote(record_lines):  # a quoted cell that goes on past this line, or a stray quote
             while True:
                 following = take()
                 if following is None:
@@ -222,7 +222,7 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
                     )
                     break
                 record_lines.append(following[1])
-                if "".join(record_lines).count('"') % 2 == 0:
+                if not _open_quote(record_lines):
                     break
         if problem is not None:
             cells = _lenient_cells(text)
@@ -254,9 +254,20 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
         yield Row(number, record, cells=cells, digest=digest)
 
 
+def _open_quote(lines: list[str]) -> bool:
+    """True when the lines end inside a quoted cell, as the csv module reads them (a quote in the
+    middle of an unquoted cell, like 32" screen, is a character, not an opening)."""
+    try:
+        for _ in csv.reader(lines, strict=True):
+            pass
+    except csv.Error as error:
+        return "unexpected end of data" in str(error)
+    return False
+
+
 def _looks_like_a_row(text: str, columns: int) -> bool:
     """A line that parses alone into a full row: a quote taking it into the cell above is stray."""
-    if text.count('"') % 2 or not text.strip():
+    if not text.strip() or _open_quote([text]):
         return False
     try:
         return len(next(csv.reader([text], strict=True))) == columns
