@@ -204,6 +204,10 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
             continue
         record_lines = [text]
         problem = None
+        if '"' not in text:  # the common case: no quoting, so the cells are the commas' pieces
+            cells = tuple(text.rstrip("\r\n").split(","))
+            yield _csv_row(number, cells, header)
+            continue
         if _open_quote(record_lines):  # a quoted cell that goes on past this line, or a stray quote
             while True:
                 following = take()
@@ -240,18 +244,19 @@ def _csv_rows(lines: Iterator[tuple[int, str, str | None]], header: list[str]) -
                 digest=_cells_digest(cells),
             )
             continue
-        digest = _cells_digest(cells)
-        if len(cells) != len(header):
-            problem = f"line {number}: {len(cells)} cells, the header has {len(header)}"
-            yield Row(number, None, problem, cells=cells, digest=digest)
-            continue
-        # Empty cells mean "no value": CSV cannot tell an empty string from a missing one.
-        record = {
-            name: value
-            for name, value in zip(header, cells, strict=True)
-            if value != "" and name not in RESERVED
-        }
-        yield Row(number, record, cells=cells, digest=digest)
+        yield _csv_row(number, cells, header)
+
+
+def _csv_row(number: int, cells: tuple[str, ...], header: list[str]) -> Row:
+    digest = _cells_digest(cells)
+    if len(cells) != len(header):
+        problem = f"line {number}: {len(cells)} cells, the header has {len(header)}"
+        return Row(number, None, problem, cells=cells, digest=digest)
+    # Empty cells mean "no value": CSV cannot tell an empty string from a missing one.
+    record = {
+        name: value for name, value in zip(header, cells, strict=True) if value != "" and name not in RESERVED
+    }
+    return Row(number, record, cells=cells, digest=digest)
 
 
 def _open_quote(lines: list[str]) -> bool:
@@ -283,4 +288,5 @@ def _lenient_cells(text: str) -> tuple[str, ...]:
 
 
 def _cells_digest(cells: tuple[str, ...]) -> str:
-    return _digest(json.dumps(cells, ensure_ascii=False))
+    # The count, then the cells NUL-separated: cheaper than JSON, and as telling for a change check.
+    return _digest(f"{len(cells)}\0" + "\0".join(cells))
