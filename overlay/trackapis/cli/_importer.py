@@ -119,7 +119,7 @@ class _Outcomes:
     def __init__(self, progress: Progress, window: int) -> None:
         self.journal: Journal | None = None  # set before the first row is submitted
         self.run_error: str | None = None  # the first failure of the run; nothing more is submitted
-        self._progress = progress
+        self.progress = progress
         self._window = window
         self._cond = threading.Condition()
         self._open = 0
@@ -171,7 +171,7 @@ class _Outcomes:
         with self._cond:
             self._open -= 1
             self._cond.notify_all()
-        self._progress.advance()
+        self.progress.advance()
 
 
 def run_import(
@@ -194,39 +194,34 @@ def run_import(
 ) -> ImportSummary:
     """Import the rows of `path` that earlier runs did not settle into the target `make_target` makes.
 
-    Everything that can refuse the import is checked before the target is made (so before any
-    request): the file, its columns against `columns`, the state file, and that the rows earlier
-    runs sent are unchanged. `make_target(sink)` is then called once; the target reports each
-    row's outcome to `sink`.
+    `make_target(sink)` is called once, first (so missing credentials are told first); the target
+    reports each row's outcome to `sink`. Then everything that can refuse the import is checked
+    before any request and before the state file is written: the file, its columns against
+    `columns`, the state file, and that the rows earlier runs sent are unchanged.
 
     Raises:
         InputFileError, ColumnsError, JournalError: The file or the state file cannot be used
             (nothing was sent).
     """
     stop = stop or Stop()
-    journal = Journal(state_path, Header(str(path.resolve()), target_identity))
-    present, rows_total, changed = _scan(path, fmt, encoding, journal)
-    if columns is not None:
-        noun = "column" if fmt == "csv" else "key"
-        problems = columns.problems(present, extra_as_traits=extra_as_traits, noun=noun)
-        if problems:
-            raise ColumnsError(f"{path.name}: " + "; ".join(problems) + " (nothing was sent)")
-    if changed:
-        shown = ", ".join(str(number) for number in changed[:5]) + (" ..." if len(changed) > 5 else "")
-        raise JournalError(
-            f"{path.name} changed since the import recorded in {state_path}: line(s) {shown} are not "
-            "what was sent then. Rows already sent must stay as they were (the CSV header may be "
-            "fixed, and rows not yet sent or listed as invalid may be edited). Restore them, or delete "
-            "the state file to start over (rows already sent would then be sent again)"
-        )
-    bar = progress_bar(rows_total or None, label=path.name, stream=stream, enabled=progress)
-    outcomes = _Outcomes(bar, window)
-    target = make_target(outcomes)
+    outcomes = _Outcomes(progress_bar(None, enabled=False), window)  # the bar comes after the checks
+    target = make_target(outcomes)  # first: missing credentials are told before a long file is read
     try:
+        journal = Journal(state_path, Header(str(path.resolve()), target_identity))
+        present, rows_total, changed = _scan(path, fmt, encoding, journal)
+        if columns is not None:
+            noun = "column" if fmt == "csv" else "key"
+            problems = columns.problems(present, extra_as_traits=extra_as_traits, noun=noun)
+            if problems:
+                raise ColumnsError(f"{path.name}: " + "; ".join(problems) + " (nothing was sent)")
+        if changed:
+            raise JournalError(_changed_message(path, state_path, changed))
         journal.open()
     except BaseException:
         target.close(0.0)
         raise
+    bar = progress_bar(rows_total or None, label=path.name, stream=stream, enabled=progress)
+    outcomes.progress = bar
     outcomes.journal = journal
     try:
         _settle_leftovers(journal, resend_uncertain)
@@ -258,6 +253,16 @@ def run_import(
         retried=retried,
         interrupted=interrupted and outcomes.run_error is None,
         stopped_because=outcomes.run_error,
+    )
+
+
+def _changed_message(path: Path, state_path: Path, changed: list[int]) -> str:
+    shown = ", ".join(str(number) for number in changed[:5]) + (" ..." if len(changed) > 5 else "")
+    return (
+        f"{path.name} changed since the import recorded in {state_path}: line(s) {shown} are not "
+        "what was sent then. Rows already sent must stay as they were (the CSV header may be "
+        "fixed, and rows not yet sent or listed as invalid may be edited). Restore them, or delete "
+        "the state file to start over (rows already sent would then be sent again)"
     )
 
 
