@@ -28,6 +28,7 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
 __all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py holds it
     "API_NAMES",
+    "FAKES",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
