@@ -37,7 +37,7 @@ from typing import Any, Final, TextIO
 
 import attrs
 
-from .._progress import Progress, progress_bar
+from ._progress import Progress, progress_bar
 from ._journal import FINAL_STATES, SENT_STATES, Header, Journal, JournalError
 from ._rows import (
     DEFAULT_ENCODING,

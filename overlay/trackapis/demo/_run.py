@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._progress import progress_bar
+from ..cli._progress import progress_bar
 from ._attributionio import AttributionSection
 from ._interakt import InteraktSection
 from ._section import DemoSection, SectionReport
