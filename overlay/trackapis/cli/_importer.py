@@ -37,8 +37,8 @@ from typing import Any, Final, TextIO
 
 import attrs
 
-from ._progress import Progress, progress_bar
 from ._journal import FINAL_STATES, SENT_STATES, Header, Journal, JournalError
+from ._progress import Progress, progress_bar
 from ._rows import (
     DEFAULT_ENCODING,
     ERROR_COLUMN,
