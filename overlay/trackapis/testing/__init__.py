@@ -28,7 +28,6 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
 __all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py holds it
     "API_NAMES",
-    "FAKES",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
@@ -36,6 +35,7 @@ __all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py 
     "AttributionReceived",
     "Call",
     "DroppedConnection",
+    "FAKES",
     "FakeAPI",
     "Fault",
     "Faults",
