@@ -25,7 +25,13 @@ from ._connection import (
     check_timeout,
 )
 from ._export import export_call
-from ._fields import OPERATIONS, CustomerUpdateFields, EventTrackFields, HtmlRequestFields
+from ._fields import (
+    OPERATIONS,
+    CustomerUpdateFields,
+    EventTrackFields,
+    ExportRequestFields,
+    HtmlRequestFields,
+)
 from ._payload import Customer, company_token, html_kwargs, track_command, update_command
 from ._response import (
     AnalysisType,
@@ -198,6 +204,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> FunnelResult: ...
     @overload
     async def export_analysis(
@@ -209,6 +216,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ReportResult: ...
     @overload
     async def export_analysis(
@@ -220,6 +228,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> TableResult: ...
     @overload
     async def export_analysis(
@@ -231,6 +240,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> str: ...
     @overload
     async def export_analysis(
@@ -242,6 +252,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> dict[str, Any]: ...
     @overload
     async def export_analysis(
@@ -253,6 +264,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult: ...
     async def export_analysis(
         self,
@@ -263,6 +275,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = None,
         execution_time: float | None = None,
         company: str | None = None,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult:
         """Export an analysis; see `AuthenticatedSevenSegmentsClient.export_analysis()`."""
         call = export_call(
@@ -272,6 +285,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             timezone=timezone,
             execution_time=execution_time,
             company=company,
+            fields=fields,
         )
         response = await self._send(call.kwargs)
         return export_of(response, call.analysis_type, call.format)[0]

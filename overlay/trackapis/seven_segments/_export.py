@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import Any, Literal, Unpack, overload
 
 import attrs
 import httpx
@@ -20,6 +20,7 @@ from .._errors import ClientClosedError
 from .._operations import answer
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._spec_fields import with_fields
 from .._transport import Poster, send_now
 from ._connection import (
     DEFAULT_TARGET,
@@ -29,7 +30,7 @@ from ._connection import (
     check_target,
     check_timeout,
 )
-from ._fields import OPERATIONS
+from ._fields import CHECKS, OPERATIONS, WIRE_NAMES, ExportRequestFields
 from ._response import (
     ANALYSIS_TYPES,
     EXPORT_FORMATS,
@@ -63,6 +64,7 @@ def export_call(
     execution_time: Any,
     company: Any,
     extra: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> ExportCall:
     """Check an export's arguments at the call site and build its request."""
     if analysis_type not in ANALYSIS_TYPES:
@@ -98,6 +100,7 @@ def export_call(
         encoded = to_json(dict(extra), argument="data")
         assert isinstance(encoded, dict)
         body.additional_properties.update(encoded)
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="export_analysis")
     kwargs = export_analysis._get_kwargs(
         analysis_type, body=body, **({"company": company} if company is not None else {})
     )
@@ -153,6 +156,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> FunnelResult: ...
     @overload
     def export_analysis(
@@ -164,6 +168,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ReportResult: ...
     @overload
     def export_analysis(
@@ -175,6 +180,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> TableResult: ...
     @overload
     def export_analysis(
@@ -186,6 +192,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> str: ...
     @overload
     def export_analysis(
@@ -197,6 +204,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> dict[str, Any]: ...
     @overload
     def export_analysis(
@@ -208,6 +216,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult: ...
     def export_analysis(
         self,
@@ -218,6 +227,7 @@ class AuthenticatedSevenSegmentsClient:
         timezone: str | None = None,
         execution_time: float | None = None,
         company: str | None = None,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult:
         """Export an analysis (`POST /analytics/{analysis_type}`).
 
@@ -246,6 +256,7 @@ class AuthenticatedSevenSegmentsClient:
             timezone=timezone,
             execution_time=execution_time,
             company=company,
+            fields=fields,
         )
         return self._export(call)[0]
 
