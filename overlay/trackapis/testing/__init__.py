@@ -26,8 +26,10 @@ from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
-__all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py holds it
+__all__ = [
     "API_NAMES",
+    "FAKES",
+    "TEST_CREDENTIALS",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
@@ -35,7 +37,6 @@ __all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py 
     "AttributionReceived",
     "Call",
     "DroppedConnection",
-    "FAKES",
     "FakeAPI",
     "Fault",
     "Faults",
@@ -49,7 +50,6 @@ __all__ = [  # noqa: RUF022  # plain sorted(), as tests/testing/test_exports.py 
     "SevenSegmentsEvent",
     "SevenSegmentsFake",
     "SevenSegmentsReceived",
-    "TEST_CREDENTIALS",
     "load_spec",
     "received",
     "serve",
