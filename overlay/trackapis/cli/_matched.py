@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..delivery import DeliveryStats, FlushResult, MessageDropped
+from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageUnknown
 from ..interakt import APIError, TransportError
 from ._common import command_errors
 from ._targets import ImportSettings, OutcomeSink
@@ -123,7 +123,7 @@ class MatchedTarget(Generic[Client, Message]):
         row = self._take(message)
         if row is None:
             return
-        if isinstance(error, MessageDropped):
+        if isinstance(error, (MessageDropped, MessageUnknown)):  # given up on: it may have arrived
             self._sink.abandoned(row, str(error))
         elif run_failure(error):
             self._sink.run_failed(row, str(error))
