@@ -9,8 +9,9 @@ import os
 import sys
 from pathlib import Path
 
-from . import FAKES, AttributionFake, FakeAPI, InteraktFake, SevenSegmentsFake
-from ._server import run_forever
+from . import FAKES
+from ._credentials import TEST_CREDENTIALS
+from ._serve_fakes import serve_fakes
 from ._specs import API_NAMES
 
 
@@ -43,11 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a JSON file of data for the one --api served, as POST /__fake/seed takes it "
         "(7SEGMENTS campaigns and analyses, Attribution.io customers, Interakt users)",
     )
-    serve.add_argument("--interakt-api-key", default="test-interakt-key")
-    serve.add_argument("--seven-segments-username", default="test-user")
-    serve.add_argument("--seven-segments-password", default="test-password")
-    serve.add_argument("--attributionio-public-key", default="test-public-key")
-    serve.add_argument("--attributionio-secret", default="test-secret")
+    serve.add_argument("--interakt-api-key", default=TEST_CREDENTIALS["interakt"]["api_key"])
+    serve.add_argument("--seven-segments-username", default=TEST_CREDENTIALS["seven_segments"]["username"])
+    serve.add_argument("--seven-segments-password", default=TEST_CREDENTIALS["seven_segments"]["password"])
+    serve.add_argument("--attributionio-public-key", default=TEST_CREDENTIALS["attributionio"]["public_key"])
+    serve.add_argument("--attributionio-secret", default=TEST_CREDENTIALS["attributionio"]["secret"])
     fuzz = commands.add_parser(
         "fuzz",
         help="run the schemathesis contract suite against a server",
@@ -81,13 +82,6 @@ _ENV = {
 
 
 # How each API carries the credentials `serve` prints.
-_AUTH_HINT = {
-    "interakt": "Basic auth: the API key as username, empty password",
-    "seven_segments": "Basic auth on /analytics; company_id in tracking bodies",
-    "attributionio": "public_key in bodies and paths, ?secret= on the private API",
-}
-
-
 def _fuzz(args: argparse.Namespace) -> int:
     # Only looked up, not imported: schemathesis is a pytest plugin, which pytest must import itself.
     missing = [name for name in ("pytest", "schemathesis") if importlib.util.find_spec(name) is None]
@@ -123,43 +117,25 @@ def _fuzz(args: argparse.Namespace) -> int:
     )
 
 
-def _build(api: str, args: argparse.Namespace) -> FakeAPI:
-    spec = getattr(args, "spec", None)
-    if api == "interakt":
-        return InteraktFake(api_key=args.interakt_api_key, spec=spec)
-    if api == "seven_segments":
-        return SevenSegmentsFake(args.seven_segments_username, args.seven_segments_password, spec=spec)
-    return AttributionFake(args.attributionio_public_key, args.attributionio_secret, spec=spec)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "fuzz":
         return _fuzz(args)
     apis = list(FAKES) if args.api == "all" else [args.api]
-
-    def announce(fakes: list[FakeAPI]) -> None:
-        # The URL lines first (scripts read them), then '#' lines for people.
-        for fake in fakes:
-            print(fake.url if len(fakes) == 1 else f"{fake.api} {fake.url}")
-        for fake in fakes:
-            accepted = ", ".join(f"{name}={value}" for name, value in fake.credentials().items())
-            print(f"# {fake.api} accepts {accepted} ({_AUTH_HINT[fake.api]})")
-            print(f"# {fake.api} control plane: {fake.url}/__fake/ (health, received, reset, faults, seed)")
-        sys.stdout.flush()
-
-    for option in ("spec", "seed"):
-        if getattr(args, option) is not None and len(apis) > 1:
-            print(f"error: --{option} needs one --api, not all", file=sys.stderr)
-            return 2
+    credentials = {
+        option: getattr(args, option)
+        for option in (
+            "interakt_api_key",
+            "seven_segments_username",
+            "seven_segments_password",
+            "attributionio_public_key",
+            "attributionio_secret",
+        )
+    }
     try:
-        fakes = [_build(api, args) for api in apis]
-        if args.seed is not None:
-            data = json.loads(args.seed.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise ValueError(f"--seed: {str(args.seed)!r} must hold a JSON object")
-            fakes[0].seed(data)
-        run_forever(fakes, host=args.host, port=args.port, on_ready=announce)
+        serve_fakes(
+            apis, host=args.host, port=args.port, credentials=credentials, spec=args.spec, seed=args.seed
+        )
     except (ValueError, RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

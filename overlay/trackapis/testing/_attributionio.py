@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
 from ._json import JsonObject, JsonValue
 
 _LISTS = ("pageviews", "touchpoints", "events", "identities")
@@ -57,8 +58,8 @@ class AttributionFake(FakeAPI):
 
     def __init__(
         self,
-        public_key: str = "test-public-key",
-        secret: str = "test-secret",
+        public_key: str = TEST_CREDENTIALS["attributionio"]["public_key"],
+        secret: str = TEST_CREDENTIALS["attributionio"]["secret"],
         *,
         disabled: bool = False,
         spec: str | os.PathLike[str] | None = None,

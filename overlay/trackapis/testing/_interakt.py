@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 
 from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
 from ._json import JsonObject, JsonValue
 from ._semantics import basic_credentials
 
@@ -65,7 +66,10 @@ class InteraktFake(FakeAPI):
     api = "interakt"
 
     def __init__(
-        self, api_key: str = "test-interakt-key", *, spec: str | os.PathLike[str] | None = None
+        self,
+        api_key: str = TEST_CREDENTIALS["interakt"]["api_key"],
+        *,
+        spec: str | os.PathLike[str] | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must be a non-empty string")

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import attrs
 
 from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
 from ._json import JsonObject, JsonValue
 from ._semantics import basic_credentials
 
@@ -60,8 +61,8 @@ class SevenSegmentsFake(FakeAPI):
 
     def __init__(
         self,
-        username: str = "test-user",
-        password: str = "test-password",
+        username: str = TEST_CREDENTIALS["seven_segments"]["username"],
+        password: str = TEST_CREDENTIALS["seven_segments"]["password"],
         *,
         company_tokens: frozenset[str] | set[str] | None = None,
         spec: str | os.PathLike[str] | None = None,

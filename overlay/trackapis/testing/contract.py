@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Final, TypeAlias, TypeVar
 
 import attrs
 
+from ._credentials import TEST_CREDENTIALS
 from ._specs import API_NAMES, ApiName, spec_path
 
 if TYPE_CHECKING:
@@ -59,11 +60,7 @@ _TestFunction = TypeVar("_TestFunction", bound=Callable[..., None])
 
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
-CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = {
-    "interakt": {"api_key": "test-interakt-key"},
-    "seven_segments": {"username": "test-user", "password": "test-password"},
-    "attributionio": {"public_key": "test-public-key", "secret": "test-secret"},
-}
+CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = TEST_CREDENTIALS  # type: ignore[assignment]
 
 # Every report created in this process, for the terminal summary of the pytest plugin and `fuzz`.
 _REPORTS: list[ContractReport] = []

@@ -27,6 +27,7 @@ import pytest
 
 from ._attributionio import AttributionFake
 from ._contract_plugin import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401 - contract reports
+from ._credentials import TEST_CREDENTIALS
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
@@ -169,7 +170,7 @@ def attributionio_fake(_attributionio_fake_server: AttributionFake) -> Attributi
 
 
 def _interakt_key(options: InteraktFakeOptions) -> str:
-    return options.get("api_key", "test-interakt-key")
+    return options.get("api_key", TEST_CREDENTIALS["interakt"]["api_key"])
 
 
 @pytest.fixture
@@ -221,8 +222,8 @@ def seven_segments_fake_exports(
     from ..seven_segments import AuthenticatedSevenSegmentsClient
 
     client = AuthenticatedSevenSegmentsClient(
-        seven_segments_fake_options.get("username", "test-user"),
-        seven_segments_fake_options.get("password", "test-password"),
+        seven_segments_fake_options.get("username", TEST_CREDENTIALS["seven_segments"]["username"]),
+        seven_segments_fake_options.get("password", TEST_CREDENTIALS["seven_segments"]["password"]),
         base_url=seven_segments_fake.url,
     )
     try:
@@ -240,8 +241,8 @@ def attributionio_fake_client(
     from ..attributionio import AttributionClient
 
     client = AttributionClient(
-        attributionio_fake_options.get("public_key", "test-public-key"),
-        attributionio_fake_options.get("secret", "test-secret"),
+        attributionio_fake_options.get("public_key", TEST_CREDENTIALS["attributionio"]["public_key"]),
+        attributionio_fake_options.get("secret", TEST_CREDENTIALS["attributionio"]["secret"]),
         base_url=attributionio_fake.url,
         private_base_url=attributionio_fake.url,
     )
