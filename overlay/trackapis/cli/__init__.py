@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ._importer import ImportSummary, Stop, run_import
     from ._targets import Columns, ImportSettings, ImportTarget, ImportTargetSpec, OutcomeSink, RowInvalid
 
-MISSING_EXTRA = (
+_MISSING_EXTRA = (
     "trackapis: the command needs the cli extra ({name} is not installed): pip install 'trackapis[cli]'\n"
 )
 
@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as error:
         if error.name not in ("click", "rich"):
             raise
-        sys.stderr.write(MISSING_EXTRA.format(name=error.name))
+        sys.stderr.write(_MISSING_EXTRA.format(name=error.name))
         return 2
     return run(argv)
 

@@ -26,7 +26,9 @@ from ._response import ANALYSIS_TYPES, EXPORT_FORMATS
 __all__ = [
     "PASSWORD_VARIABLE",
     "USERNAME_VARIABLE",
+    "export_credentials",
     "main",
+    "parse_customer",
 ]
 
 USERNAME_VARIABLE = "SEVEN_SEGMENTS_USERNAME"
