@@ -11,6 +11,15 @@ from ._engine import (
     EngineClosed,
 )
 from ._rate import RateLimiter
+from ._store import (
+    DEFAULT_STORE_SYNC_INTERVAL,
+    STORE_SCHEMES,
+    Codec,
+    Store,
+    StoredMessage,
+    StoreError,
+    open_store,
+)
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
@@ -29,6 +38,9 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_MAX_QUEUE_SIZE",
     "DEFAULT_SHUTDOWN_TIMEOUT",
+    "DEFAULT_STORE_SYNC_INTERVAL",
+    "STORE_SCHEMES",
+    "Codec",
     "DeliveredCallback",
     "DeliveryEngine",
     "DeliveryStats",
@@ -41,7 +53,11 @@ __all__ = [
     "SendResult",
     "Sender",
     "SenderFactory",
+    "Store",
+    "StoreError",
+    "StoredMessage",
     "Verdict",
+    "open_store",
     "send_with_retries",
     "send_with_retries_async",
 ]

@@ -56,6 +56,11 @@ DEFAULT_STORE_SYNC_INTERVAL: Final = 0.05
 DEFAULT_STORE_LEASE: Final = 10.0
 
 
+# The owners of this process's open engines. A store may take any other owner that claims this
+# process's pid as gone: a previous incarnation (pid 1 in a restarted container, for example).
+LIVE_OWNERS: Final[set[str]] = set()
+
+
 class StoreError(Exception):
     """The store cannot be used: a corrupt or locked file, a wrong URL, an unreachable server."""
 
