@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from fleet_redis import RedisServer, find_redis_server
 
 _prefixes = itertools.count()

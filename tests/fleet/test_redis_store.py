@@ -44,7 +44,7 @@ def test_url_options_are_taken_out_and_the_password_is_masked() -> None:
     ],
 )
 def test_bad_urls_are_refused_with_a_clear_message(url: str) -> None:
-    with pytest.raises(ValueError, match="store URL|Redis store URL"):
+    with pytest.raises(ValueError, match=r"store URL"):
         RedisStoreOptions.parse(url)
 
 
@@ -57,7 +57,7 @@ def test_open_store_knows_the_redis_schemes(redis_url: str) -> None:
 
 def test_an_unreachable_server_is_a_store_error_at_open(redis_server: RedisServer) -> None:
     store = RedisStore(f"redis://127.0.0.1:{redis_server.port + 1}/0", socket_timeout=0.5)
-    with pytest.raises(StoreError, match="cannot use the Redis store at redis://127.0.0.1"):
+    with pytest.raises(StoreError, match=r"cannot use the Redis store at redis://127\.0\.0\.1"):
         store.open("owner", LEASE)
 
 
@@ -75,7 +75,7 @@ def test_messages_written_by_one_owner_are_delivered_by_the_holder_in_order(redi
     assert writer.count() == 50
     writer.write("writer", [], ids)
     assert writer.count() == 0
-    assert writer.fleet_counters() == {"queued": 50, "settled": 50}
+    assert writer.fleet_counters()["queued"] == writer.fleet_counters()["settled"] == 50
 
 
 def test_partitions_are_shared_fairly_and_taken_over_when_a_holder_stops_renewing(redis_url: str) -> None:

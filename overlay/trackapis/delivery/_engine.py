@@ -219,6 +219,15 @@ class DeliveryEngine:
         self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._store_open = False
         self._synced = 0  # writer rounds done, for _sync_now()
+        # A store that decides which process delivers what (see _store.py): accepted messages
+        # are pending here only until written; claimed ones until settled.
+        self._fleet = self._store is not None and not self._store.delivers_locally
+        self._handed_over = 0  # written to a fleet store this round, counted off after the claim
+        self._recorded = _Counters()  # what record_outcomes() was told
+        self._fleet_limiter: Any = None
+        make_limiter = getattr(self._store, "rate_limiter", None)
+        if make_limiter is not None and rate is not None:
+            self._fleet_limiter = make_limiter(rate, self._owner)
 
     # -- the caller's side -----------------------------------------------------------------------
 
@@ -239,6 +248,14 @@ class DeliveryEngine:
             if self._pending >= self._max_queue_size:
                 self._counters.dropped += 1
                 full = True
+            elif self._fleet:
+                # A fleet store (Redis): the writer hands it to the store, and whichever process
+                # holds its key's partition delivers it (this one, if it claims it back).
+                full = False
+                self._pending += 1
+                self._unwritten.append(_Message(payload, key))
+                if self._writer is None:
+                    self._start_writer()
             else:
                 full = False
                 self._pending += 1
@@ -399,6 +416,14 @@ class DeliveryEngine:
                     return
                 if sender is None:
                     sender = self._sender_factory()
+                if self._fleet_limiter is not None:  # one limit for the fleet (see _redis_rate.py)
+                    token = self._fleet_limiter.acquire()
+                    try:
+                        results = self._send(sender, batch)
+                    finally:
+                        self._fleet_limiter.finish(token)
+                    self._settle_batch(batch, results)
+                    continue
                 self._wait_for_rate_limit()
                 results = self._send(sender, batch)
                 self._settle_batch(batch, results)
@@ -629,7 +654,8 @@ class DeliveryEngine:
             for record, payload in decoded:
                 key = record.key
                 message = _Message(payload, key, stored=record.id)
-                self._counters.queued += 1
+                if not self._fleet:  # a fleet's messages are counted by the process that accepted them
+                    self._counters.queued += 1
                 self._pending += 1
                 lane = self._lanes.get(key)
                 if lane is None:
@@ -677,6 +703,9 @@ class DeliveryEngine:
                     store.renew(self._owner, self._lease)
                     self._claim()
                     next_claim = time.monotonic() + self._lease / 3
+                elif self._fleet and not stopping:
+                    self._claim()  # a fleet store hands out its partitions' messages every round
+                self._count_off_handed_over()
             except Exception as error:  # noqa: BLE001 - the writer must survive a busy or full disk
                 logger.warning("%s: writing to %s failed (retrying): %s", self._name, self._store_name(), error)
             finally:
@@ -697,6 +726,11 @@ class DeliveryEngine:
             batch = self._unwritten if final else [m for m in self._unwritten if not m.settled]
             removed = self._removed
             self._unwritten, self._removed = [], []
+            record = getattr(store, "record_outcomes", None)
+            if record is not None:  # a fleet store counts the fleet's outcomes (with its next write)
+                counters = attrs.asdict(self._counters)
+                record({name: n - getattr(self._recorded, name) for name, n in counters.items()})
+                self._recorded = _Counters(**counters)
         if not batch and not removed:
             return
         added: list[tuple[str, bytes]] = []
@@ -715,11 +749,33 @@ class DeliveryEngine:
                 self._unwritten[:0] = kept
                 self._removed[:0] = removed
             raise
+        if self._fleet:
+            self._handed_over_to_fleet(batch, kept)
+            return
         with self._cond:
             for message, stored in zip(kept, ids, strict=True):
                 message.stored = stored
                 if message.settled and not final:  # settled while it was being written
                     self._removed.append(stored)
+
+    def _handed_over_to_fleet(self, batch: list[_Message], kept: list[_Message]) -> None:
+        """Written to a fleet store: the store's now, pending here until this round's claim is queued."""
+        with self._cond:
+            for message in kept:
+                message.settled = True
+            self._handed_over += len(kept)
+            unstored = [message for message in batch if not message.settled]
+            for message in unstored:
+                self._settle(message, "dropped")
+        for message in unstored:
+            self._report(MessageDropped("it cannot be encoded for the store"), message.payload)
+
+    def _count_off_handed_over(self) -> None:
+        with self._cond:
+            if self._handed_over:
+                self._pending -= self._handed_over
+                self._handed_over = 0
+                self._idle.notify_all()
 
     def _sync_now(self, timeout: float = 5.0) -> None:
         """Wake the writer and wait for one full round (what was accepted until now is stored)."""
@@ -757,6 +813,7 @@ class DeliveryEngine:
         try:
             if os.getpid() == self._pid and self._store_open:
                 self._write_once(final=True)  # the left ones not written yet, and what settled
+                self._count_off_handed_over()
                 store.release(self._owner)
                 if left:
                     logger.info(

@@ -34,11 +34,12 @@ import time
 import urllib.parse
 import uuid
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
+from ._redis_rate import FleetRateLimiter
 from ._store import StoredMessage, StoreError
 
 logger = logging.getLogger("trackapis.delivery")
@@ -47,6 +48,8 @@ logger = logging.getLogger("trackapis.delivery")
 # leave some idle. Fixed for the life of a store (the ids name their partition).
 DEFAULT_PARTITIONS: Final = 64
 DEFAULT_PREFIX: Final = "trackapis"
+# The fleet's rate limit is counted over this many seconds (a minute: `rate_limit_per_minute`).
+DEFAULT_RATE_WINDOW: Final = 60.0
 # How long a call to Redis may take before the store counts the server as unreachable.
 DEFAULT_SOCKET_TIMEOUT: Final = 2.0
 # After a failed call, the store waits this long before it tries the server again, so that a
@@ -57,15 +60,20 @@ _FALLBACK_BASE: Final = -(2**62)
 # Most messages read from one partition per claim, so that one busy partition does not hide the others.
 _READ_PER_PARTITION: Final = 500
 _READ_AT_LEAST: Final = 64
-_URL_OPTIONS: Final = ("prefix", "partitions", "lease")
+_URL_OPTIONS: Final = ("prefix", "partitions", "lease", "rate_window")
+_OUTCOMES: Final = ("delivered", "failed", "dropped", "retried")
 
 # KEYS[1] = the sequence, KEYS[2] = the fleet counters. ARGV = ns, partitions, added count,
-# then (partition, key, data) per added message, then the ids removed.
-# Returns the ids given to the added messages.
+# the outcomes to count (delivered, failed, dropped, retried), then (partition, key, data) per
+# added message, then the ids removed. Returns the ids given to the added messages.
 _WRITE = """
 local ns, parts, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local outcomes = {'delivered', 'failed', 'dropped', 'retried'}
+for j = 1, 4 do
+  if ARGV[3 + j] ~= '0' then redis.call('HINCRBY', KEYS[2], outcomes[j], ARGV[3 + j]) end
+end
 local ids = {}
-local i = 4
+local i = 8
 if n > 0 then
   local last = redis.call('INCRBY', KEYS[1], n)
   local seq = last - n
@@ -73,7 +81,8 @@ if n > 0 then
     seq = seq + 1
     local p = tonumber(ARGV[i])
     local id = seq * parts + p
-    redis.call('XADD', ns .. ':p:' .. p, '0-' .. string.format('%.0f', id), 'k', ARGV[i + 1], 'd', ARGV[i + 2])
+    local stream, entry = ns .. ':p:' .. p, '0-' .. string.format('%.0f', id)
+    redis.call('XADD', stream, entry, 'k', ARGV[i + 1], 'd', ARGV[i + 2])
     ids[j] = id
     i = i + 3
   end
@@ -155,6 +164,7 @@ class RedisStoreOptions:
     prefix: str
     partitions: int | None
     lease: float | None
+    rate_window: float | None
 
     @classmethod
     def parse(cls, url: str) -> RedisStoreOptions:
@@ -173,8 +183,9 @@ class RedisStoreOptions:
             )
         partitions = _option(ours, "partitions", int, 1, 16384)
         lease = _option(ours, "lease", float, 0.1, 3600.0)
+        rate_window = _option(ours, "rate_window", float, 0.1, 3600.0)
         connection_url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(rest)))
-        return cls(connection_url, _masked(url), prefix, partitions, lease)
+        return cls(connection_url, _masked(url), prefix, partitions, lease, rate_window)
 
 
 def _option(options: dict[str, str], name: str, kind: type[Any], low: float, high: float) -> Any:
@@ -253,6 +264,7 @@ class RedisStore:
         self._fallback: list[StoredMessage] = []
         self._fallback_ids = iter(range(_FALLBACK_BASE, 0))
         self._unremoved: list[int] = []  # removals that could not reach Redis, sent with the next write
+        self._outcomes = dict.fromkeys(_OUTCOMES, 0)  # counted by the next write
         self._down_until = 0.0
         self.failed_over = 0
         self._rng = random.Random()
@@ -295,7 +307,9 @@ class RedisStore:
             remote, self._unremoved = self._unremoved + remote, []
         if not added and not remote:
             return []
-        args: list[Any] = [self._ns, self.partitions, len(added)]
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, dict.fromkeys(_OUTCOMES, 0)
+        args: list[Any] = [self._ns, self.partitions, len(added), *(outcomes[name] for name in _OUTCOMES)]
         for key, data in added:
             args += (partition_of(key, self.partitions), key, data)
         args += remote
@@ -310,6 +324,7 @@ class RedisStore:
         # Unreachable: the removals are retried by the next write, the additions go to memory.
         # (A removal that never reaches Redis is delivered again by whoever holds its partition.)
         self._unremoved = remote
+        self.record_outcomes(outcomes)
         return self._fail_over(added)
 
     def renew(self, owner: str, lease: float) -> None:
@@ -361,12 +376,31 @@ class RedisStore:
     def close(self) -> None:
         self._redis.close()
 
-    # -- fleet extras ---------------------------------------------------------------------------
+    # -- fleet extras (the engine uses them when a store has them) ------------------------------
+
+    def rate_limiter(self, per_minute: float, owner: str) -> FleetRateLimiter:
+        """One `rate_limit_per_minute` for every process on this store."""
+        window = self.options.rate_window or DEFAULT_RATE_WINDOW
+        return FleetRateLimiter(self._redis, self._ns, owner, per_minute, window=window)
+
+    def record_outcomes(self, counts: Mapping[str, int]) -> None:
+        """Add this process's outcomes since the last call to the fleet's counters (with the next write)."""
+        with self._lock:
+            for name in _OUTCOMES:
+                self._outcomes[name] += counts.get(name, 0)
 
     def fleet_counters(self) -> dict[str, int]:
-        """The fleet's counters (`queued`: written to Redis, `settled`: deleted from it)."""
-        raw = self._redis.hgetall(self._ns + ":stats")
-        return {name.decode(): int(value) for name, value in raw.items()}
+        """The fleet's counters: `queued` (written to Redis), `settled` (deleted from it),
+        `delivered`, `failed`, `dropped` and `retried` (outcomes, counted by the processes that
+        settled them), and `stored` (in Redis now). Raises `StoreError` when Redis is unreachable."""
+        try:
+            raw = self._redis.hgetall(self._ns + ":stats")
+        except self._errors as error:
+            raise StoreError(f"cannot read the fleet's counters at {self.description}: {error}") from error
+        counters = dict.fromkeys(("queued", "settled", *_OUTCOMES), 0)
+        counters.update({name.decode(): int(value) for name, value in raw.items()})
+        counters["stored"] = self.count()
+        return counters
 
     @property
     def held(self) -> list[int]:

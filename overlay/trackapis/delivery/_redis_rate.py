@@ -58,7 +58,8 @@ if tat < now then tat = now end
 if tat - tolerance - now > wait then wait = tat - tolerance - now end
 if poll then return '?' .. string.format('%.3f', wait) end
 if wait > 0 then return string.format('%.3f', wait) end
-redis.call('SET', KEYS[2], string.format('%.3f', tat + interval), 'PX', math.ceil(window + tolerance + interval))
+local ttl = math.ceil(window + tolerance + interval)
+redis.call('SET', KEYS[2], string.format('%.3f', tat + interval), 'PX', ttl)
 redis.call('ZADD', KEYS[1], now + bound, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.ceil(window + bound))
 return '0'
