@@ -41,6 +41,8 @@ on_error: Callable[[Exception, dict[str, Any]], object] | None = None
 max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 rate_limit_per_minute: float | None = None
 shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
+store: str = "memory"  # or "sqlite:///path/to/spool.db": a queue that survives a crash
+handle_sigterm: bool = False  # True: deliver what is queued on SIGTERM (see trackapis.handle_sigterm)
 
 default_client: InteraktClient | None = None
 
@@ -71,6 +73,8 @@ _SETTING_NAMES = frozenset(
         "max_in_flight",
         "rate_limit_per_minute",
         "shutdown_timeout",
+        "store",
+        "handle_sigterm",
     }
 )
 sys.modules[__name__].__class__ = _TrackModule
@@ -163,6 +167,8 @@ def _settings() -> tuple[Any, ...]:
         max_in_flight,
         rate_limit_per_minute,
         shutdown_timeout,
+        store,
+        handle_sigterm,
     )
 
 
@@ -192,7 +198,12 @@ def _client() -> InteraktClient:
             rate_limit_per_minute=rate_limit_per_minute,
             on_error=_adapt(on_error),
             shutdown_timeout=shutdown_timeout,
+            store=store,
         )
+        if handle_sigterm:
+            import trackapis
+
+            trackapis.handle_sigterm()
         old, default_client, _built_with = default_client, new, settings
     if old is not None and not old.closed:
         # Settings changed: the old client delivers what it holds in the background.

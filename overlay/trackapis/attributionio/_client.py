@@ -22,11 +22,13 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     DeliveryStats,
     EngineClosed,
     FlushResult,
     SendResult,
+    open_store,
 )
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
@@ -190,6 +192,12 @@ class _Sender:
             self._transport.close()
 
 
+def _trigger_codec() -> Any:
+    from ._codec import TriggerCodec
+
+    return TriggerCodec()
+
+
 class AttributionClient:
     """A client of the Attribution.io API.
 
@@ -228,6 +236,9 @@ class AttributionClient:
             delivered (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Background mode: seconds that closing keeps delivering.
         transport: An httpx transport, for tests.
+        store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
+            survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -250,6 +261,8 @@ class AttributionClient:
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         self._settings = Settings.build(
             api_key,
@@ -277,6 +290,9 @@ class AttributionClient:
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._closed = False
         self._engine: DeliveryEngine | None = None
+        spool = open_store(store)
+        if spool is not None and not background:
+            raise ValueError("store applies to background delivery: pass background=True with it")
         if background:
             settings = self._settings
             self._engine = DeliveryEngine(
@@ -289,6 +305,8 @@ class AttributionClient:
                 on_error=self._report,
                 shutdown_timeout=shutdown_timeout,
                 on_delivered=None if on_delivered is None else self._report_delivered,
+                store_sync_interval=store_sync_interval,
+                **({} if spool is None else {"store": spool, "codec": _trigger_codec()}),
             )
 
     def __repr__(self) -> str:

@@ -17,10 +17,8 @@ import itertools
 import logging
 import os
 import random
-import socket
 import threading
 import time
-import uuid
 import weakref
 from collections import deque
 from collections.abc import Sequence
@@ -216,9 +214,12 @@ class DeliveryEngine:
         self._removed: list[int] = []
         self._writer: threading.Thread | None = None
         self._writer_wake = threading.Event()
-        self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        # Who holds this engine's messages in a store: unique per engine and per process.
+        self._owner = f"{os.uname().nodename}:{os.getpid()}:{os.urandom(6).hex()}"
         self._store_open = False
         self._synced = 0  # writer rounds done, for _sync_now()
+        # One store call at a time per engine (the writer's, and the workers' removals).
+        self._store_lock = threading.Lock()
         # A store that decides which process delivers what (see _store.py): accepted messages
         # are pending here only until written; claimed ones until settled.
         self._fleet = self._store is not None and not self._store.delivers_locally
@@ -513,6 +514,8 @@ class DeliveryEngine:
         return results
 
     def _settle_batch(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
+        if self._store is not None:
+            self._remove_delivered(batch, results)
         failures: list[tuple[_Message, Exception]] = []
         delivered: list[_Message] = []
         on_delivered = self.on_delivered
@@ -629,7 +632,9 @@ class DeliveryEngine:
             room = self._max_queue_size - self._pending
         if room <= 0:
             return
-        self._adopt(store.claim(self._owner, self._lease, room))
+        with self._store_lock:
+            claimed = store.claim(self._owner, self._lease, room)
+        self._adopt(claimed)
 
     def _adopt(self, records: list[StoredMessage]) -> None:
         """Queue messages taken over from the store in front of this engine's own, per key, by id."""
@@ -663,6 +668,9 @@ class DeliveryEngine:
                     self._ready.append(key)
                     self._has_work.notify()
                     inserted[key] = 1
+                    continue
+                if self._fleet:  # a fleet's lanes hold claimed messages only, claimed in id order
+                    lane.append(message)
                     continue
                 if key not in inserted:
                     # Older than this engine's own messages of the key: in front of them, behind
@@ -700,7 +708,8 @@ class DeliveryEngine:
                     self._store_open = True
                 self._write_once()
                 if not stopping and time.monotonic() >= next_claim:
-                    store.renew(self._owner, self._lease)
+                    with self._store_lock:
+                        store.renew(self._owner, self._lease)
                     self._claim()
                     next_claim = time.monotonic() + self._lease / 3
                 elif self._fleet and not stopping:
@@ -743,7 +752,8 @@ class DeliveryEngine:
                 continue
             kept.append(message)
         try:
-            ids = store.write(self._owner, added, removed)
+            with self._store_lock:
+                ids = store.write(self._owner, added, removed)
         except BaseException:
             with self._cond:  # written by the next round
                 self._unwritten[:0] = kept
@@ -752,11 +762,45 @@ class DeliveryEngine:
         if self._fleet:
             self._handed_over_to_fleet(batch, kept)
             return
+        late: list[int] = []
         with self._cond:
             for message, stored in zip(kept, ids, strict=True):
                 message.stored = stored
                 if message.settled and not final:  # settled while it was being written
-                    self._removed.append(stored)
+                    late.append(stored)
+        if late:
+            try:
+                with self._store_lock:
+                    store.write(self._owner, (), late)
+            except BaseException:
+                with self._cond:
+                    self._removed.extend(late)
+                raise
+
+    def _remove_delivered(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
+        """Take delivered messages out of the store before they count as settled.
+
+        At once, not in the writer's next round: a message is sent again after a crash only if
+        it was in flight (sent, its removal not yet committed), never because it waited for a round.
+        """
+        store = self._store
+        assert store is not None
+        done = [
+            message
+            for message, result in zip(batch, results, strict=True)
+            if result.verdict is Verdict.DELIVERED and message.stored is not None
+        ]
+        if not done or os.getpid() != self._pid or not self._store_open:
+            return
+        try:
+            with self._store_lock:
+                store.write(self._owner, (), [message.stored for message in done if message.stored is not None])
+        except Exception as error:  # noqa: BLE001 - the writer removes them in its next round
+            logger.warning("%s: removing delivered messages from %s failed: %s", self._name, self._store_name(), error)
+            return
+        with self._cond:
+            for message in done:
+                message.stored = None
 
     def _handed_over_to_fleet(self, batch: list[_Message], kept: list[_Message]) -> None:
         """Written to a fleet store: the store's now, pending here until this round's claim is queued."""
@@ -814,7 +858,8 @@ class DeliveryEngine:
             if os.getpid() == self._pid and self._store_open:
                 self._write_once(final=True)  # the left ones not written yet, and what settled
                 self._count_off_handed_over()
-                store.release(self._owner)
+                with self._store_lock:
+                    store.release(self._owner)
                 if left:
                     logger.info(
                         "%s: %d undelivered messages stay in %s for the next start",
@@ -828,6 +873,7 @@ class DeliveryEngine:
             for message in lost:
                 self._report(MessageDropped(f"it could not be written to the store: {error}"), message.payload)
         finally:
+            self._store_open = False  # a send that returns later must not touch what is released
             LIVE_OWNERS.discard(self._owner)
             try:
                 store.close()

@@ -343,6 +343,7 @@ class RedisStore:
         if limit <= 0 or time.monotonic() < self._down_until:
             return taken
         try:
+            self._count_outcomes()
             if time.monotonic() >= self._next_rebalance:
                 self._rebalance(owner)
             taken += self._read(limit)
@@ -363,6 +364,7 @@ class RedisStore:
         with self._lock:
             self._held.clear()
         try:
+            self._count_outcomes()
             self._release_script(keys=[self._owners_key], args=[self._ns, owner])
             # Deleting every lease this owner holds, not only the ones it knows of.
             for p in range(0, self.partitions, 256):
@@ -478,6 +480,22 @@ class RedisStore:
                 state.cursor = max(state.cursor, message.id)
                 state.outstanding.add(message.id)
         return taken
+
+    def _count_outcomes(self) -> None:
+        """Add the outcomes recorded since the last write to the fleet's counters (when no write carried them)."""
+        with self._lock:
+            outcomes, self._outcomes = self._outcomes, dict.fromkeys(_OUTCOMES, 0)
+        if not any(outcomes.values()):
+            return
+        try:
+            pipe = self._redis.pipeline(transaction=True)
+            for name, n in outcomes.items():
+                if n:
+                    pipe.hincrby(self._ns + ":stats", name, n)
+            pipe.execute()
+        except BaseException:
+            self.record_outcomes(outcomes)
+            raise
 
     def _forget(self, removed: Sequence[int]) -> None:
         with self._lock:

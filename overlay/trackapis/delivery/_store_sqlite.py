@@ -14,7 +14,6 @@ in flight when its owner died.
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import threading
 import time
@@ -73,7 +72,7 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._pid = os.getpid()
-        self._host = socket.gethostname()
+        self._host = os.uname().nodename
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:

@@ -18,9 +18,11 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
+    open_store,
 )
 from ._auth import basic_authorization
 from ._payload import InteraktMessage, event_message, user_message
@@ -115,6 +117,15 @@ class _HttpxSender:
         self._poster.close()
 
 
+def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
+    spool = open_store(store)
+    if spool is None:
+        return {"store_sync_interval": sync_interval}
+    from ._codec import InteraktCodec
+
+    return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
+
+
 def _check_host(host: str) -> str:
     if not isinstance(host, str) or not host.startswith(("http://", "https://")):
         raise ValueError(f"host must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
@@ -153,6 +164,9 @@ class InteraktClient(EngineLifecycle):
             background (for checkpointing, e.g. a resumable import); it runs in a worker thread.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
+        store: Where the queue lives: `"memory"` (default), or a spool file that survives a crash
+            or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -171,6 +185,8 @@ class InteraktClient(EngineLifecycle):
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         self._connection = _Connection(
@@ -193,6 +209,7 @@ class InteraktClient(EngineLifecycle):
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
             on_delivered=None if on_delivered is None else self._report_delivered,
+            **_store_options(store, store_sync_interval),
         )
         self._direct_lock = threading.Lock()
         self._direct = None

@@ -21,10 +21,12 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
     Verdict,
+    open_store,
 )
 from ._connection import (
     DEFAULT_TARGET,
@@ -75,6 +77,17 @@ class _BulkSender:
         self._poster.close()
 
 
+def _store_options(store: str, sync_interval: float, buffered: bool) -> dict[str, Any]:
+    spool = open_store(store)
+    if spool is None:
+        return {"store_sync_interval": sync_interval}
+    if not buffered:
+        raise ValueError("store applies to buffered delivery: pass buffered=True with it")
+    from ._codec import CommandCodec
+
+    return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
+
+
 class SevenSegmentsClient(EngineLifecycle):
     """A client of the 7SEGMENTS tracking API for one company.
 
@@ -105,6 +118,9 @@ class SevenSegmentsClient(EngineLifecycle):
             accepted (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
+        store: Buffered: where the queue lives, `"memory"` (default) or a spool file that
+            survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -124,6 +140,8 @@ class SevenSegmentsClient(EngineLifecycle):
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
         rate_limit_per_minute: float | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         self._token = company_token(token)
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
@@ -151,6 +169,7 @@ class SevenSegmentsClient(EngineLifecycle):
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
             on_delivered=None if on_delivered is None else self._report_delivered,
+            **_store_options(store, store_sync_interval, self.buffered),
         )
         self._direct_lock = threading.Lock()
         self._direct = None
