@@ -109,8 +109,10 @@ class RedisServer:
             process.kill()
             process.wait(5)
 
-    def restart(self) -> None:
+    def restart(self, downtime: float = 0.0) -> None:
+        """Stop cleanly, stay down `downtime` seconds, start again on the same port with the same data."""
         self.stop()
+        time.sleep(downtime)
         if not self._spawn():
             raise RuntimeError(f"redis-server did not restart on port {self.port}: {self.log()}")
 

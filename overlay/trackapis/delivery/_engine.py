@@ -306,7 +306,8 @@ class DeliveryEngine:
         limit = seconds_or_none("timeout", timeout)
         deadline = None if limit is None else time.monotonic() + limit
         with self._cond:
-            while self._pending:
+            # A fleet store's `backlog`: what waits, unread, in the partitions this process holds.
+            while self._pending or (self._fleet and getattr(self._store, "backlog", 0)):
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break

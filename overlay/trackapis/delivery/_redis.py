@@ -57,10 +57,12 @@ DEFAULT_SOCKET_TIMEOUT: Final = 2.0
 _RECONNECT_BACKOFF: Final = 1.0
 # Fallback (memory) ids: negative, increasing, below every Redis id.
 _FALLBACK_BASE: Final = -(2**62)
-# Most messages read from one partition per claim, so that one busy partition does not hide the others.
-_READ_PER_PARTITION: Final = 500
-_READ_AT_LEAST: Final = 64
-_URL_OPTIONS: Final = ("prefix", "partitions", "lease", "rate_window")
+# Most messages of one partition handed to the engine and not yet settled. A holder reads only
+# this far ahead, so that a partition changes hands quickly (its holder releases it once what it
+# read has settled) and a crash leaves little that was read and never sent. Each key sends one
+# message at a time, so a partition's keys rarely have more than this in flight.
+DEFAULT_READ_AHEAD: Final = 8
+_URL_OPTIONS: Final = ("prefix", "partitions", "lease", "rate_window", "read_ahead")
 _OUTCOMES: Final = ("delivered", "failed", "dropped", "retried")
 
 # KEYS[1] = the sequence, KEYS[2] = the fleet counters. ARGV = ns, partitions, added count,
@@ -165,6 +167,7 @@ class RedisStoreOptions:
     partitions: int | None
     lease: float | None
     rate_window: float | None
+    read_ahead: int | None
 
     @classmethod
     def parse(cls, url: str) -> RedisStoreOptions:
@@ -184,8 +187,9 @@ class RedisStoreOptions:
         partitions = _option(ours, "partitions", int, 1, 16384)
         lease = _option(ours, "lease", float, 0.1, 3600.0)
         rate_window = _option(ours, "rate_window", float, 0.1, 3600.0)
+        read_ahead = _option(ours, "read_ahead", int, 1, 100_000)
         connection_url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(rest)))
-        return cls(connection_url, _masked(url), prefix, partitions, lease, rate_window)
+        return cls(connection_url, _masked(url), prefix, partitions, lease, rate_window, read_ahead)
 
 
 def _option(options: dict[str, str], name: str, kind: type[Any], low: float, high: float) -> Any:
@@ -256,6 +260,7 @@ class RedisStore:
         self._lease_script = self._redis.register_script(_LEASE)
         self._release_script = self._redis.register_script(_RELEASE)
         self.partitions = self.options.partitions or DEFAULT_PARTITIONS
+        self.read_ahead = self.options.read_ahead or DEFAULT_READ_AHEAD
         self._held: dict[int, _Partition] = {}
         self._owners = 1
         self._lease_ms = 0
@@ -267,6 +272,9 @@ class RedisStore:
         self._outcomes = dict.fromkeys(_OUTCOMES, 0)  # counted by the next write
         self._down_until = 0.0
         self.failed_over = 0
+        # Messages waiting, unread, in the partitions this process holds (as of the last claim):
+        # the engine's flush() waits for them too. 0 while Redis is unreachable.
+        self.backlog = 0
         self._rng = random.Random()
 
     @classmethod
@@ -363,6 +371,7 @@ class RedisStore:
     def release(self, owner: str) -> None:
         with self._lock:
             self._held.clear()
+            self.backlog = 0
         try:
             self._count_outcomes()
             self._release_script(keys=[self._owners_key], args=[self._ns, owner])
@@ -400,7 +409,7 @@ class RedisStore:
         except self._errors as error:
             raise StoreError(f"cannot read the fleet's counters at {self.description}: {error}") from error
         counters = dict.fromkeys(("queued", "settled", *_OUTCOMES), 0)
-        counters.update({name.decode(): int(value) for name, value in raw.items()})
+        counters.update({bytes(name).decode(): int(value) for name, value in raw.items()})
         counters["stored"] = self.count()
         return counters
 
@@ -457,16 +466,22 @@ class RedisStore:
 
     def _read(self, limit: int) -> list[StoredMessage]:
         with self._lock:
-            reading = [(p, state.cursor) for p, state in self._held.items() if not state.draining]
-        if not reading:
-            return []
-        each = min(_READ_PER_PARTITION, max(-(-limit // len(reading)), _READ_AT_LEAST))
+            held = list(self._held)
+            reading = [
+                (p, state.cursor, self.read_ahead - len(state.outstanding))
+                for p, state in self._held.items()
+                if not state.draining and len(state.outstanding) < self.read_ahead
+            ]
         pipe = self._redis.pipeline(transaction=False)
-        for p, cursor in reading:
-            pipe.xrange(f"{self._ns}:p:{p}", min=f"0-{cursor + 1}", count=each)
+        for p in held:
+            pipe.xlen(f"{self._ns}:p:{p}")
+        for p, cursor, room in reading:
+            pipe.xrange(f"{self._ns}:p:{p}", min=f"0-{cursor + 1}", count=room)
+        results = pipe.execute() if held else []
+        stored = sum(int(n) for n in results[: len(held)])
         found = [
             StoredMessage(int(entry_id.split(b"-")[1]), fields[b"k"].decode(), fields[b"d"])
-            for entries in pipe.execute()
+            for entries in results[len(held) :]
             for entry_id, fields in entries
         ]
         # The oldest `limit` of them: a prefix of each partition's, so the cursors stay exact.
@@ -479,10 +494,12 @@ class RedisStore:
                     continue
                 state.cursor = max(state.cursor, message.id)
                 state.outstanding.add(message.id)
+            outstanding = sum(len(self._held[p].outstanding) for p in held if p in self._held)
+            self.backlog = max(0, stored - outstanding)
         return taken
 
     def _count_outcomes(self) -> None:
-        """Add the outcomes recorded since the last write to the fleet's counters (when no write carried them)."""
+        """Add the outcomes recorded since the last write to the fleet's counters (no write carried them)."""
         with self._lock:
             outcomes, self._outcomes = self._outcomes, dict.fromkeys(_OUTCOMES, 0)
         if not any(outcomes.values()):
@@ -520,6 +537,7 @@ class RedisStore:
         return ids
 
     def _went_down(self, error: Exception) -> None:
+        self.backlog = 0
         if time.monotonic() >= self._down_until:
             logger.warning(
                 "%s: Redis is unreachable (%s); retrying in %.0f s",
