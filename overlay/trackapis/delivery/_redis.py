@@ -269,11 +269,12 @@ class RedisStore:
         self._fallback: list[StoredMessage] = []
         self._fallback_ids = iter(range(_FALLBACK_BASE, 0))
         self._unremoved: list[int] = []  # removals that could not reach Redis, sent with the next write
-        self._outcomes = dict.fromkeys(_OUTCOMES, 0)  # counted by the next write
+        # Counted by the next write or claim (`settled`: by claim, for the removals done without a script).
+        self._outcomes = dict.fromkeys((*_OUTCOMES, "settled"), 0)
         self._down_until = 0.0
         self.failed_over = 0
-        # Messages waiting, unread, in the partitions this process holds (as of the last claim):
-        # the engine's flush() waits for them too. 0 while Redis is unreachable.
+        # Not 0 while the partitions this process holds may have messages it has not read (as of
+        # the last claim): the engine's flush() waits for them too. 0 while Redis is unreachable.
         self.backlog = 0
         self._rng = random.Random()
 
@@ -313,10 +314,12 @@ class RedisStore:
         remote = [i for i in removed if i >= 0]
         if self._unremoved:
             remote, self._unremoved = self._unremoved + remote, []
-        if not added and not remote:
+        if not added:
+            self._remove(remote)
             return []
         with self._lock:
-            outcomes, self._outcomes = self._outcomes, dict.fromkeys(_OUTCOMES, 0)
+            outcomes = {name: self._outcomes[name] for name in _OUTCOMES}
+            self._outcomes.update(dict.fromkeys(_OUTCOMES, 0))
         args: list[Any] = [self._ns, self.partitions, len(added), *(outcomes[name] for name in _OUTCOMES)]
         for key, data in added:
             args += (partition_of(key, self.partitions), key, data)
@@ -397,14 +400,15 @@ class RedisStore:
     def record_outcomes(self, counts: Mapping[str, int]) -> None:
         """Add this process's outcomes since the last call to the fleet's counters (with the next write)."""
         with self._lock:
-            for name in _OUTCOMES:
-                self._outcomes[name] += counts.get(name, 0)
+            for name in self._outcomes:
+                self._outcomes[name] += counts.get(name, 0) if name in _OUTCOMES else 0
 
     def fleet_counters(self) -> dict[str, int]:
         """The fleet's counters: `queued` (written to Redis), `settled` (deleted from it),
         `delivered`, `failed`, `dropped` and `retried` (outcomes, counted by the processes that
         settled them), and `stored` (in Redis now). Raises `StoreError` when Redis is unreachable."""
         try:
+            self._count_outcomes()  # this process's own, not yet sent
             raw = self._redis.hgetall(self._ns + ":stats")
         except self._errors as error:
             raise StoreError(f"cannot read the fleet's counters at {self.description}: {error}") from error
@@ -466,22 +470,30 @@ class RedisStore:
 
     def _read(self, limit: int) -> list[StoredMessage]:
         with self._lock:
-            held = list(self._held)
             reading = [
                 (p, state.cursor, self.read_ahead - len(state.outstanding))
                 for p, state in self._held.items()
                 if not state.draining and len(state.outstanding) < self.read_ahead
             ]
+            # Partitions that may hold more than was read: full read-ahead now, or a full read below.
+            backlog = sum(
+                1
+                for state in self._held.values()
+                if not state.draining and len(state.outstanding) >= self.read_ahead
+            )
+        if not reading:
+            self.backlog = backlog
+            return []
         pipe = self._redis.pipeline(transaction=False)
-        for p in held:
-            pipe.xlen(f"{self._ns}:p:{p}")
         for p, cursor, room in reading:
             pipe.xrange(f"{self._ns}:p:{p}", min=f"0-{cursor + 1}", count=room)
-        results = pipe.execute() if held else []
-        stored = sum(int(n) for n in results[: len(held)])
+        results = pipe.execute()
+        backlog += sum(
+            1 for (_, _, room), entries in zip(reading, results, strict=True) if len(entries) == room
+        )
         found = [
             StoredMessage(int(entry_id.split(b"-")[1]), fields[b"k"].decode(), fields[b"d"])
-            for entries in results[len(held) :]
+            for entries in results
             for entry_id, fields in entries
         ]
         # The oldest `limit` of them: a prefix of each partition's, so the cursors stay exact.
@@ -494,14 +506,36 @@ class RedisStore:
                     continue
                 state.cursor = max(state.cursor, message.id)
                 state.outstanding.add(message.id)
-            outstanding = sum(len(self._held[p].outstanding) for p in held if p in self._held)
-            self.backlog = max(0, stored - outstanding)
+        self.backlog = backlog + (len(found) > len(taken))
         return taken
+
+    def _remove(self, remote: list[int]) -> None:
+        """Only removals (a worker's, for what it delivered): plain XDELs in one round trip, no script."""
+        if not remote:
+            return
+        if time.monotonic() < self._down_until:
+            self._unremoved = remote
+            return
+        by_partition: dict[int, list[str]] = {}
+        for message_id in remote:
+            by_partition.setdefault(message_id % self.partitions, []).append(f"0-{message_id}")
+        pipe = self._redis.pipeline(transaction=False)
+        for p, entries in by_partition.items():
+            pipe.xdel(f"{self._ns}:p:{p}", *entries)
+        try:
+            deleted = sum(int(n) for n in pipe.execute())
+        except self._errors as error:
+            self._went_down(error)
+            self._unremoved = remote
+            return
+        self._forget(remote)
+        with self._lock:
+            self._outcomes["settled"] += deleted
 
     def _count_outcomes(self) -> None:
         """Add the outcomes recorded since the last write to the fleet's counters (no write carried them)."""
         with self._lock:
-            outcomes, self._outcomes = self._outcomes, dict.fromkeys(_OUTCOMES, 0)
+            outcomes, self._outcomes = self._outcomes, dict.fromkeys(self._outcomes, 0)
         if not any(outcomes.values()):
             return
         try:
