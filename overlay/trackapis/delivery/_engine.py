@@ -289,7 +289,16 @@ class DeliveryEngine:
             return False
         return True
 
-    def stats(self) -> DeliveryStats:
+    def stats(self, *, fleet: bool = False) -> DeliveryStats:
+        """This engine's counters; with `fleet=True`, those of every process on its fleet store
+        (pending: what the store holds), read from the store (raises `StoreError` when unreachable)."""
+        if fleet:
+            read = getattr(self._store, "fleet_counters", None)
+            if read is None:
+                raise ValueError("stats(fleet=True) needs a fleet store, such as store='redis://...'")
+            c = read()
+            outcomes = (c["delivered"], c["retried"], c["failed"], c["dropped"])
+            return DeliveryStats(c["queued"], *outcomes, c["stored"])
         with self._cond:
             c = self._counters
             return DeliveryStats(c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending)
