@@ -34,7 +34,7 @@ def worker(mode: str, url: str, n: int) -> None:
 
     buffered = mode == "buffered"
     # The burst is queued whole: the queue bound is not what is measured.
-    client = SevenSegmentsClient(TOKEN, target=url, buffered=buffered, max_queue_size=max(n, 1))
+    client = SevenSegmentsClient(TOKEN, base_url=url, background=buffered, max_queue_size=max(n, 1))
     started = time.perf_counter()
     for i in range(n):
         client.track(f"customer-{i % CUSTOMERS}", "purchase", properties={"n": i, "product": "bottle"})

@@ -188,8 +188,8 @@ class PyttributionIo:
             new = AttributionClient(
                 self._api_key,
                 self._api_secret,
-                private_host=private,
-                public_host=hosts[1].rstrip("/"),
+                private_base_url=private,
+                base_url=hosts[1].rstrip("/"),
                 **self._options,
             )
             old, self._client, self._hosts = self._client, new, hosts

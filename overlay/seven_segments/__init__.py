@@ -107,9 +107,9 @@ class SevenSegments:
             self._customer = _checked(customer)
         self.client = SevenSegmentsClient(
             token,
-            target=target or DEFAULT_TARGET,
+            base_url=target or DEFAULT_TARGET,
             timeout=timeout,
-            buffered=buffered,
+            background=buffered,
             on_error=on_error if on_error is not None else self._log_undelivered,
             **client_options,
         )
@@ -203,7 +203,7 @@ class AuthenticatedSevenSegments:
         **client_options: Any,
     ) -> None:
         self.client = AuthenticatedSevenSegmentsClient(
-            username, password, target=target or DEFAULT_TARGET, timeout=timeout, **client_options
+            username, password, base_url=target or DEFAULT_TARGET, timeout=timeout, **client_options
         )
 
     def __repr__(self) -> str:

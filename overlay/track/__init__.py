@@ -89,7 +89,7 @@ def user(
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
     """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
     client = _client()
-    if client.sync_mode:
+    if not client.background:
         return client.send_user(
             user_id=user_id,
             phone_number=phone_number,
@@ -117,7 +117,7 @@ def event(  # noqa: PLR0917 - the original's signature
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
     """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
     client = _client()
-    if client.sync_mode:
+    if not client.background:
         return client.send_event(
             event,  # type: ignore[arg-type]  # None is refused with a clear error
             user_id=user_id,
@@ -189,10 +189,10 @@ def _client() -> InteraktClient:
         logging.getLogger("trackapis.interakt").setLevel(logging.DEBUG if debug else logging.NOTSET)
         new = InteraktClient(
             api_key,
-            host=host or DEFAULT_HOST,
+            base_url=host or DEFAULT_HOST,
             timeout=timeout,
             max_retries=max_retries,
-            sync_mode=sync_mode,
+            background=not sync_mode,
             max_queue_size=max_queue_size,
             max_in_flight=max_in_flight,
             rate_limit_per_minute=rate_limit_per_minute,

@@ -4,4 +4,4 @@ __all__ = ["__version__", "handle_sigterm"]
 
 __version__ = "0.1.0.dev0"
 
-from .delivery._signals import handle_sigterm  # noqa: E402 - after __version__, which the facades read
+from .delivery._signals import handle_sigterm

@@ -16,8 +16,8 @@ def client(attributionio_fake: AttributionFake) -> Iterator[AttributionClient]:
     with AttributionClient(
         KEY,
         SECRET,
-        private_host=attributionio_fake.url,
-        public_host=attributionio_fake.url,
+        private_base_url=attributionio_fake.url,
+        base_url=attributionio_fake.url,
         retry_policy=FAST_RETRIES,
         timeout=2,
         deadline=5,

@@ -23,8 +23,8 @@ def make(fake: AttributionFake, **options: object) -> AsyncAttributionClient:
     return AsyncAttributionClient(
         KEY,
         SECRET,
-        private_host=fake.url,
-        public_host=fake.url,
+        private_base_url=fake.url,
+        base_url=fake.url,
         retry_policy=FAST_RETRIES,
         **options,  # type: ignore[arg-type]
     )
@@ -63,7 +63,9 @@ def test_typed_errors_and_retries(attributionio_fake: AttributionFake) -> None:
             with pytest.raises(PermissionDeniedError):
                 await client.fetch_customer("john")
             attributionio_fake.disabled = False
-        async with AsyncAttributionClient(KEY, "not-the-secret", private_host=attributionio_fake.url) as bad:
+        async with AsyncAttributionClient(
+            KEY, "not-the-secret", private_base_url=attributionio_fake.url
+        ) as bad:
             with pytest.raises(AuthenticationError):
                 await bad.fetch_customer("john")
 

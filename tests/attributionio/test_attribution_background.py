@@ -21,7 +21,7 @@ from trackapis.testing import AttributionFake
 def background(fake: AttributionFake, **options: Any) -> AttributionClient:
     return AttributionClient(
         options.pop("api_key", KEY),
-        public_host=fake.url,
+        base_url=fake.url,
         background=True,
         retry_policy=FAST_RETRIES,
         **options,
@@ -144,7 +144,7 @@ def test_close_with_a_hung_server_reports_what_was_abandoned(attributionio_fake:
 
 def test_fetch_still_answers_in_background_mode(attributionio_fake: AttributionFake) -> None:
     url = attributionio_fake.url
-    with AttributionClient(KEY, "test-secret", private_host=url, public_host=url, background=True) as client:
+    with AttributionClient(KEY, "test-secret", private_base_url=url, base_url=url, background=True) as client:
         client.trigger_identity("cookie", client_id="john")
         client.flush(5)
 

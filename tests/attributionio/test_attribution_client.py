@@ -191,7 +191,7 @@ def test_empty_strings_mean_not_given_as_in_the_original(
 def test_requests_reuse_one_keep_alive_connection(attributionio_fake: AttributionFake) -> None:
     transport = httpx.HTTPTransport()
     url = attributionio_fake.url
-    with AttributionClient(KEY, SECRET, private_host=url, public_host=url, transport=transport) as client:
+    with AttributionClient(KEY, SECRET, private_base_url=url, base_url=url, transport=transport) as client:
         for _ in range(5):
             client.trigger_identity("cookie", client_id="john")
             client.fetch_customer("john")
@@ -206,7 +206,7 @@ def test_requests_reuse_one_keep_alive_connection(attributionio_fake: Attributio
 
 def test_wrong_secret_is_an_authentication_error(attributionio_fake: AttributionFake) -> None:
     with (
-        AttributionClient(KEY, "not-the-secret", private_host=attributionio_fake.url) as client,
+        AttributionClient(KEY, "not-the-secret", private_base_url=attributionio_fake.url) as client,
         pytest.raises(AuthenticationError) as caught,
     ):
         client.fetch_customer("john")
@@ -231,7 +231,7 @@ def test_disabled_account_is_a_permission_error_distinct_from_401(
 
 
 def test_unknown_public_key_on_a_trigger_raises(attributionio_fake: AttributionFake) -> None:
-    with AttributionClient("other-key", public_host=attributionio_fake.url) as client:
+    with AttributionClient("other-key", base_url=attributionio_fake.url) as client:
         with pytest.raises(AuthenticationError):
             client.trigger_identity("cookie", client_id="john")
         with pytest.raises(AuthenticationError):
@@ -295,9 +295,7 @@ def test_rate_limit_longer_than_the_deadline_is_not_waited_for(attributionio_fak
     attributionio_fake.faults.fail_next(100, status=429, retry_after=30)
     policy = RetryPolicy(retry_after_cap=60)
 
-    with AttributionClient(
-        KEY, public_host=attributionio_fake.url, retry_policy=policy, deadline=1
-    ) as client:
+    with AttributionClient(KEY, base_url=attributionio_fake.url, retry_policy=policy, deadline=1) as client:
         started = time.monotonic()
         with pytest.raises(RateLimitError) as caught:
             client.trigger_identity("cookie", client_id="john")
@@ -332,7 +330,7 @@ def test_persistently_dropped_connections_raise_a_transport_error(
 
 def test_refused_connection_raises_within_the_deadline() -> None:
     with AttributionClient(
-        KEY, SECRET, private_host="http://127.0.0.1:9", retry_policy=FAST_RETRIES, deadline=2
+        KEY, SECRET, private_base_url="http://127.0.0.1:9", retry_policy=FAST_RETRIES, deadline=2
     ) as client:
         started = time.monotonic()
         with pytest.raises(TransportError):
@@ -422,7 +420,7 @@ def test_slow_responses_time_out_within_the_deadline(attributionio_fake: Attribu
     attributionio_fake.faults.add_latency(2)
 
     with AttributionClient(
-        KEY, public_host=attributionio_fake.url, retry_policy=FAST_RETRIES, timeout=0.2, deadline=0.7
+        KEY, base_url=attributionio_fake.url, retry_policy=FAST_RETRIES, timeout=0.2, deadline=0.7
     ) as client:
         started = time.monotonic()
         with pytest.raises(TransportError, match="timed out"):
@@ -490,8 +488,8 @@ def test_bad_arguments_fail_at_the_call_site_and_send_nothing(
         ({"timeout": 0}, ValueError, "timeout"),
         ({"timeout": float("nan")}, ValueError, "timeout"),
         ({"deadline": -1}, ValueError, "deadline"),
-        ({"private_host": "attribution.io"}, ValueError, "private_host"),
-        ({"public_host": None}, ValueError, "public_host"),
+        ({"private_base_url": "attribution.io"}, ValueError, "private_base_url"),
+        ({"base_url": None}, ValueError, "base_url"),
         ({"max_retries": -1}, ValueError, "max_retries"),
         ({"max_connections": 0}, ValueError, "max_connections"),
         ({"retry_policy": 3}, TypeError, "retry_policy"),
@@ -509,14 +507,14 @@ def test_bad_options_fail_in_the_constructor(
 
 def test_fetching_without_a_secret_says_so(attributionio_fake: AttributionFake) -> None:
     with (
-        AttributionClient(KEY, private_host=attributionio_fake.url) as client,
+        AttributionClient(KEY, private_base_url=attributionio_fake.url) as client,
         pytest.raises(ValueError, match="api_secret is required"),
     ):
         client.fetch_customer("john")
 
 
 def test_a_closed_client_refuses_calls(attributionio_fake: AttributionFake) -> None:
-    client = AttributionClient(KEY, SECRET, public_host=attributionio_fake.url)
+    client = AttributionClient(KEY, SECRET, base_url=attributionio_fake.url)
     client.close()
     client.close()  # idempotent
 

@@ -41,7 +41,7 @@ def test_a_script_that_never_closes_delivers_and_exits(attributionio_fake: Attri
         import os
         from trackapis.attributionio import AttributionClient
         url = os.environ["FAKE_URL"]
-        client = AttributionClient(os.environ["FAKE_KEY"], public_host=url, background=True)
+        client = AttributionClient(os.environ["FAKE_KEY"], base_url=url, background=True)
         for n in range(10):
             for customer in range(3):
                 client.trigger_event(f"cookie-{customer}", f"step-{n}", client_id=f"c{customer}")
@@ -70,8 +70,8 @@ def test_exit_is_bounded_by_shutdown_timeout_and_what_is_left_is_reported(
         import os
         from trackapis.attributionio import AttributionClient
         url = os.environ["FAKE_URL"]
-        client = AttributionClient(os.environ["FAKE_KEY"], os.environ["FAKE_SECRET"], public_host=url,
-                                   private_host=url, background=True, timeout=60, shutdown_timeout=1)
+        client = AttributionClient(os.environ["FAKE_KEY"], os.environ["FAKE_SECRET"], base_url=url,
+                                   private_base_url=url, background=True, timeout=60, shutdown_timeout=1)
         client.trigger_event("cookie", "signup", client_id="john")
         client.trigger_identity("cookie", client_id="ann")
         """,
@@ -93,7 +93,7 @@ def test_exit_is_bounded_by_shutdown_timeout_and_what_is_left_is_reported(
 def test_a_forked_child_gets_a_working_client(attributionio_fake: AttributionFake) -> None:
     url = attributionio_fake.url
     with AttributionClient(
-        KEY, SECRET, private_host=url, public_host=url, background=True, retry_policy=FAST_RETRIES
+        KEY, SECRET, private_base_url=url, base_url=url, background=True, retry_policy=FAST_RETRIES
     ) as client:
         client.trigger_identity("cookie", client_id="parent-before")
         client.flush(5)

@@ -38,7 +38,7 @@ def fake_with_secret() -> AttributionFake:
 
 def test_the_secret_is_sent_in_the_query(fake_with_secret: AttributionFake) -> None:
     url = fake_with_secret.url
-    with AttributionClient(KEY, SECRET, private_host=url, public_host=url) as client:
+    with AttributionClient(KEY, SECRET, private_base_url=url, base_url=url) as client:
         client.trigger_identity("cookie", client_id="john")
 
         assert client.fetch_customer("john") is not None
@@ -52,7 +52,7 @@ def test_the_secret_is_sent_in_the_query(fake_with_secret: AttributionFake) -> N
 
 
 def test_reprs_hide_the_secret(fake_with_secret: AttributionFake) -> None:
-    client = AttributionClient(KEY, SECRET, private_host=fake_with_secret.url)
+    client = AttributionClient(KEY, SECRET, private_base_url=fake_with_secret.url)
     async_client = AsyncAttributionClient(KEY, SECRET)
 
     texts = [
@@ -76,7 +76,7 @@ def test_logs_at_debug_never_show_the_secret(
     fake_with_secret.faults.fail_next(1, status=500, operations={"getCustomer"})
     url = fake_with_secret.url
     with AttributionClient(
-        KEY, SECRET, private_host=url, public_host=url, retry_policy=FAST_RETRIES, background=True
+        KEY, SECRET, private_base_url=url, base_url=url, retry_policy=FAST_RETRIES, background=True
     ) as client:
         client.trigger_event("cookie", "signup", client_id="john")
         client.flush(5)
@@ -98,7 +98,7 @@ def test_error_messages_and_tracebacks_never_show_the_secret(
     fake_with_secret.faults.fail_next(1, status=401, body=page, content_type="text/html")
 
     with (
-        AttributionClient(KEY, SECRET, private_host=fake_with_secret.url) as client,
+        AttributionClient(KEY, SECRET, private_base_url=fake_with_secret.url) as client,
         pytest.raises(AuthenticationError) as caught,
     ):
         client.fetch_customer("john")
@@ -119,7 +119,7 @@ def test_transport_errors_that_quote_the_url_are_redacted() -> None:
         AttributionClient(
             KEY,
             SECRET,
-            private_host="http://127.0.0.1:1",
+            private_base_url="http://127.0.0.1:1",
             transport=httpx.MockTransport(handler),
             deadline=0.5,
         ) as client,
@@ -141,7 +141,7 @@ def test_transport_errors_without_the_url_keep_their_cause() -> None:
         AttributionClient(
             KEY,
             SECRET,
-            private_host="http://127.0.0.1:1",
+            private_base_url="http://127.0.0.1:1",
             transport=httpx.MockTransport(handler),
             deadline=0.5,
         ) as client,

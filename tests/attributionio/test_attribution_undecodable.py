@@ -32,8 +32,8 @@ def _client(garbled: Garbled) -> AttributionClient:
     return AttributionClient(
         KEY,
         SECRET,
-        private_host=HOST,
-        public_host=HOST,
+        private_base_url=HOST,
+        base_url=HOST,
         retry_policy=FAST_RETRIES,
         transport=httpx.MockTransport(garbled),
     )
@@ -55,7 +55,7 @@ def test_every_call_raises_a_transport_error_after_retries() -> None:
 def test_the_async_client_raises_a_transport_error() -> None:
     async def main() -> None:
         async with AsyncAttributionClient(
-            KEY, SECRET, private_host=HOST, public_host=HOST, transport=httpx.MockTransport(Garbled())
+            KEY, SECRET, private_base_url=HOST, base_url=HOST, transport=httpx.MockTransport(Garbled())
         ) as client:
             await client.fetch_customer("john")
 
@@ -68,7 +68,7 @@ def test_background_requests_are_reported_once() -> None:
     garbled = Garbled()
     with AttributionClient(
         KEY,
-        public_host=HOST,
+        base_url=HOST,
         retry_policy=FAST_RETRIES,
         background=True,
         on_error=lambda error, message: errors.append(error),

@@ -71,7 +71,7 @@ def test_a_retried_5xx_is_delivered(interakt_fake: InteraktFake) -> None:
             "--traits must be a JSON object, not list",
         ),
         (["interakt", "event", " ", "--user-id", "1"], "event must not be empty"),
-        (["interakt", "user", "--user-id", "1", "--host", "ftp://x"], "host must be an http(s) URL"),
+        (["interakt", "user", "--user-id", "1", "--host", "ftp://x"], "must be an http(s) URL"),
     ],
 )
 def test_bad_arguments_exit_2_with_the_reason(

@@ -452,7 +452,9 @@ def test_one_busy_user_keeps_one_thread(make: Callable[..., DeliveryEngine]) -> 
 
 
 @pytest.mark.parametrize("timeout", [float("inf"), 1e10, 10**12])
-def test_huge_and_infinite_timeouts_mean_no_limit(make: Callable[..., DeliveryEngine], timeout: float) -> None:
+def test_huge_and_infinite_timeouts_mean_no_limit(
+    make: Callable[..., DeliveryEngine], timeout: float
+) -> None:
     engine = make(Recorder(), shutdown_timeout=timeout)
     engine.submit("a", "k")
     assert engine.flush(timeout=timeout).delivered == 1
@@ -461,7 +463,9 @@ def test_huge_and_infinite_timeouts_mean_no_limit(make: Callable[..., DeliveryEn
     assert engine.shutdown().pending == 0
 
 
-@pytest.mark.parametrize(("timeout", "error"), [("5", TypeError), (True, TypeError), (-1, ValueError), (float("nan"), ValueError)])
+@pytest.mark.parametrize(
+    ("timeout", "error"), [("5", TypeError), (True, TypeError), (-1, ValueError), (float("nan"), ValueError)]
+)
 def test_bad_flush_timeouts_name_the_argument(
     make: Callable[..., DeliveryEngine], timeout: Any, error: type[Exception]
 ) -> None:
@@ -484,7 +488,8 @@ def test_the_exit_hook_keeps_going_when_one_engine_fails(make: Callable[..., Del
     first.shutdown = explode  # type: ignore[method-assign]
     second.submit("x", "k")
     _engine._shutdown_all_at_exit()  # must not raise
-    assert second.closed and healthy.delivered == ["x"]
+    assert second.closed
+    assert healthy.delivered == ["x"]
     del first.shutdown
 
 
@@ -501,7 +506,8 @@ def test_a_raising_sender_is_logged_once_per_attempt_without_a_traceback(
         engine.flush(timeout=5)
     engine.shutdown(timeout=1)
     attempts = [r for r in caplog.records if "an attempt failed" in r.getMessage()]
-    assert len(attempts) == 2 and all(r.levelno == logging.WARNING and not r.exc_info for r in attempts)
+    assert len(attempts) == 2
+    assert all(r.levelno == logging.WARNING and not r.exc_info for r in attempts)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
@@ -534,7 +540,8 @@ def test_drain_reports_what_is_left_and_keeps_accepting(
     for n in range(5):
         engine.submit(n, "k")
     result = engine.drain(timeout=0.01)
-    assert result.dropped == 5 and result.pending == 0
+    assert result.dropped == 5
+    assert result.pending == 0
     assert "may or may not have arrived" in str(errors[0][0])
     engine.submit("after", "k")  # behind the one still in flight, never beside it
     release.set()

@@ -87,7 +87,9 @@ def test_on_delivered_must_be_callable() -> None:
 
 def test_interakt_client_reports_deliveries_as_messages(interakt_fake: InteraktFake) -> None:
     messages: list[InteraktMessage] = []
-    with InteraktClient("test-interakt-key", host=interakt_fake.url, on_delivered=messages.append) as client:
+    with InteraktClient(
+        "test-interakt-key", base_url=interakt_fake.url, on_delivered=messages.append
+    ) as client:
         client.event("Signed Up", user_id="1", traits={"n": 1})
         client.flush(timeout=10)
 

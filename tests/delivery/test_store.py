@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -79,9 +80,11 @@ def test_store_urls() -> None:
     assert open_store("memory") is None
     assert open_store(None) is None
     store = open_store("sqlite:///spool.db")
-    assert isinstance(store, SQLiteStore) and store.path == Path("spool.db")
+    assert isinstance(store, SQLiteStore)
+    assert store.path == Path("spool.db")
     store = open_store("sqlite:////var/tmp/spool.db")
-    assert isinstance(store, SQLiteStore) and store.path == Path("/var/tmp/spool.db")
+    assert isinstance(store, SQLiteStore)
+    assert store.path == Path("/var/tmp/spool.db")
     with pytest.raises(ValueError, match="store"):
         open_store("postgres://db/x")
     with pytest.raises(ValueError, match="store"):
@@ -98,7 +101,8 @@ def test_leftovers_are_delivered_by_the_next_engine_in_per_key_order(
     for n in range(30):
         first.submit({"key": f"k{n % 3}", "n": n}, f"k{n % 3}")
     result = first.shutdown(timeout=0)  # the server never answered: everything stays in the spool
-    assert result.dropped == 0 and result.pending == 30
+    assert result.dropped == 0
+    assert result.pending == 30
     assert rows(spool) == 30
     held.open.set()
 
@@ -138,7 +142,9 @@ def test_a_dead_owners_messages_are_taken_over(spool: str, engines: list[Deliver
     store.write("ghost", [("k", b'{"n": 1}'), ("k", b'{"n": 2}')], [])
     store.close()
     # The ghost's process is gone (a pid that cannot exist) though its lease has not expired.
-    sqlite3.connect(path, isolation_level=None).execute("UPDATE owners SET pid = 2147483646 WHERE owner = 'ghost'")
+    sqlite3.connect(path, isolation_level=None).execute(
+        "UPDATE owners SET pid = 2147483646 WHERE owner = 'ghost'"
+    )
     sender = Gate()
     engine = engine_on(spool, sender, engines)
     assert engine.flush(timeout=10).delivered == 2
@@ -164,7 +170,9 @@ def test_a_locked_spool_is_a_clear_error_at_construction(spool: str) -> None:
 
 def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
-        DeliveryEngine(Gate().factory, store=open_store(f"sqlite:///{tmp_path}/no/spool.db"), codec=JsonCodec())
+        DeliveryEngine(
+            Gate().factory, store=open_store(f"sqlite:///{tmp_path}/no/spool.db"), codec=JsonCodec()
+        )
 
 
 def test_a_full_spool_drops_and_reports(spool: str, engines: list[DeliveryEngine]) -> None:
@@ -192,3 +200,29 @@ def test_a_store_needs_a_codec_and_a_sane_sync_interval(spool: str) -> None:
         DeliveryEngine(Gate().factory, store=open_store(spool))
     with pytest.raises(ValueError, match="store_sync_interval"):
         DeliveryEngine(Gate().factory, store_sync_interval=0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
+def test_a_forked_child_uses_the_spool_as_an_owner_of_its_own(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    engine.submit({"n": "parent"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            engine.submit({"n": "child"}, "c")
+            if engine.flush(timeout=10).delivered == 1 and engine.shutdown(timeout=5).pending == 0:
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    engine.submit({"n": "after"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    engine.shutdown(timeout=5)
+    assert rows(spool) == 0

@@ -50,7 +50,7 @@ def client(
     interakt_fake: InteraktFake, errors: list[tuple[Exception, InteraktMessage]]
 ) -> Iterator[InteraktClient]:
     with InteraktClient(
-        SECRET_KEY, host=interakt_fake.url, retry_policy=FAST, on_error=lambda e, m: errors.append((e, m))
+        SECRET_KEY, base_url=interakt_fake.url, retry_policy=FAST, on_error=lambda e, m: errors.append((e, m))
     ) as interakt:
         yield interakt
 
@@ -67,7 +67,7 @@ def _close_sync_clients() -> Iterator[None]:
 
 def _sync(fake: InteraktFake, key: str = KEY, **options: Any) -> InteraktClient:
     options.setdefault("retry_policy", FAST)
-    client = InteraktClient(key, host=fake.url, sync_mode=True, **options)
+    client = InteraktClient(key, base_url=fake.url, background=False, **options)
     _opened.append(client)
     return client
 
@@ -228,7 +228,7 @@ def test_transport_errors_are_wrapped(interakt_fake: InteraktFake) -> None:
         _sync(interakt_fake, retry_policy=RetryPolicy(max_retries=1, backoff_initial=0)).user(user_id="u")
     assert isinstance(raised.value.__cause__, httpx.TransportError)
     unreachable = InteraktClient(
-        KEY, host="http://127.0.0.1:9", sync_mode=True, retry_policy=RetryPolicy(max_retries=0)
+        KEY, base_url="http://127.0.0.1:9", background=False, retry_policy=RetryPolicy(max_retries=0)
     )
     with pytest.raises(TransportError, match="ConnectError"):
         unreachable.user(user_id="u")
@@ -267,7 +267,7 @@ def test_faults_lose_nothing_duplicate_nothing_and_keep_order(
     interakt_fake.faults.drop_fraction(0.05, seed=3)
     interakt_fake.faults.add_latency(0.002)
     with InteraktClient(
-        KEY, host=interakt_fake.url, retry_policy=patient, on_error=lambda e, m: errors.append((e, m))
+        KEY, base_url=interakt_fake.url, retry_policy=patient, on_error=lambda e, m: errors.append((e, m))
     ) as client:
         _track_many(client, users=20, per_user=15)
         result = client.flush(30)
@@ -287,7 +287,7 @@ def test_failures_are_reported_once_each(
     # One worker, so that the two 400s hit A and B (in submission order), whatever the timing.
     client = InteraktClient(
         KEY,
-        host=interakt_fake.url,
+        base_url=interakt_fake.url,
         retry_policy=FAST,
         max_in_flight=1,
         on_error=lambda e, m: errors.append((e, m)),
@@ -313,7 +313,7 @@ def test_an_on_error_that_raises_does_not_stop_delivery(
         raise RuntimeError("bug in the callback")
 
     interakt_fake.faults.fail_next(3, status=400)
-    with InteraktClient(KEY, host=interakt_fake.url, retry_policy=FAST, on_error=explode) as client:
+    with InteraktClient(KEY, base_url=interakt_fake.url, retry_policy=FAST, on_error=explode) as client:
         _track_many(client, users=3, per_user=4)
         with caplog.at_level(logging.ERROR):
             result = client.flush(10)
@@ -325,7 +325,7 @@ def test_a_full_queue_reports_instead_of_blocking(interakt_fake: InteraktFake, e
     interakt_fake.faults.add_latency(0.2)
     with InteraktClient(
         KEY,
-        host=interakt_fake.url,
+        base_url=interakt_fake.url,
         max_queue_size=2,
         max_in_flight=1,
         on_error=lambda e, m: errors.append((e, m)),
@@ -340,7 +340,9 @@ def test_a_full_queue_reports_instead_of_blocking(interakt_fake: InteraktFake, e
 
 
 def test_rate_limit_delays_without_dropping(interakt_fake: InteraktFake) -> None:
-    with InteraktClient(KEY, host=interakt_fake.url, rate_limit_per_minute=1200) as client:  # 20/s, burst 20
+    with InteraktClient(
+        KEY, base_url=interakt_fake.url, rate_limit_per_minute=1200
+    ) as client:  # 20/s, burst 20
         started = time.monotonic()
         for i in range(30):
             client.user(user_id=f"u{i}")
@@ -351,7 +353,7 @@ def test_rate_limit_delays_without_dropping(interakt_fake: InteraktFake) -> None
 
 
 def test_shutdown_is_idempotent_and_later_calls_raise(interakt_fake: InteraktFake) -> None:
-    client = InteraktClient(KEY, host=interakt_fake.url)
+    client = InteraktClient(KEY, base_url=interakt_fake.url)
     _opened.append(client)
     client.user(user_id="u")
     assert client.shutdown(5).delivered == 1
@@ -368,13 +370,13 @@ def test_shutdown_is_idempotent_and_later_calls_raise(interakt_fake: InteraktFak
 
 def test_async_client(interakt_fake: InteraktFake) -> None:
     async def scenario() -> list[Any]:
-        async with AsyncInteraktClient(SECRET_KEY, host=interakt_fake.url, retry_policy=FAST) as client:
+        async with AsyncInteraktClient(SECRET_KEY, base_url=interakt_fake.url, retry_policy=FAST) as client:
             interakt_fake.faults.fail_next(1, status=503, retry_after=0)
             results: list[Any] = list(
                 await asyncio.gather(*(client.event("E", user_id=f"u{i}") for i in range(10)))
             )
             results.append(await client.user(user_id="u0", traits={"when": datetime.date(2020, 1, 1)}))
-        async with AsyncInteraktClient("wrong", host=interakt_fake.url) as bad:
+        async with AsyncInteraktClient("wrong", base_url=interakt_fake.url) as bad:
             with pytest.raises(AuthenticationError):
                 await bad.user(user_id="u")
         return results
@@ -395,7 +397,7 @@ def test_an_undecodable_answer_is_a_transport_error_in_every_mode() -> None:
     policy = RetryPolicy(max_retries=1, backoff_initial=0.001, backoff_max=0.001)
     transport = httpx.MockTransport(_undecodable)
     with (
-        InteraktClient(KEY, retry_policy=policy, sync_mode=True, transport=transport) as interakt,
+        InteraktClient(KEY, retry_policy=policy, background=False, transport=transport) as interakt,
         pytest.raises(TransportError, match="could not be decoded"),
     ):
         interakt.event("Signed Up", user_id="42")

@@ -80,7 +80,7 @@ def test_exit_is_bounded_by_shutdown_timeout_and_what_is_left_is_reported(
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
 def test_a_forked_child_gets_a_working_client(interakt_fake: InteraktFake) -> None:
-    with InteraktClient(KEY, host=interakt_fake.url) as client:
+    with InteraktClient(KEY, base_url=interakt_fake.url) as client:
         client.event("Before fork", user_id="parent")
         client.flush(5)
         pid = os.fork()
@@ -159,7 +159,7 @@ def test_bad_input_is_refused_at_the_call_site_naming_the_argument(
     interakt_fake: InteraktFake, call: tuple[str, dict[str, Any]]
 ) -> None:
     argument, kwargs = call
-    client = InteraktClient(KEY, host=interakt_fake.url)
+    client = InteraktClient(KEY, base_url=interakt_fake.url)
     if "event" in kwargs:
         name = kwargs.pop("event")
         call_it: Any = lambda: client.event(name, **kwargs)  # noqa: E731

@@ -36,8 +36,8 @@ def errors() -> Errors:
 def client(seven_segments_fake: SevenSegmentsFake, errors: Errors) -> Iterator[SevenSegmentsClient]:
     with SevenSegmentsClient(
         TOKEN,
-        target=seven_segments_fake.url,
-        buffered=True,
+        base_url=seven_segments_fake.url,
+        background=True,
         flush_interval=0.02,
         retry_policy=FAST,
         on_error=lambda error, command: errors.append((error, command)),
@@ -146,12 +146,12 @@ def test_an_unknown_company_fails_only_its_commands() -> None:
     failed: Errors = []
     with serve(SevenSegmentsFake(company_tokens={TOKEN})) as fake:
         good = SevenSegmentsClient(
-            TOKEN, target=fake.url, buffered=True, flush_interval=0.01, retry_policy=FAST
+            TOKEN, base_url=fake.url, background=True, flush_interval=0.01, retry_policy=FAST
         )
         bad = SevenSegmentsClient(
             "unknown-token",
-            target=fake.url,
-            buffered=True,
+            base_url=fake.url,
+            background=True,
             flush_interval=0.01,
             retry_policy=FAST,
             on_error=lambda error, command: failed.append((error, command)),
@@ -175,8 +175,8 @@ def test_a_bulk_answer_with_the_wrong_number_of_results_is_reported(errors: Erro
 
     with SevenSegmentsClient(
         TOKEN,
-        target="http://127.0.0.1:9",
-        buffered=True,
+        base_url="http://127.0.0.1:9",
+        background=True,
         flush_interval=0.05,
         max_in_flight=1,
         retry_policy=FAST,
@@ -195,8 +195,8 @@ def test_a_full_queue_drops_and_reports(seven_segments_fake: SevenSegmentsFake, 
     seven_segments_fake.faults.add_latency(0.3)
     with SevenSegmentsClient(
         TOKEN,
-        target=seven_segments_fake.url,
-        buffered=True,
+        base_url=seven_segments_fake.url,
+        background=True,
         max_queue_size=2,
         max_in_flight=1,
         on_error=lambda error, command: errors.append((error, command)),
@@ -218,8 +218,8 @@ def test_every_accepted_command_has_exactly_one_outcome(
     fake.script_bulk(*(["retry", "ok", "error", "ok", "ok"] * 40))
     with SevenSegmentsClient(
         TOKEN,
-        target=fake.url,
-        buffered=True,
+        base_url=fake.url,
+        background=True,
         flush_interval=0.01,
         max_in_flight=4,
         retry_policy=RetryPolicy(max_retries=2, backoff_initial=0.001, backoff_max=0.005),
@@ -285,7 +285,7 @@ def test_exit_is_bounded_and_what_is_left_is_reported(seven_segments_fake: Seven
     script = """
         import os
         from trackapis.seven_segments import SevenSegmentsClient
-        client = SevenSegmentsClient(os.environ["TOKEN"], target=os.environ["URL"], buffered=True,
+        client = SevenSegmentsClient(os.environ["TOKEN"], base_url=os.environ["URL"], background=True,
                                      timeout=60, shutdown_timeout=1)
         for n in range(3):
             client.track("john", "step", properties={"n": n})
@@ -307,7 +307,7 @@ def test_exit_is_bounded_and_what_is_left_is_reported(seven_segments_fake: Seven
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
 def test_a_forked_child_gets_a_working_client(seven_segments_fake: SevenSegmentsFake) -> None:
     with SevenSegmentsClient(
-        TOKEN, target=seven_segments_fake.url, buffered=True, flush_interval=0.01
+        TOKEN, base_url=seven_segments_fake.url, background=True, flush_interval=0.01
     ) as client:
         client.track("parent", "before fork")
         client.flush(5)

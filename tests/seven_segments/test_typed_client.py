@@ -70,7 +70,7 @@ def _close_clients() -> Iterator[None]:
 
 def _client(fake: SevenSegmentsFake, **options: Any) -> SevenSegmentsClient:
     options.setdefault("retry_policy", FAST)
-    client = SevenSegmentsClient(TOKEN, target=fake.url, **options)
+    client = SevenSegmentsClient(TOKEN, base_url=fake.url, **options)
     _opened.append(client)
     return client
 
@@ -79,7 +79,7 @@ def _exports(
     fake: SevenSegmentsFake, password: str = "test-password", **options: Any
 ) -> AuthenticatedSevenSegmentsClient:
     options.setdefault("retry_policy", FAST)
-    client = AuthenticatedSevenSegmentsClient("test-user", password, target=fake.url, **options)
+    client = AuthenticatedSevenSegmentsClient("test-user", password, base_url=fake.url, **options)
     _opened.append(client)
     return client
 
@@ -280,11 +280,11 @@ def test_a_400_with_an_error_object_keyed_by_field(seven_segments_fake: SevenSeg
 def test_a_2xx_that_is_not_json_is_an_invalid_response() -> None:
     # The fake only injects error statuses; a proxy's 200 login page comes from a mock transport.
     page = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>Sign in</html>"))
-    client = SevenSegmentsClient(TOKEN, target="http://127.0.0.1:9", transport=page)
+    client = SevenSegmentsClient(TOKEN, base_url="http://127.0.0.1:9", transport=page)
     _opened.append(client)
     with pytest.raises(InvalidResponseError, match="not JSON"):
         client.get_html("john", "Banner")
-    exports = AuthenticatedSevenSegmentsClient("u", "p", target="http://127.0.0.1:9", transport=page)
+    exports = AuthenticatedSevenSegmentsClient("u", "p", base_url="http://127.0.0.1:9", transport=page)
     _opened.append(exports)
     with pytest.raises(InvalidResponseError, match="not JSON"):
         exports.export_analysis("funnel", "f")
@@ -300,7 +300,7 @@ def test_slow_responses_time_out(seven_segments_fake: SevenSegmentsFake) -> None
 
 
 def test_connection_refused_is_a_transport_error() -> None:
-    client = SevenSegmentsClient(TOKEN, target="http://127.0.0.1:9", max_retries=0)
+    client = SevenSegmentsClient(TOKEN, base_url="http://127.0.0.1:9", max_retries=0)
     _opened.append(client)
     with pytest.raises(TransportError):
         client.get_html("john", "Banner")
@@ -377,14 +377,14 @@ def test_bad_export_input_names_the_argument(
 @pytest.mark.parametrize(
     ("argument", "build"),
     [
-        ("token", lambda url: SevenSegmentsClient("", target=url)),
-        ("token", lambda url: SevenSegmentsClient(None, target=url)),  # type: ignore[arg-type]
-        ("target", lambda url: SevenSegmentsClient(TOKEN, target="api.7segments.com")),
-        ("timeout", lambda url: SevenSegmentsClient(TOKEN, target=url, timeout=0)),
-        ("flush_interval", lambda url: SevenSegmentsClient(TOKEN, target=url, flush_interval=-1)),
-        ("on_error", lambda url: SevenSegmentsClient(TOKEN, target=url, on_error="log")),  # type: ignore[arg-type]
-        ("username", lambda url: AuthenticatedSevenSegmentsClient("", "p", target=url)),
-        ("password", lambda url: AuthenticatedSevenSegmentsClient("u", None, target=url)),  # type: ignore[arg-type]
+        ("token", lambda url: SevenSegmentsClient("", base_url=url)),
+        ("token", lambda url: SevenSegmentsClient(None, base_url=url)),  # type: ignore[arg-type]
+        ("base_url", lambda url: SevenSegmentsClient(TOKEN, base_url="api.7segments.com")),
+        ("timeout", lambda url: SevenSegmentsClient(TOKEN, base_url=url, timeout=0)),
+        ("flush_interval", lambda url: SevenSegmentsClient(TOKEN, base_url=url, flush_interval=-1)),
+        ("on_error", lambda url: SevenSegmentsClient(TOKEN, base_url=url, on_error="log")),  # type: ignore[arg-type]
+        ("username", lambda url: AuthenticatedSevenSegmentsClient("", "p", base_url=url)),
+        ("password", lambda url: AuthenticatedSevenSegmentsClient("u", None, base_url=url)),  # type: ignore[arg-type]
     ],
 )
 def test_bad_options_name_the_argument(
@@ -404,13 +404,13 @@ def test_async_clients(seven_segments_fake: SevenSegmentsFake) -> None:
     fake.faults.fail_next(1, status=503, retry_after=0, operations=["trackEvent"])
 
     async def main() -> tuple[str, FunnelResult, float]:
-        async with AsyncSevenSegmentsClient(TOKEN, target=fake.url, retry_policy=FAST) as client:
+        async with AsyncSevenSegmentsClient(TOKEN, base_url=fake.url, retry_policy=FAST) as client:
             await client.track("john", "purchase", properties={"n": 1})
             await client.update({"cookie": "c"}, {"plan": "free"})
             html = await client.get_html("john", "Banner")
             moment = await client.server_time()
         async with AsyncAuthenticatedSevenSegmentsClient(
-            "test-user", "test-password", target=fake.url, retry_policy=FAST
+            "test-user", "test-password", base_url=fake.url, retry_policy=FAST
         ) as exports:
             funnel = await exports.export_analysis("funnel", "f")
         return html, funnel, moment
@@ -426,7 +426,7 @@ def test_async_clients(seven_segments_fake: SevenSegmentsFake) -> None:
 def test_async_errors_are_typed(seven_segments_fake: SevenSegmentsFake) -> None:
     async def main() -> None:
         async with AsyncAuthenticatedSevenSegmentsClient(
-            "test-user", "nope", target=seven_segments_fake.url
+            "test-user", "nope", base_url=seven_segments_fake.url
         ) as c:
             await c.export_analysis("funnel", "f")
 

@@ -39,7 +39,7 @@ class Garbled:
 def test_per_call_sends_raise_a_transport_error_after_retries() -> None:
     garbled = Garbled()
     with SevenSegmentsClient(
-        TOKEN, target=TARGET, retry_policy=FAST, transport=httpx.MockTransport(garbled)
+        TOKEN, base_url=TARGET, retry_policy=FAST, transport=httpx.MockTransport(garbled)
     ) as client:
         with pytest.raises(TransportError, match="could not be decoded") as raised:
             client.track("john", "purchase")
@@ -53,7 +53,7 @@ def test_the_export_client_raises_a_transport_error() -> None:
     transport = httpx.MockTransport(Garbled())
     with (
         AuthenticatedSevenSegmentsClient(
-            "user", "pw", target=TARGET, retry_policy=FAST, transport=transport
+            "user", "pw", base_url=TARGET, retry_policy=FAST, transport=transport
         ) as client,
         pytest.raises(TransportError, match="could not be decoded"),
     ):
@@ -63,7 +63,7 @@ def test_the_export_client_raises_a_transport_error() -> None:
 def test_the_async_client_raises_a_transport_error() -> None:
     async def main() -> None:
         async with AsyncSevenSegmentsClient(
-            TOKEN, target=TARGET, retry_policy=FAST, transport=httpx.MockTransport(Garbled())
+            TOKEN, base_url=TARGET, retry_policy=FAST, transport=httpx.MockTransport(Garbled())
         ) as client:
             await client.track("john", "purchase")
 
@@ -76,8 +76,8 @@ def test_buffered_commands_are_retried_then_reported_once() -> None:
     garbled = Garbled()
     with SevenSegmentsClient(
         TOKEN,
-        target=TARGET,
-        buffered=True,
+        base_url=TARGET,
+        background=True,
         flush_interval=0,
         retry_policy=FAST,
         on_error=lambda error, command: errors.append((error, command)),

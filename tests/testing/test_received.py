@@ -104,7 +104,7 @@ def test_the_env_fixture_points_code_reading_the_environment_at_the_fake(
     interakt_fake_env: InteraktFake,
 ) -> None:
     with InteraktClient(
-        os.environ["INTERAKT_API_KEY"], host=os.environ["INTERAKT_HOST"], sync_mode=True
+        os.environ["INTERAKT_API_KEY"], base_url=os.environ["INTERAKT_HOST"], background=False
     ) as client:
         client.user(user_id="env")
 

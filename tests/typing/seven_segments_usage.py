@@ -36,7 +36,7 @@ def report(error: Exception, command: SevenSegmentsCommand) -> None:
 
 def tracking(token: str, url: str) -> None:
     with SevenSegmentsClient(
-        token, target=url, buffered=True, flush_interval=0.05, on_error=report, retry_policy=RetryPolicy()
+        token, base_url=url, background=True, flush_interval=0.05, on_error=report, retry_policy=RetryPolicy()
     ) as seven:
         assert_type(seven.track("john123", "purchase", properties={"amount": 5}), bool)
         seven.track({"cookie": "c-1"}, "visit", timestamp=datetime.datetime.now(datetime.UTC))

@@ -78,7 +78,7 @@ def seven_segments_and_attributionio_kit(
     seven_fake: SevenSegmentsFake, attribution_fake: AttributionFake
 ) -> None:
     delivered: list[SevenSegmentsCommand] = []
-    with SevenSegmentsClient("token", buffered=True, on_delivered=delivered.append) as seven:
+    with SevenSegmentsClient("token", background=True, on_delivered=delivered.append) as seven:
         seven.track("john123", "purchase")
     seven_seen = SevenSegmentsReceived(seven_fake)
     seven_seen.assert_events("john123", ["purchase"])

@@ -35,8 +35,8 @@ class AsyncAttributionClient:
     Args:
         api_key: The account's public API key.
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
-        private_host: The private API's base URL.
-        public_host: The public API's base URL.
+        base_url: The public API's base URL (identities and events).
+        private_base_url: The private API's base URL (customers).
         timeout: Seconds to connect and to wait for each read, per attempt.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
@@ -50,8 +50,8 @@ class AsyncAttributionClient:
         api_key: str,
         api_secret: str | None = None,
         *,
-        private_host: str = DEFAULT_PRIVATE_HOST,
-        public_host: str = DEFAULT_PUBLIC_HOST,
+        base_url: str = DEFAULT_PUBLIC_HOST,
+        private_base_url: str = DEFAULT_PRIVATE_HOST,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -62,8 +62,8 @@ class AsyncAttributionClient:
         self._settings = Settings.build(
             api_key,
             api_secret,
-            private_host=private_host,
-            public_host=public_host,
+            private_host=private_base_url,
+            public_host=base_url,
             timeout=timeout,
             deadline=deadline,
             max_retries=max_retries,
@@ -79,7 +79,7 @@ class AsyncAttributionClient:
     def __repr__(self) -> str:
         return (
             f"<AsyncAttributionClient public_key={self._settings.public_key!r} "
-            f"private_host={self._settings.private_host!r} public_host={self._settings.public_host!r}>"
+            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r}>"
         )
 
     @property

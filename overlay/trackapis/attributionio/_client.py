@@ -120,8 +120,8 @@ class Settings:
         return cls(
             key,
             secret,
-            check_host(private_host, argument="private_host", example=DEFAULT_PRIVATE_HOST),
-            check_host(public_host, argument="public_host", example=DEFAULT_PUBLIC_HOST),
+            check_host(private_host, argument="private_base_url", example=DEFAULT_PRIVATE_HOST),
+            check_host(public_host, argument="base_url", example=DEFAULT_PUBLIC_HOST),
             check_seconds(timeout, argument="timeout"),
             check_seconds(deadline, argument="deadline"),
             retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries),
@@ -219,8 +219,8 @@ class AttributionClient:
     Args:
         api_key: The account's public API key.
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
-        private_host: The private API's base URL.
-        public_host: The public API's base URL.
+        base_url: The public API's base URL (identities and events).
+        private_base_url: The private API's base URL (customers).
         timeout: Seconds to connect and to wait for each read, per attempt.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
@@ -246,8 +246,8 @@ class AttributionClient:
         api_key: str,
         api_secret: str | None = None,
         *,
-        private_host: str = DEFAULT_PRIVATE_HOST,
-        public_host: str = DEFAULT_PUBLIC_HOST,
+        base_url: str = DEFAULT_PUBLIC_HOST,
+        private_base_url: str = DEFAULT_PRIVATE_HOST,
         timeout: float = DEFAULT_TIMEOUT,
         deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -267,8 +267,8 @@ class AttributionClient:
         self._settings = Settings.build(
             api_key,
             api_secret,
-            private_host=private_host,
-            public_host=public_host,
+            private_host=private_base_url,
+            public_host=base_url,
             timeout=timeout,
             deadline=deadline,
             max_retries=max_retries,
@@ -313,7 +313,7 @@ class AttributionClient:
         mode = "background" if self._engine is not None else "direct"
         return (
             f"<AttributionClient public_key={self._settings.public_key!r} "
-            f"private_host={self._settings.private_host!r} public_host={self._settings.public_host!r} "
+            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r} "
             f"mode={mode}>"
         )
 

@@ -116,8 +116,8 @@ def _client(args: argparse.Namespace, *, secret: bool) -> AttributionClient:
         return AttributionClient(
             api_key,
             api_secret,
-            public_host=setting(PUBLIC_HOST_VARIABLE, args.public_host, DEFAULT_PUBLIC_HOST),
-            private_host=setting(PRIVATE_HOST_VARIABLE, args.private_host, DEFAULT_PRIVATE_HOST),
+            base_url=setting(PUBLIC_HOST_VARIABLE, args.public_host, DEFAULT_PUBLIC_HOST),
+            private_base_url=setting(PRIVATE_HOST_VARIABLE, args.private_host, DEFAULT_PRIVATE_HOST),
             max_retries=args.max_retries,
         )
     except (ValueError, TypeError) as error:

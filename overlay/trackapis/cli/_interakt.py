@@ -126,7 +126,7 @@ def _client(args: argparse.Namespace, **options: Any) -> InteraktClient:
     try:
         return InteraktClient(
             api_key,
-            host=setting(HOST_VARIABLE, args.host, DEFAULT_HOST),
+            base_url=setting(HOST_VARIABLE, args.host, DEFAULT_HOST),
             max_retries=args.max_retries,
             **options,
         )
@@ -150,7 +150,7 @@ def _send(args: argparse.Namespace, event: str | None) -> int:
         "traits": _traits(args),
         "created_at": args.created_at,
     }
-    with _client(args, sync_mode=True) as client:
+    with _client(args, background=False) as client:
         try:
             answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
         except (ValueError, TypeError) as error:
@@ -245,7 +245,7 @@ def _create_import_target(
         try:
             return InteraktClient(
                 api_key,
-                host=host,
+                base_url=host,
                 max_retries=settings.max_retries,
                 max_in_flight=settings.max_in_flight,
                 rate_limit_per_minute=settings.rate_limit_per_minute,

@@ -171,8 +171,8 @@ def _create_import_target(
         try:
             return SevenSegmentsClient(
                 token,
-                target=target,
-                buffered=True,
+                base_url=target,
+                background=True,
                 max_retries=settings.max_retries,
                 max_in_flight=settings.max_in_flight,
                 rate_limit_per_minute=settings.rate_limit_per_minute,

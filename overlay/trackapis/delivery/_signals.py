@@ -118,7 +118,7 @@ def _drain_one(engine: DeliveryEngine) -> None:
             result.dropped,
             result.pending,
         )
-    except Exception:  # noqa: BLE001 - one engine failing never keeps the others from draining
+    except Exception:
         logger.exception("%s: draining at SIGTERM failed", engine._name)
 
 

@@ -158,7 +158,9 @@ def open_store(url: Any, *, argument: str = "store") -> Store | None:
     if url is None or url == "memory":
         return None
     if not isinstance(url, str):
-        raise TypeError(f"{argument} must be 'memory' or a store URL such as 'sqlite:///spool.db', not {url!r}")
+        raise TypeError(
+            f"{argument} must be 'memory' or a store URL such as 'sqlite:///spool.db', not {url!r}"
+        )
     scheme, sep, _ = url.partition("://")
     target = STORE_SCHEMES.get(scheme) if sep else None
     if target is None:

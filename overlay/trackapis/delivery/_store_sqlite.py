@@ -89,6 +89,15 @@ class SQLiteStore:
 
     # -- connection ------------------------------------------------------------------------------
 
+    def _locked(self) -> threading.Lock:
+        # A forked child may inherit the lock held by its parent's writer: it takes a new one
+        # (and a new connection, in _db()).
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._lock = threading.Lock()
+            self._connection = None
+        return self._lock
+
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A forked child never uses its parent's connection (SQLite forbids it).
@@ -108,8 +117,10 @@ class SQLiteStore:
     def open(self, owner: str, lease: float) -> None:
         try:
             if not self.path.parent.exists():
-                raise StoreError(f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist")
-            with self._lock:
+                raise StoreError(
+                    f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist"
+                )
+            with self._locked():
                 connection = self._connect(_OPEN_TIMEOUT)
                 try:
                     mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -140,18 +151,21 @@ class SQLiteStore:
             raise StoreError(f"cannot use {self.description}: {error}") from error
         except sqlite3.DatabaseError as error:
             raise StoreError(
-                f"{self.description} is not a usable SQLite spool (corrupt, or another kind of file): {error}; "
-                "move it away to start a new spool"
+                f"{self.description} is not a usable SQLite spool (corrupt, or another kind of file): "
+                f"{error}; move it away to start a new spool"
             ) from error
 
     def _check_schema(self, connection: sqlite3.Connection) -> None:
         row = connection.execute("SELECT value FROM trackapis_spool WHERE name = 'version'").fetchone()
         if row is None:
             connection.execute(
-                "INSERT OR IGNORE INTO trackapis_spool (name, value) VALUES ('version', ?)", (_SCHEMA_VERSION,)
+                "INSERT OR IGNORE INTO trackapis_spool (name, value) VALUES ('version', ?)",
+                (_SCHEMA_VERSION,),
             )
         elif row[0] != _SCHEMA_VERSION:
-            raise StoreError(f"{self.description} has spool format {row[0]!r}; this version reads {_SCHEMA_VERSION!r}")
+            raise StoreError(
+                f"{self.description} has spool format {row[0]!r}; this version reads {_SCHEMA_VERSION!r}"
+            )
         columns = {info[1] for info in connection.execute("PRAGMA table_info(messages)")}
         if not {"id", "key", "owner", "data"} <= columns:
             raise StoreError(f"{self.description} has a table 'messages' that is not a trackapis spool's")
@@ -159,7 +173,7 @@ class SQLiteStore:
     # -- the engine's calls ----------------------------------------------------------------------
 
     def write(self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]) -> list[int]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -167,7 +181,10 @@ class SQLiteStore:
                 if added:
                     # AUTOINCREMENT: ids only grow (never reused), so they order messages across restarts.
                     row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'messages'").fetchone()
-                    last = max(row[0] if row else 0, db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()[0])
+                    last = max(
+                        row[0] if row else 0,
+                        db.execute("SELECT COALESCE(MAX(id), 0) FROM messages").fetchone()[0],
+                    )
                     ids = list(range(last + 1, last + 1 + len(added)))
                     db.executemany(
                         "INSERT INTO messages (id, key, owner, data) VALUES (?, ?, ?, ?)",
@@ -182,7 +199,7 @@ class SQLiteStore:
             return ids
 
     def renew(self, owner: str, lease: float) -> None:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute(
                 "INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?) "
@@ -191,7 +208,7 @@ class SQLiteStore:
             )
 
     def claim(self, owner: str, lease: float, limit: int) -> list[StoredMessage]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -209,11 +226,13 @@ class SQLiteStore:
                 db.executemany("DELETE FROM owners WHERE owner = ?", [(name,) for name in dead])
                 marks = ",".join("?" * len(live))
                 rows = db.execute(
-                    f"SELECT id, key, data FROM messages WHERE owner NOT IN ({marks}) ORDER BY id LIMIT ?",  # noqa: S608
+                    f"SELECT id, key, data FROM messages WHERE owner NOT IN ({marks}) ORDER BY id LIMIT ?",
                     (*live, limit),
                 ).fetchall()
                 if rows:
-                    db.executemany("UPDATE messages SET owner = ? WHERE id = ?", [(owner, row[0]) for row in rows])
+                    db.executemany(
+                        "UPDATE messages SET owner = ? WHERE id = ?", [(owner, row[0]) for row in rows]
+                    )
                 db.execute(
                     "INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?) "
                     "ON CONFLICT (owner) DO UPDATE SET expires = excluded.expires",
@@ -226,15 +245,15 @@ class SQLiteStore:
         return [StoredMessage(id_, key, bytes(data)) for id_, key, data in rows]
 
     def count(self) -> int:
-        with self._lock:
+        with self._locked():
             return int(self._db().execute("SELECT COUNT(*) FROM messages").fetchone()[0])
 
     def release(self, owner: str) -> None:
-        with self._lock:
+        with self._locked():
             self._db().execute("DELETE FROM owners WHERE owner = ?", (owner,))
 
     def close(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
             self._connection = None

@@ -69,8 +69,8 @@ class AttributionSection(WorkloadSection):
         client = AttributionClient(
             PUBLIC_KEY,
             SECRET,
-            public_host=fake.url,
-            private_host=fake.url,
+            base_url=fake.url,
+            private_base_url=fake.url,
             retry_policy=_POLICY,
             background=True,
             max_in_flight=16,

@@ -61,7 +61,7 @@ class InteraktSection(WorkloadSection):
         fake.validate = False
         self._fake = fake
         client = InteraktClient(
-            API_KEY, host=fake.url, retry_policy=_POLICY, max_in_flight=16, on_delivered=self._delivered
+            API_KEY, base_url=fake.url, retry_policy=_POLICY, max_in_flight=16, on_delivered=self._delivered
         )
         schedule = FaultSchedule(self._fault_steps(fake) if self._faults else [])
         return self._drive(client, schedule, lambda started: self._push(client, started))

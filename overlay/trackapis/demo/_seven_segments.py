@@ -80,8 +80,8 @@ class SevenSegmentsSection(WorkloadSection):
         self._fake = fake
         client = SevenSegmentsClient(
             TOKEN,
-            target=fake.url,
-            buffered=True,
+            base_url=fake.url,
+            background=True,
             retry_policy=_POLICY,
             max_in_flight=8,
             flush_interval=0.02,
@@ -165,7 +165,7 @@ class SevenSegmentsSection(WorkloadSection):
         started = time.monotonic()
         try:
             with AuthenticatedSevenSegmentsClient(
-                USERNAME, PASSWORD, target=fake.url, retry_policy=_POLICY
+                USERNAME, PASSWORD, base_url=fake.url, retry_policy=_POLICY
             ) as exports:
                 funnel = exports.export_analysis("funnel", FUNNEL_ID)
         except Exception as error:  # shown as a failed check, not a crash

@@ -11,7 +11,7 @@ from .._errors import ClientClosedError
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
-from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_host, _check_timeout
+from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_base_url, _check_timeout
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -26,7 +26,7 @@ class AsyncInteraktClient:
 
     Args:
         api_key: The Secret Key as the dashboard shows it, or the decoded key.
-        host: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
@@ -38,7 +38,7 @@ class AsyncInteraktClient:
         self,
         api_key: str,
         *,
-        host: str = DEFAULT_HOST,
+        base_url: str = DEFAULT_HOST,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
@@ -46,7 +46,7 @@ class AsyncInteraktClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._host = _check_host(host)
+        self._host = _check_base_url(base_url)
         self._client = httpx.AsyncClient(
             base_url=self._host,
             auth=HeaderAuth(basic_authorization(api_key)),
@@ -57,7 +57,7 @@ class AsyncInteraktClient:
         )
 
     def __repr__(self) -> str:
-        return f"<AsyncInteraktClient host={self._host!r}>"
+        return f"<AsyncInteraktClient base_url={self._host!r}>"
 
     async def user(
         self,

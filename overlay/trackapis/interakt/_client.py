@@ -126,9 +126,9 @@ def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
     return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
 
 
-def _check_host(host: str) -> str:
+def _check_base_url(host: str) -> str:
     if not isinstance(host, str) or not host.startswith(("http://", "https://")):
-        raise ValueError(f"host must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
+        raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
     return host.rstrip("/")
 
 
@@ -142,7 +142,7 @@ class InteraktClient(EngineLifecycle):
     """A client of the Interakt Track API.
 
     By default `user()` and `event()` validate their arguments, queue the request and return at
-    once; worker threads deliver it with retries. With `sync_mode=True` they send in the
+    once; worker threads deliver it with retries. With `background=False` they send in the
     caller's thread (with the same retries) and raise on failure. `send_user()` and
     `send_event()` always send in the caller and return the parsed answer.
 
@@ -151,11 +151,11 @@ class InteraktClient(EngineLifecycle):
 
     Args:
         api_key: The Secret Key as the dashboard shows it, or the decoded key.
-        host: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
         retry_policy: Full control over retries (overrides `max_retries`).
-        sync_mode: Send in the caller instead of the background.
+        background: Deliver from worker threads (the default); False sends in the caller.
         max_queue_size: Requests queued at most; more are reported to `on_error` as dropped.
         max_in_flight: Requests sent at once, over that many keep-alive connections.
         rate_limit_per_minute: Stay under your plan's limit (Interakt allows 300 or 600 a minute).
@@ -173,11 +173,11 @@ class InteraktClient(EngineLifecycle):
         self,
         api_key: str,
         *,
-        host: str = DEFAULT_HOST,
+        base_url: str = DEFAULT_HOST,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
-        sync_mode: bool = False,
+        background: bool = True,
         max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         rate_limit_per_minute: float | None = None,
@@ -190,9 +190,13 @@ class InteraktClient(EngineLifecycle):
     ) -> None:
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         self._connection = _Connection(
-            _check_host(host), basic_authorization(api_key), _check_timeout(timeout), transport, policy
+            _check_base_url(base_url),
+            basic_authorization(api_key),
+            _check_timeout(timeout),
+            transport,
+            policy,
         )
-        self.sync_mode = bool(sync_mode)
+        self.background = bool(background)
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._on_error = on_error
@@ -215,8 +219,8 @@ class InteraktClient(EngineLifecycle):
         self._direct = None
 
     def __repr__(self) -> str:
-        mode = "sync" if self.sync_mode else "background"
-        return f"<InteraktClient host={self._connection.host!r} mode={mode}>"
+        mode = "background" if self.background else "sync"
+        return f"<InteraktClient base_url={self._connection.host!r} mode={mode}>"
 
     # -- tracking ---------------------------------------------------------------------------------
 
@@ -360,7 +364,7 @@ class InteraktClient(EngineLifecycle):
     # -- internals ----------------------------------------------------------------------------------
 
     def _dispatch(self, message: InteraktMessage, lane: str) -> bool:
-        if self.sync_mode:
+        if not self.background:
             self._send_now(message)
             return True
         return self._queue(message, lane)

@@ -2,7 +2,7 @@
 
 from trackapis.seven_segments import SevenSegmentsClient, AuthenticatedSevenSegmentsClient
 
-with SevenSegmentsClient(company_token, buffered=True) as seven:
+with SevenSegmentsClient(company_token, background=True) as seven:
     seven.update("john123", {"first_name": "John"})
     seven.track({"registered": "john123"}, "purchase", properties={"product": "bottle", "amount": 5})
 

@@ -38,7 +38,7 @@ class _AsyncBase:
     def __init__(
         self,
         *,
-        target: str,
+        base_url: str,
         timeout: float,
         max_retries: int,
         retry_policy: RetryPolicy | None,
@@ -47,7 +47,7 @@ class _AsyncBase:
         authorization: str | None,
     ) -> None:
         self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._target = check_target(target)
+        self._target = check_target(base_url)
         if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
             raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
         self._client = httpx.AsyncClient(
@@ -60,7 +60,7 @@ class _AsyncBase:
         )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} target={self._target!r}>"
+        return f"<{type(self).__name__} base_url={self._target!r}>"
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -76,11 +76,11 @@ class AsyncSevenSegmentsClient(_AsyncBase):
 
     Each call sends now (retrying network errors, timeouts, 429 and 5xx) and raises
     `APIError` / `TransportError` on failure. For buffered delivery through /bulk, use
-    `SevenSegmentsClient(buffered=True)`, whose calls never block.
+    `SevenSegmentsClient(background=True)`, whose calls never block.
 
     Args:
         token: The company token.
-        target: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
@@ -92,7 +92,7 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         self,
         token: str,
         *,
-        target: str = DEFAULT_TARGET,
+        base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
@@ -101,7 +101,7 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     ) -> None:
         self._token = company_token(token)
         super().__init__(
-            target=target,
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,
@@ -151,7 +151,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         username: str,
         password: str,
         *,
-        target: str = DEFAULT_TARGET,
+        base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
@@ -159,7 +159,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         super().__init__(
-            target=target,
+            base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             retry_policy=retry_policy,

@@ -77,12 +77,12 @@ class _BulkSender:
         self._poster.close()
 
 
-def _store_options(store: str, sync_interval: float, buffered: bool) -> dict[str, Any]:
+def _store_options(store: str, sync_interval: float, background: bool) -> dict[str, Any]:
     spool = open_store(store)
     if spool is None:
         return {"store_sync_interval": sync_interval}
-    if not buffered:
-        raise ValueError("store applies to buffered delivery: pass buffered=True with it")
+    if not background:
+        raise ValueError("store applies to background delivery: pass background=True with it")
     from ._codec import CommandCodec
 
     return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
@@ -93,7 +93,7 @@ class SevenSegmentsClient(EngineLifecycle):
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
     errors, timeouts, 429 and 5xx), and raise `APIError` / `TransportError` when that fails.
-    With `buffered=True` they validate, queue and return at once; worker threads send up to 50
+    With `background=True` they validate, queue and return at once; worker threads send up to 50
     commands per `POST /bulk` (when 50 are ready, or after `flush_interval` seconds), retry
     what the server asks to retry, and report what fails to `on_error` with the command.
 
@@ -102,11 +102,11 @@ class SevenSegmentsClient(EngineLifecycle):
 
     Args:
         token: The company token.
-        target: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
         retry_policy: Full control over retries (overrides `max_retries`).
-        buffered: Queue `track()` and `update()` and deliver them through /bulk in the background.
+        background: Queue `track()` and `update()` and deliver them through /bulk from worker threads.
         flush_interval: Seconds a buffered batch waits to fill up before it is sent.
         max_queue_size: Buffered commands queued at most; more are reported to `on_error` as dropped.
         max_in_flight: /bulk requests in flight at once.
@@ -118,7 +118,7 @@ class SevenSegmentsClient(EngineLifecycle):
             accepted (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         transport: An httpx transport, for tests.
-        store: Buffered: where the queue lives, `"memory"` (default) or a spool file that
+        store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
             survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
         store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
@@ -127,11 +127,11 @@ class SevenSegmentsClient(EngineLifecycle):
         self,
         token: str,
         *,
-        target: str = DEFAULT_TARGET,
+        base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
-        buffered: bool = False,
+        background: bool = False,
         flush_interval: float = DEFAULT_FLUSH_INTERVAL,
         max_queue_size: int = DEFAULT_MAX_QUEUE_SIZE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
@@ -145,8 +145,8 @@ class SevenSegmentsClient(EngineLifecycle):
     ) -> None:
         self._token = company_token(token)
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._connection = Connection(check_target(target), check_timeout(timeout), policy, transport)
-        self.buffered = bool(buffered)
+        self._connection = Connection(check_target(base_url), check_timeout(timeout), policy, transport)
+        self.background = bool(background)
         if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
         if not 0 <= flush_interval < math.inf:
@@ -169,14 +169,14 @@ class SevenSegmentsClient(EngineLifecycle):
             on_error=self._report,
             shutdown_timeout=shutdown_timeout,
             on_delivered=None if on_delivered is None else self._report_delivered,
-            **_store_options(store, store_sync_interval, self.buffered),
+            **_store_options(store, store_sync_interval, self.background),
         )
         self._direct_lock = threading.Lock()
         self._direct = None
 
     def __repr__(self) -> str:
-        mode = "buffered" if self.buffered else "per-call"
-        return f"<SevenSegmentsClient target={self._connection.target!r} mode={mode}>"
+        mode = "background" if self.background else "per-call"
+        return f"<SevenSegmentsClient base_url={self._connection.target!r} mode={mode}>"
 
     @property
     def token(self) -> str:
@@ -232,7 +232,7 @@ class SevenSegmentsClient(EngineLifecycle):
     # -- internals ----------------------------------------------------------------------------------
 
     def _dispatch(self, command: Command) -> bool:
-        if not self.buffered:
+        if not self.background:
             self._send_now(command.kwargs())
             return True
         try:

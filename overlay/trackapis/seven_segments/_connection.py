@@ -20,9 +20,9 @@ DEFAULT_TIMEOUT: Final = 10.0
 USER_AGENT: Final = f"trackapis/{__version__}"
 
 
-def check_target(target: Any) -> str:
+def check_target(target: Any, *, argument: str = "base_url") -> str:
     if not isinstance(target, str) or not target.startswith(("http://", "https://")):
-        raise ValueError(f"target must be an http(s) URL such as {DEFAULT_TARGET!r}, not {target!r}")
+        raise ValueError(f"{argument} must be an http(s) URL such as {DEFAULT_TARGET!r}, not {target!r}")
     return target.rstrip("/")
 
 

@@ -99,7 +99,7 @@ class AuthenticatedSevenSegmentsClient:
     Args:
         username: The user's name.
         password: The user's password (never shown in reprs, logs or errors).
-        target: The API's base URL.
+        base_url: The API's base URL.
         timeout: Seconds to connect and to wait for each read.
         max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
         retry_policy: Full control over retries (overrides `max_retries`).
@@ -111,7 +111,7 @@ class AuthenticatedSevenSegmentsClient:
         username: str,
         password: str,
         *,
-        target: str = DEFAULT_TARGET,
+        base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
@@ -119,7 +119,7 @@ class AuthenticatedSevenSegmentsClient:
     ) -> None:
         policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
         self._connection = Connection(
-            check_target(target),
+            check_target(base_url),
             check_timeout(timeout),
             policy,
             transport,
@@ -130,7 +130,7 @@ class AuthenticatedSevenSegmentsClient:
         self._closed = False
 
     def __repr__(self) -> str:
-        return f"<AuthenticatedSevenSegmentsClient target={self._connection.target!r}>"
+        return f"<AuthenticatedSevenSegmentsClient base_url={self._connection.target!r}>"
 
     @overload
     def export_analysis(

@@ -18,7 +18,7 @@ from typing import Any, NoReturn, TextIO
 
 from .._errors import TrackapisError
 from ._client import SevenSegmentsClient
-from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT
+from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, check_target
 from ._export import AuthenticatedSevenSegmentsClient, export_call
 from ._payload import Customer
 from ._response import ANALYSIS_TYPES, EXPORT_FORMATS
@@ -96,6 +96,7 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser(prog).parse_args(argv)
+        check_target(args.target, argument="--target")
         if args.command == "export":
             _export(args, out)
         else:
@@ -119,7 +120,7 @@ def main(
 
 def _track(args: argparse.Namespace, out: TextIO) -> None:
     customer = _customer(args.customer)
-    with SevenSegmentsClient(args.token, target=args.target, timeout=args.timeout) as client:
+    with SevenSegmentsClient(args.token, base_url=args.target, timeout=args.timeout) as client:
         if args.command == "track":
             client.track(
                 customer, args.event_type, properties=_pairs(args.properties), timestamp=args.timestamp
@@ -141,7 +142,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> None:
     )
     username, password = _credentials()
     with AuthenticatedSevenSegmentsClient(
-        username, password, target=args.target, timeout=args.timeout
+        username, password, base_url=args.target, timeout=args.timeout
     ) as client:
         typed, raw = client._export(call)
     if raw is None:

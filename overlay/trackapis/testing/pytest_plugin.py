@@ -104,7 +104,9 @@ def interakt_fake_client(
     """An `InteraktClient` pointed at `interakt_fake`, shut down after the test."""
     from ..interakt import InteraktClient
 
-    client = InteraktClient(_interakt_key(interakt_fake_options), host=interakt_fake.url, shutdown_timeout=5)
+    client = InteraktClient(
+        _interakt_key(interakt_fake_options), base_url=interakt_fake.url, shutdown_timeout=5
+    )
     try:
         yield client
     finally:
@@ -128,7 +130,7 @@ def seven_segments_fake_client(seven_segments_fake: SevenSegmentsFake) -> Iterat
     from ..seven_segments import SevenSegmentsClient
 
     client = SevenSegmentsClient(
-        SEVEN_SEGMENTS_TEST_TOKEN, target=seven_segments_fake.url, buffered=True, shutdown_timeout=5
+        SEVEN_SEGMENTS_TEST_TOKEN, base_url=seven_segments_fake.url, background=True, shutdown_timeout=5
     )
     try:
         yield client
@@ -146,7 +148,7 @@ def seven_segments_fake_exports(
     client = AuthenticatedSevenSegmentsClient(
         str(seven_segments_fake_options.get("username", "test-user")),
         str(seven_segments_fake_options.get("password", "test-password")),
-        target=seven_segments_fake.url,
+        base_url=seven_segments_fake.url,
     )
     try:
         yield client
@@ -165,8 +167,8 @@ def attributionio_fake_client(
     client = AttributionClient(
         str(attributionio_fake_options.get("public_key", "test-public-key")),
         str(attributionio_fake_options.get("secret", "test-secret")),
-        public_host=attributionio_fake.url,
-        private_host=attributionio_fake.url,
+        base_url=attributionio_fake.url,
+        private_base_url=attributionio_fake.url,
     )
     try:
         yield client
