@@ -21,7 +21,6 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "fleet"))
@@ -38,14 +37,17 @@ import inspect, json, os, statistics, sys, time
 from trackapis.interakt import InteraktClient
 
 where = "base_url" if "base_url" in inspect.signature(InteraktClient).parameters else "host"
-client = InteraktClient("bench-key", store=os.environ["STORE"], shutdown_timeout=60, **{where: os.environ["URL"]})
+client = InteraktClient(
+    "bench-key", store=os.environ["STORE"], shutdown_timeout=60, **{where: os.environ["URL"]}
+)
 first, count, users = int(os.environ["FIRST"]), int(os.environ["COUNT"]), int(os.environ["USERS"])
 sys.stdin.readline()  # start together
 started = time.time()
 costs = []
 for n in range(first, first + count):
     t = time.perf_counter_ns()
-    client.event("Order Placed", user_id=f"user-{n % users}", traits={"orderNumber": f"CUS{n}", "orderValue": "50.00"})
+    traits = {"orderNumber": f"CUS{n}", "orderValue": "50.00"}
+    client.event("Order Placed", user_id=f"user-{n % users}", traits=traits)
     costs.append(time.perf_counter_ns() - t)
 print(json.dumps({"started": started, "median_us": statistics.median(costs) / 1000}), flush=True)
 sys.stdin.readline()  # until every event arrived
@@ -100,7 +102,7 @@ def run(fake: InteraktFake, store: str, processes: int, events: int) -> dict[str
     }
 
 
-def bytes_per_message(server: RedisServer, messages: int = 10_000) -> float:
+def bytes_per_message(server: RedisServer, messages: int = 10_000) -> tuple[float, float]:
     """What Redis holds per queued message: the realistic payload, written and not yet delivered."""
     import redis
 

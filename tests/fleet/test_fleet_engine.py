@@ -46,9 +46,10 @@ class Recorder:
 
 
 def _engine(url: str, recorder: Recorder, name: str, **options: Any) -> DeliveryEngine:
+    # One engine name for all: it is part of the queue's keys (a queue per API).
     return DeliveryEngine(
         recorder.factory(name),
-        name=name,
+        name="fleet",
         store=RedisStore(url),
         codec=JsonCodec(),
         store_lease=2.0,
@@ -79,6 +80,7 @@ def test_two_engines_share_one_queue_and_keep_per_key_order(redis_url: str) -> N
     assert a.stats().queued + b.stats().queued == 300
     assert a.stats().delivered + b.stats().delivered == 300
     store = RedisStore(redis_url)
+    store.bind("fleet")
     counters = store.fleet_counters()
     assert counters["queued"] == counters["settled"] == counters["delivered"] == 300
     assert counters["stored"] == 0

@@ -189,7 +189,7 @@ def test_four_processes_one_killed_every_event_delivered_in_order_within_the_lim
         # Once every event is in Redis (and a quarter delivered), kill -9 one producer mid-run.
         _wait_for(
             "every event written to Redis",
-            lambda: int(counters.hget("{fleet}:stats", "queued") or 0) == 4 * events,
+            lambda: int(counters.hget("{fleet:interakt}:stats", "queued") or 0) == 4 * events,
             60,
             processes,
         )
@@ -228,7 +228,7 @@ def test_a_redis_restart_mid_run_loses_nothing_and_never_blocks_the_callers(
     try:
         _wait_for(
             "a quarter written to Redis",
-            lambda: int(counters.hget("{restart}:stats", "queued") or 0) >= events // 2,
+            lambda: int(counters.hget("{restart:interakt}:stats", "queued") or 0) >= events // 2,
             120,
             processes,
         )

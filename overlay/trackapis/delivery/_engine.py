@@ -180,6 +180,9 @@ class DeliveryEngine:
         # None: no limit (an infinite or huge shutdown_timeout).
         self.shutdown_timeout: float | None = shutdown_limit
         self._store = store
+        bind = getattr(store, "bind", None)
+        if bind is not None:  # a shared store keeps each API's queue apart (see _redis.py)
+            bind(name)
         self._codec = codec
         self._sync_interval = sync_interval
         self._lease = float(store_lease)
@@ -300,6 +303,8 @@ class DeliveryEngine:
             read = getattr(self._store, "fleet_counters", None)
             if read is None:
                 raise ValueError("stats(fleet=True) needs a fleet store, such as store='redis://...'")
+            with self._cond:
+                self._record_outcomes()  # this process's latest, too
             c = read()
             outcomes = (c["delivered"], c["retried"], c["failed"], c["dropped"])
             return DeliveryStats(c["queued"], *outcomes, c["stored"])
@@ -772,11 +777,7 @@ class DeliveryEngine:
             batch = self._unwritten if final else [m for m in self._unwritten if not m.settled]
             removed = self._removed
             self._unwritten, self._removed = [], []
-            record = getattr(store, "record_outcomes", None)
-            if record is not None:  # a fleet store counts the fleet's outcomes (with its next write)
-                counters = attrs.asdict(self._counters)
-                record({name: n - getattr(self._recorded, name) for name, n in counters.items()})
-                self._recorded = _Counters(**counters)
+            self._record_outcomes()
         if not batch and not removed:
             return
         added: list[tuple[str, bytes]] = []
@@ -854,6 +855,14 @@ class DeliveryEngine:
                 self._settle(message, "dropped")
         for message in unstored:
             self._report(MessageDropped("it cannot be encoded for the store"), message.payload)
+
+    def _record_outcomes(self) -> None:
+        """Tell a fleet store the outcomes since the last call (it counts the fleet's). Under _cond."""
+        record = getattr(self._store, "record_outcomes", None)
+        if record is not None:
+            counters = attrs.asdict(self._counters)
+            record({name: n - getattr(self._recorded, name) for name, n in counters.items()})
+            self._recorded = _Counters(**counters)
 
     def _count_off_handed_over(self) -> None:
         with self._cond:

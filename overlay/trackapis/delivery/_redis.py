@@ -278,6 +278,12 @@ class RedisStore:
         self.backlog = 0
         self._rng = random.Random()
 
+    def bind(self, name: str) -> None:
+        """Called by the engine before anything else: its queue's keys are `{prefix:name}:...`, so
+        clients of different APIs (`interakt`, `seven_segments`, `attributionio`) share a Redis and
+        a prefix without sharing a queue or a rate limit."""
+        self._ns = "{" + f"{self.options.prefix}:{name}" + "}"
+
     @classmethod
     def from_url(cls, url: str) -> RedisStore:
         return cls(url)
