@@ -115,3 +115,19 @@ def test_the_fleet_rate_limit_holds_across_engines(redis_url: str) -> None:
     most = max(sum(1 for t in starts if s <= t < s + 0.5) for s in starts)
     assert most <= 10
     assert starts[-1] - starts[0] >= 2.0  # 60 at 20/s: the limit did hold them back
+
+
+def test_with_on_outage_drop_an_unreachable_redis_means_dropped_and_reported(own_redis_server: Any) -> None:
+    errors: list[Exception] = []
+    engine = _engine(
+        own_redis_server.store_url("drop", on_outage="drop"),
+        Recorder(),
+        "a",
+        on_error=lambda error, payload: errors.append(error),
+    )
+    own_redis_server.stop()
+    assert engine.submit({"n": 1}, "k")
+    result = engine.flush(10)
+    assert (result.dropped, result.pending) == (1, 0)
+    assert "was unreachable" in str(errors[0])
+    engine.shutdown(1)

@@ -134,3 +134,14 @@ def test_writes_fail_over_to_memory_when_redis_is_down_and_resume_after(
     store._down_until = 0.0
     store.write("a", [], local)  # the failed removal of `first` goes with this write
     assert store.count() == 0
+
+
+def test_with_on_outage_drop_the_writes_are_refused_while_redis_is_down(
+    own_redis_server: RedisServer,
+) -> None:
+    store = RedisStore(own_redis_server.store_url("drop", on_outage="drop"), socket_timeout=0.5)
+    store.open("a", LEASE)
+    own_redis_server.stop()
+    assert store.write("a", [("k", b"1")], []) == [None]
+    assert store.dropped_on_outage == 1
+    assert store.claim("a", LEASE, 10) == []

@@ -798,7 +798,7 @@ class DeliveryEngine:
                 self._removed[:0] = removed
             raise
         if self._fleet:
-            self._handed_over_to_fleet(batch, kept)
+            self._handed_over_to_fleet(batch, kept, ids)
             return
         late: list[int] = []
         with self._cond:
@@ -844,17 +844,26 @@ class DeliveryEngine:
             for message in done:
                 message.stored = None
 
-    def _handed_over_to_fleet(self, batch: list[_Message], kept: list[_Message]) -> None:
-        """Written to a fleet store: the store's now, pending here until this round's claim is queued."""
+    def _handed_over_to_fleet(
+        self, batch: list[_Message], kept: list[_Message], ids: Sequence[int | None]
+    ) -> None:
+        """Written to a fleet store: the store's now, pending here until this round's claim is queued.
+
+        An id of None: the store could not take it and says to drop it (Redis down, `on_outage=drop`).
+        """
+        refused = [message for message, stored in zip(kept, ids, strict=True) if stored is None]
         with self._cond:
             for message in kept:
                 message.settled = True
-            self._handed_over += len(kept)
+            self._handed_over += len(kept) - len(refused)
             unstored = [message for message in batch if not message.settled]
-            for message in unstored:
+            for message in (*unstored, *refused):
+                message.settled = False
                 self._settle(message, "dropped")
         for message in unstored:
             self._report(MessageDropped("it cannot be encoded for the store"), message.payload)
+        for message in refused:
+            self._report(MessageDropped(f"{self._store_name()} was unreachable"), message.payload)
 
     def _record_outcomes(self) -> None:
         """Tell a fleet store the outcomes since the last call (it counts the fleet's). Under _cond."""

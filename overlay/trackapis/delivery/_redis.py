@@ -62,7 +62,7 @@ _FALLBACK_BASE: Final = -(2**62)
 # read has settled) and a crash leaves little that was read and never sent. Each key sends one
 # message at a time, so a partition's keys rarely have more than this in flight.
 DEFAULT_READ_AHEAD: Final = 8
-_URL_OPTIONS: Final = ("prefix", "partitions", "lease", "rate_window", "read_ahead")
+_URL_OPTIONS: Final = ("prefix", "partitions", "lease", "rate_window", "read_ahead", "on_outage")
 _OUTCOMES: Final = ("delivered", "failed", "dropped", "retried")
 
 # KEYS[1] = the sequence, KEYS[2] = the fleet counters. ARGV = ns, partitions, added count,
@@ -168,6 +168,7 @@ class RedisStoreOptions:
     lease: float | None
     rate_window: float | None
     read_ahead: int | None
+    drop_on_outage: bool
 
     @classmethod
     def parse(cls, url: str) -> RedisStoreOptions:
@@ -188,8 +189,20 @@ class RedisStoreOptions:
         lease = _option(ours, "lease", float, 0.1, 3600.0)
         rate_window = _option(ours, "rate_window", float, 0.1, 3600.0)
         read_ahead = _option(ours, "read_ahead", int, 1, 100_000)
+        on_outage = ours.get("on_outage", "memory")
+        if on_outage not in ("memory", "drop"):
+            raise ValueError(f"the store URL's on_outage must be 'memory' or 'drop', not {on_outage!r}")
         connection_url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(rest)))
-        return cls(connection_url, _masked(url), prefix, partitions, lease, rate_window, read_ahead)
+        return cls(
+            connection_url,
+            _masked(url),
+            prefix,
+            partitions,
+            lease,
+            rate_window,
+            read_ahead,
+            on_outage == "drop",
+        )
 
 
 def _option(options: dict[str, str], name: str, kind: type[Any], low: float, high: float) -> Any:
@@ -272,7 +285,8 @@ class RedisStore:
         # Counted by the next write or claim (`settled`: by claim, for the removals done without a script).
         self._outcomes = dict.fromkeys((*_OUTCOMES, "settled"), 0)
         self._down_until = 0.0
-        self.failed_over = 0
+        self.failed_over = 0  # messages queued in memory because Redis was unreachable
+        self.dropped_on_outage = 0  # with ?on_outage=drop
         # Not 0 while the partitions this process holds may have messages it has not read (as of
         # the last claim): the engine's flush() waits for them too. 0 while Redis is unreachable.
         self.backlog = 0
@@ -315,8 +329,11 @@ class RedisStore:
             self.partitions = stored
         self._lease_call(owner, [])
 
-    def write(self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]) -> list[int]:
-        """Add and delete in one Lua call; when Redis is unreachable, `added` fails over to memory."""
+    def write(
+        self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]
+    ) -> list[int | None]:
+        """Add and delete in one Lua call; when Redis is unreachable, `added` fails over to memory
+        (or, with `?on_outage=drop`, gets None ids: the engine reports them dropped)."""
         remote = [i for i in removed if i >= 0]
         if self._unremoved:
             remote, self._unremoved = self._unremoved + remote, []
@@ -563,7 +580,11 @@ class RedisStore:
                 if state is not None:
                     state.outstanding.discard(message_id)
 
-    def _fail_over(self, added: Sequence[tuple[str, bytes]]) -> list[int]:
+    def _fail_over(self, added: Sequence[tuple[str, bytes]]) -> list[int | None]:
+        if self.options.drop_on_outage:  # the engine reports them dropped
+            with self._lock:
+                self.dropped_on_outage += len(added)
+            return [None] * len(added)
         ids = [next(self._fallback_ids) for _ in added]
         with self._lock:
             self._fallback += (StoredMessage(i, key, data) for i, (key, data) in zip(ids, added, strict=True))
