@@ -1,4 +1,4 @@
-"""Benchmark the Redis fleet store against the memory store, in one run: `scripts/bench fleet`.
+"""Benchmark the Redis fleet store against the memory store in one run: `scripts/bench fleet [--write]`.
 
 The Interakt workload (events for 1,000 users, 20 ms added latency at a loopback fake with spec
 validation off) through 1, 2 and 4 producer processes, each with its own `InteraktClient`, first
@@ -30,6 +30,7 @@ from fleet_redis import RedisServer, find_redis_server  # noqa: E402
 from trackapis.testing import InteraktFake, serve  # noqa: E402
 
 LATENCY = 0.02
+START, END = "<!-- bench:fleet:start -->", "<!-- bench:fleet:end -->"
 USERS = 1000
 
 WORKER = """
@@ -146,6 +147,7 @@ def main() -> None:
     parser.add_argument(
         "--events", type=int, default=4000, help="events in each run, shared by its processes"
     )
+    parser.add_argument("--write", action="store_true", help="write the table into docs/fleet.md")
     args = parser.parse_args()
     binary = find_redis_server()
     if binary is None:
@@ -181,7 +183,14 @@ def main() -> None:
         f"Redis memory per queued message: {per_message:,.0f} bytes "
         f"(Interakt event of {payload:.0f} bytes encoded; 10,000 messages, `used_memory` before and after).",
     ]
-    print("\n".join(lines))
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        docs = ROOT / "docs" / "fleet.md"
+        head, rest = docs.read_text().split(START, 1)
+        _, tail = rest.split(END, 1)
+        docs.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+        print("\nwritten into docs/fleet.md")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import track
 
@@ -82,3 +84,30 @@ def test_track_store(interakt_fake: InteraktFake, redis_url: str) -> None:
         track.api_key = track.host = None
         track.store = "memory"
     assert [e.traits["n"] for e in interakt_fake.user("u").events] == list(range(5))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
+def test_a_forked_child_joins_the_fleet_as_a_new_process(interakt_fake: InteraktFake, redis_url: str) -> None:
+    with InteraktClient("test-interakt-key", base_url=interakt_fake.url, store=redis_url) as client:
+        client.event("Before fork", user_id="parent")
+        client.flush(10)
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                client.event("In child", user_id="child")
+                if client.flush(10).pending == 0:
+                    client.shutdown(10)
+                    code = 0
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        client.event("After fork", user_id="parent")
+        client.flush(10)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert sorted(event.event for _, event in interakt_fake.events) == [
+        "After fork",
+        "Before fork",
+        "In child",
+    ]

@@ -689,7 +689,13 @@ class DeliveryEngine:
                     error,
                 )
                 unreadable.append(record.id)
-        logger.info("%s: took over %d stored messages from %s", self._name, len(decoded), self._store_name())
+        logger.log(
+            logging.DEBUG if self._fleet else logging.INFO,  # a fleet store hands messages out every round
+            "%s: took over %d stored messages from %s",
+            self._name,
+            len(decoded),
+            self._store_name(),
+        )
         inserted: dict[str, int] = {}
         with self._cond:
             self._removed.extend(unreadable)

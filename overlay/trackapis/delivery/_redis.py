@@ -312,6 +312,15 @@ class RedisStore:
     # -- the Store protocol ---------------------------------------------------------------------
 
     def open(self, owner: str, lease: float) -> None:
+        """Check the server and register `owner`; also in a forked child, which starts afresh
+        (what the parent held, read or queued in memory stays the parent's)."""
+        with self._lock:
+            self._held.clear()
+            self._fallback.clear()
+            self._unremoved = []
+            self._outcomes = dict.fromkeys(self._outcomes, 0)
+            self.backlog = 0
+        self._down_until = 0.0
         self._lease_ms = int(1000 * (self.options.lease or lease))
         try:
             self._redis.ping()
