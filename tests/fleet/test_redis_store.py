@@ -145,3 +145,16 @@ def test_with_on_outage_drop_the_writes_are_refused_while_redis_is_down(
     assert store.write("a", [("k", b"1")], []) == [None]
     assert store.dropped_on_outage == 1
     assert store.claim("a", LEASE, 10) == []
+
+
+def test_what_waits_in_memory_goes_to_redis_when_leaving_if_it_is_back(own_redis_server: RedisServer) -> None:
+    store = RedisStore(own_redis_server.store_url("leave"), socket_timeout=0.5)
+    store.open("a", LEASE)
+    own_redis_server.stop()
+    local = store.write("a", [("k", b"1"), ("k", b"2")], [])
+    assert [m.id for m in store.claim("a", LEASE, 1)] == local[:1]  # one handed to the engine
+    own_redis_server.restart()
+    store.release("a")  # neither was delivered: both go to Redis for the fleet
+    other = RedisStore(own_redis_server.store_url("leave"))
+    other.open("b", LEASE)
+    assert [m.data for m in other.claim("b", LEASE, 10)] == [b"1", b"2"]

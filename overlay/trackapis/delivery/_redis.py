@@ -280,6 +280,7 @@ class RedisStore:
         self._next_rebalance = 0.0
         self._lock = threading.Lock()  # the counters below are read by stats() from any thread
         self._fallback: list[StoredMessage] = []
+        self._fallback_claimed: dict[int, StoredMessage] = {}  # handed to the engine, not yet settled
         self._fallback_ids = iter(range(_FALLBACK_BASE, 0))
         self._unremoved: list[int] = []  # removals that could not reach Redis, sent with the next write
         # Counted by the next write or claim (`settled`: by claim, for the removals done without a script).
@@ -317,6 +318,7 @@ class RedisStore:
         with self._lock:
             self._held.clear()
             self._fallback.clear()
+            self._fallback_claimed.clear()
             self._unremoved = []
             self._outcomes = dict.fromkeys(self._outcomes, 0)
             self.backlog = 0
@@ -344,6 +346,10 @@ class RedisStore:
         """Add and delete in one Lua call; when Redis is unreachable, `added` fails over to memory
         (or, with `?on_outage=drop`, gets None ids: the engine reports them dropped)."""
         remote = [i for i in removed if i >= 0]
+        if len(remote) < len(removed):
+            with self._lock:
+                for message_id in removed:
+                    self._fallback_claimed.pop(message_id, None)
         if self._unremoved:
             remote, self._unremoved = self._unremoved + remote, []
         if not added:
@@ -382,6 +388,7 @@ class RedisStore:
         messages of the partitions it holds (taking its share of the free ones first)."""
         with self._lock:
             taken, self._fallback = self._fallback[:limit], self._fallback[limit:]
+            self._fallback_claimed.update((message.id, message) for message in taken)
         limit -= len(taken)
         if limit <= 0 or time.monotonic() < self._down_until:
             return taken
@@ -407,6 +414,7 @@ class RedisStore:
         with self._lock:
             self._held.clear()
             self.backlog = 0
+        self._save_fallback(owner)
         try:
             self._count_outcomes()
             self._release_script(keys=[self._owners_key], args=[self._ns, owner])
@@ -540,6 +548,32 @@ class RedisStore:
                 state.outstanding.add(message.id)
         self.backlog = backlog + (len(found) > len(taken))
         return taken
+
+    def _save_fallback(self, owner: str) -> None:
+        """Leaving: what waits in memory since an outage goes to Redis for the fleet, if it is back."""
+        with self._lock:
+            waiting = sorted([*self._fallback, *self._fallback_claimed.values()], key=lambda m: m.id)
+            self._fallback, self._fallback_claimed = [], {}
+        if not waiting:
+            return
+        args: list[Any] = [self._ns, self.partitions, len(waiting), 0, 0, 0, 0]
+        for message in waiting:
+            args += (partition_of(message.key, self.partitions), message.key, message.data)
+        try:
+            self._write_script(keys=[self._ns + ":seq", self._ns + ":stats"], args=args)
+        except self._errors as error:
+            logger.warning(
+                "%s: Redis is still unreachable (%s); %d message(s) queued in memory meanwhile are lost",
+                self.description,
+                error,
+                len(waiting),
+            )
+        else:
+            logger.info(
+                "%s: %d message(s) queued in memory during an outage are now in Redis",
+                self.description,
+                len(waiting),
+            )
 
     def _remove(self, remote: list[int]) -> None:
         """Only removals (a worker's, for what it delivered): plain XDELs in one round trip, no script."""
