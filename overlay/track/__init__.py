@@ -15,18 +15,51 @@ after `shutdown()` starts a fresh client instead of being lost.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
 import types
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar, Unpack
 
 from trackapis import __version__ as _trackapis_version
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
-from trackapis.interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackResponse
+from trackapis.interakt import (
+    DEFAULT_HOST,
+    EventFields,
+    InteraktClient,
+    InteraktMessage,
+    TrackResponse,
+    UserFields,
+)
+
+__all__ = [
+    "api_key",
+    "debug",
+    "default_client",
+    "event",
+    "flush",
+    "handle_sigterm",
+    "host",
+    "join",
+    "max_in_flight",
+    "max_queue_size",
+    "max_retries",
+    "on_error",
+    "rate_limit_per_minute",
+    "shutdown",
+    "shutdown_timeout",
+    "store",
+    "sync_mode",
+    "timeout",
+    "user",
+]
 
 __version__ = _trackapis_version
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 # -- settings: read on every call -----------------------------------------------------------------
 api_key: str | None = None
@@ -86,18 +119,22 @@ def user(
     phone_number: str | None = None,
     traits: dict[str, Any] | None = None,
     created_at: Any = None,
+    **fields: Unpack[UserFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other user properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if not client.background:
-        return client.send_user(
+        return _with(client.send_user, fields)(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-    queued, message = client.queue_user(
+    queued, message = _with(client.queue_user, fields)(
         user_id=user_id,
         phone_number=phone_number,
         country_code=country_code,
@@ -114,11 +151,15 @@ def event(  # noqa: PLR0917 - the original's signature
     country_code: str = "+91",
     phone_number: str | None = None,
     created_at: Any = None,
+    **fields: Unpack[EventFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if not client.background:
-        return client.send_event(
+        return _with(client.send_event, fields)(
             event,  # type: ignore[arg-type]  # None is refused with a clear error
             user_id=user_id,
             phone_number=phone_number,
@@ -126,7 +167,7 @@ def event(  # noqa: PLR0917 - the original's signature
             traits=traits,
             created_at=created_at,
         )
-    queued, message = client.queue_event(
+    queued, message = _with(client.queue_event, fields)(
         event,  # type: ignore[arg-type]
         user_id=user_id,
         phone_number=phone_number,
@@ -135,6 +176,12 @@ def event(  # noqa: PLR0917 - the original's signature
         created_at=created_at,
     )
     return queued, {"path": message.path, "body": message.body}
+
+
+def _with(method: Callable[_P, _T], fields: Mapping[str, Any]) -> Callable[_P, _T]:
+    # Forwarding `**fields` would make every call a keyword-unpacking call, which costs about
+    # a microsecond on this hot path; most calls have no fields.
+    return functools.partial(method, **fields) if fields else method
 
 
 def flush(timeout: float | None = None) -> FlushResult:

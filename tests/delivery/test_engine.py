@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from trackapis import APIError, TrackapisError, TransportError
 from trackapis._retry import RetryPolicy
 from trackapis.delivery import (
     DeliveryEngine,
@@ -165,7 +166,7 @@ def test_retryable_results_are_retried_until_delivered(make: Callable[..., Deliv
 def test_retries_run_out_and_the_error_reaches_on_error_once(
     make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
 ) -> None:
-    boom = OSError("still failing")
+    boom = TransportError("still failing", method="POST", path="/x")
     recorder = Recorder(lambda p, attempt: SendResult.retry(boom))
     engine = make(recorder)
     engine.submit("m", "k")
@@ -178,13 +179,26 @@ def test_retries_run_out_and_the_error_reaches_on_error_once(
 def test_fatal_results_are_not_retried(
     make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
 ) -> None:
-    bad = ValueError("400")
+    bad = APIError(400, "bad", method="POST", path="/x")
     recorder = Recorder(lambda p, attempt: SendResult.fail(bad))
     engine = make(recorder)
     engine.submit("m", "k")
     assert engine.flush(timeout=5).failed == 1
     assert recorder.attempts["m"] == 1
     assert errors == [(bad, "m")]
+
+
+def test_on_error_receives_a_trackapis_error_with_the_cause_when_a_sender_reports_another(
+    make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
+) -> None:
+    foreign = ValueError("not one of ours")
+    engine = make(Recorder(lambda p, attempt: SendResult.fail(foreign)))
+    engine.submit("m", "k")
+    assert engine.flush(timeout=5).failed == 1
+    [(error, payload)] = errors
+    assert (type(error), payload, error.__cause__) == (MessageFailed, "m", foreign)
+    assert isinstance(error, TrackapisError)
+    assert "ValueError: not one of ours" in error.reason
 
 
 def test_a_failed_message_does_not_block_its_key(make: Callable[..., DeliveryEngine]) -> None:

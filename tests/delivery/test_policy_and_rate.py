@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from trackapis import TransportError
 from trackapis._retry import RetryPolicy, parse_retry_after
 from trackapis.delivery import RateLimiter, SendResult, send_with_retries
 
@@ -95,7 +96,7 @@ def test_send_with_retries_sleeps_the_policy_delay_and_stops() -> None:
 
 
 def test_send_with_retries_gives_up_after_max_retries() -> None:
-    error = OSError("down")
+    error = TransportError("down", method="POST", path="/x")
     result, retries = send_with_retries(
         lambda: SendResult.retry(error), RetryPolicy(max_retries=2), sleep=lambda _: None
     )

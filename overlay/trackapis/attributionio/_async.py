@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from types import TracebackType
+from typing import Any, Unpack
 
 import httpx
 
 from .._errors import APIError, ClientClosedError, TransportError
+from .._operations import answer
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import SendResult
 from ._client import (
@@ -19,6 +22,7 @@ from ._client import (
     Settings,
     show_flags,
 )
+from ._fields import EventFields, IdentityFields
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import event_requests, identity_request, who
 from ._wire import Deadline, Request, send_async, verdict, with_retries_async
@@ -115,11 +119,18 @@ class AsyncAttributionClient:
         return parse_customer(cid, payload)
 
     async def trigger_identity(
-        self, attributionio_id: str, *, client_id: str | int | None = None, user_agent: str | None = None
+        self,
+        attributionio_id: str,
+        *,
+        client_id: str | int | None = None,
+        user_agent: str | None = None,
+        **fields: Unpack[IdentityFields],
     ) -> IdentityResult:
         """Link a visitor to a client id. See `AttributionClient.trigger_identity`."""
         client = who(client_id)
-        model = identity_request(self._settings.public_key, attributionio_id, client, user_agent)
+        model = identity_request(
+            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
+        )
         response = await self._call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
@@ -131,6 +142,7 @@ class AsyncAttributionClient:
         client_id: str | int | None = None,
         user_agent: str | None = None,
         last_url: str | None = None,
+        **fields: Unpack[EventFields],
     ) -> EventResult:
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
         client = who(client_id)
@@ -141,6 +153,7 @@ class AsyncAttributionClient:
             client,
             user_agent=user_agent,
             last_url=last_url,
+            fields=fields,
         )
         settings = self._settings
         deadline = Deadline(settings.deadline, settings.timeout)
@@ -162,6 +175,10 @@ class AsyncAttributionClient:
             event_status=event_outcome.status_code,
             identity_status=identity_outcome.status_code,
         )
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""
+        return answer(await self._call(self._settings.operation_request(operation, body, params)))
 
     async def aclose(self) -> None:
         """Close the connections. Idempotent."""

@@ -7,9 +7,9 @@ import concurrent.futures
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 import attrs
 import httpx
@@ -30,6 +30,7 @@ from ..delivery import (
     SendResult,
     open_store,
 )
+from ._fields import OPERATIONS, EventFields, IdentityFields
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import (
@@ -56,7 +57,7 @@ DEFAULT_DEADLINE: Final = 15.0
 # Connections kept alive (per process) for calls made in callers' threads.
 DEFAULT_MAX_CONNECTIONS: Final = 16
 
-ErrorHandler = Callable[[Exception, TriggerMessage], object]
+ErrorHandler = Callable[[TrackapisError, TriggerMessage], object]
 DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
 Outcome = httpx.Response | TrackapisError
@@ -137,6 +138,17 @@ class Settings:
 
     def trigger_request(self, model: TriggerRequest) -> Request:
         return Request(self.public_host, request_kwargs(model))
+
+    def operation_request(self, operation_id: Any, body: Any, params: Mapping[str, Any]) -> Request:
+        """Any operation of the spec (`call()`): with the secret on the private API when it needs it."""
+        from .._operations import operation
+
+        built = operation(OPERATIONS, operation_id, body, params, defaults={"public_key": self.public_key})
+        if not built.authenticated:
+            return Request(self.public_host, built.kwargs)
+        if self.secret is None:
+            raise ValueError(f"api_secret is required for {operation_id}: pass it to the client")
+        return Request(self.private_host, built.kwargs, secret=self.secret)
 
 
 def show_flags(
@@ -371,7 +383,12 @@ class AttributionClient:
     # -- the public API -------------------------------------------------------------------------------
 
     def trigger_identity(
-        self, attributionio_id: str, *, client_id: str | int | None = None, user_agent: str | None = None
+        self,
+        attributionio_id: str,
+        *,
+        client_id: str | int | None = None,
+        user_agent: str | None = None,
+        **fields: Unpack[IdentityFields],
     ) -> IdentityResult:
         """Link a visitor (their `AttrioP_<key>` cookie's value) to a client id.
 
@@ -390,7 +407,9 @@ class AttributionClient:
         """
         self._check_open()
         client = who(client_id)
-        model = identity_request(self._settings.public_key, attributionio_id, client, user_agent)
+        model = identity_request(
+            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
+        )
         if self._engine is not None:
             return IdentityResult(
                 client.client_id, client.generated, queued=self._queue(model, client.client_id)
@@ -406,6 +425,7 @@ class AttributionClient:
         client_id: str | int | None = None,
         user_agent: str | None = None,
         last_url: str | None = None,
+        **fields: Unpack[EventFields],
     ) -> EventResult:
         """Record an event of a visitor, and link the visitor to the client id (as the original did).
 
@@ -419,6 +439,8 @@ class AttributionClient:
             client_id: Your id for the customer; None (or "") generates one.
             user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
             last_url: The last URL the visitor saw; None sends `URL unknown`.
+            **fields: The event schema's other properties, derived from specs/attributionio.yaml
+                (`EventFields`: `is_informational`, and whatever a regenerated spec adds).
 
         Returns:
             The client id and transaction id used, and both HTTP statuses (or whether they were queued).
@@ -439,6 +461,7 @@ class AttributionClient:
                 client,
                 user_agent=user_agent,
                 last_url=last_url,
+                fields=fields,
             )
             queued_identity = self._queue(identity, client.client_id)
             queued_event = self._queue(event, client.client_id)
@@ -449,7 +472,12 @@ class AttributionClient:
                 queued=queued_identity and queued_event,
             )
         result, event_outcome, identity_outcome = self._event_outcomes(
-            attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
+            attributionio_id,
+            event_key,
+            client_id=client_id,
+            user_agent=user_agent,
+            last_url=last_url,
+            fields=fields,
         )
         if isinstance(event_outcome, Exception):
             if isinstance(identity_outcome, Exception):
@@ -462,7 +490,14 @@ class AttributionClient:
         )
 
     def _event_outcomes(
-        self, attributionio_id: Any, event_key: Any, *, client_id: Any, user_agent: Any, last_url: Any
+        self,
+        attributionio_id: Any,
+        event_key: Any,
+        *,
+        client_id: Any,
+        user_agent: Any,
+        last_url: Any,
+        fields: Mapping[str, Any] | None = None,
     ) -> tuple[EventResult, Outcome, Outcome]:
         """Send an event and its identity at once, within one deadline; each one's answer or error.
 
@@ -477,6 +512,7 @@ class AttributionClient:
             client,
             user_agent=user_agent,
             last_url=last_url,
+            fields=fields,
         )
         settings = self._settings
         deadline = Deadline(settings.deadline, settings.timeout)
@@ -484,6 +520,18 @@ class AttributionClient:
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
         result = EventResult(client.client_id, client.generated, event.event.transaction_id)
         return result, event_outcome, linked.result()
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/attributionio.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones): an
+        operation that needs credentials goes to the private API with the secret, others to
+        the public API. See `InteraktClient.call()`; returns the answer's JSON.
+        """
+        from .._operations import answer
+
+        self._check_open()
+        return answer(self._call(self._settings.operation_request(operation, body, params)))
 
     # -- background delivery and lifetime ----------------------------------------------------------
 
@@ -601,7 +649,7 @@ class AttributionClient:
         if self._on_delivered is not None:
             self._on_delivered(as_message(payload))
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         message = as_message(payload)
         if self._on_error is None:
             logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)

@@ -8,7 +8,6 @@ from ._engine import (
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    EngineClosed,
 )
 from ._rate import RateLimiter
 from ._store import (
@@ -23,7 +22,9 @@ from ._store import (
 from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
+    DeliveryError,
     DeliveryStats,
+    EngineClosed,
     ErrorCallback,
     FlushResult,
     MessageDropped,
@@ -43,6 +44,7 @@ __all__ = [
     "Codec",
     "DeliveredCallback",
     "DeliveryEngine",
+    "DeliveryError",
     "DeliveryStats",
     "EngineClosed",
     "ErrorCallback",

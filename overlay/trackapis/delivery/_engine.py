@@ -27,6 +27,7 @@ from typing import Any, Final
 
 import attrs
 
+from .._errors import EngineClosed, as_delivery_error
 from .._retry import RetryPolicy
 from ._rate import RateLimiter
 from ._store import DEFAULT_STORE_LEASE, DEFAULT_STORE_SYNC_INTERVAL, LIVE_OWNERS, Codec, Store, StoredMessage
@@ -638,7 +639,7 @@ class DeliveryEngine:
             logger.warning("%s: a message was not delivered: %s", self._name, error)
             return
         try:
-            callback(error, payload)
+            callback(as_delivery_error(error), payload)
         except Exception:
             # A broken callback must not stop delivery: log it and carry on.
             logger.exception("%s: on_error raised; delivery continues", self._name)
@@ -956,10 +957,6 @@ class DeliveryEngine:
         closed = self._closed
         self._reset_state()
         self._closed = closed
-
-
-class EngineClosed(RuntimeError):
-    """Raised by `submit` after `shutdown`."""
 
 
 def _positive_int(name: str, value: int) -> None:

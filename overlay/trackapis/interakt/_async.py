@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 import httpx
 
 from .._errors import ClientClosedError
+from .._operations import decoded
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_base_url, _check_timeout
+from ._fields import OPERATIONS, EventFields, UserFields
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -67,6 +71,7 @@ class AsyncInteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """Create or update a user; see `InteraktClient.user()` for the arguments."""
         _, message = user_message(
@@ -75,6 +80,7 @@ class AsyncInteraktClient:
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
 
@@ -87,6 +93,7 @@ class AsyncInteraktClient:
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """Record an event of a user; see `InteraktClient.user()` for the arguments."""
         _, message = event_message(
@@ -96,8 +103,17 @@ class AsyncInteraktClient:
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId; see `InteraktClient.call()`."""
+        request = build_operation(OPERATIONS, operation, body, params)
+        if self._client.is_closed:
+            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
+        response = await send_now_async(self._client, request.kwargs, self._policy, error_message_of)
+        return decoded(response.content, response.headers.get("content-type", ""))
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
 
 from .. import __version__
-from .._errors import ClientClosedError, TransportError
+from .._errors import ClientClosedError, TrackapisError, TransportError
 from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
@@ -25,6 +25,7 @@ from ..delivery import (
     open_store,
 )
 from ._auth import basic_authorization
+from ._fields import EventFields, UserFields
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of
 
@@ -40,7 +41,7 @@ DEFAULT_HOST: Final = "https://api.interakt.ai"
 DEFAULT_TIMEOUT: Final = 10.0
 USER_AGENT: Final = f"trackapis/{__version__}"
 
-ErrorHandler = Callable[[Exception, InteraktMessage], object]
+ErrorHandler = Callable[[TrackapisError, InteraktMessage], object]
 DeliveredHandler = Callable[[InteraktMessage], object]
 
 
@@ -232,6 +233,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> bool:
         """Create or update a user; its traits replace earlier values of the same traits.
 
@@ -240,7 +242,11 @@ class InteraktClient(EngineLifecycle):
             phone_number: Digits only, without the country code.
             country_code: The phone number's country calling code.
             traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
-            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string.
+            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string
+                (sent in UTC, as `2024-05-01T12:00:00Z`).
+            **fields: The request schema's other properties, derived from specs/interakt.yaml
+                (`UserFields`, `EventFields`): `full_phone_number`, `tags`, and whatever a
+                regenerated spec adds. None means not sent.
 
         Returns:
             True once queued (or sent, in sync mode); False when the queue was full, in which case
@@ -257,6 +263,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -269,6 +276,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> bool:
         """Record an event (an action) of a user; see `user()` for the arguments and errors."""
         lane, message = event_message(
@@ -278,6 +286,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -289,6 +298,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> tuple[bool, InteraktMessage]:
         """`user()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = user_message(
@@ -297,6 +307,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -309,6 +320,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> tuple[bool, InteraktMessage]:
         """`event()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = event_message(
@@ -318,6 +330,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -329,6 +342,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = user_message(
@@ -337,6 +351,7 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
 
@@ -349,6 +364,7 @@ class InteraktClient(EngineLifecycle):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = event_message(
@@ -358,8 +374,33 @@ class InteraktClient(EngineLifecycle):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId, now, in the caller's thread.
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones): the
+        same credentials, retries and errors, with the body as given (checked as JSON).
+
+        Returns:
+            The answer's JSON (its text when not JSON; None when empty).
+
+        Raises:
+            ValueError, TypeError: An unknown operation, a bad body or parameter.
+            APIError, TransportError: When delivery failed.
+        """
+        from .._operations import decoded
+        from .._operations import operation as build
+        from .._transport import send_now
+        from ._fields import OPERATIONS
+
+        request = build(OPERATIONS, operation, body, params)
+        if self._engine.closed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one")
+        response = send_now(self._direct_client(), request.kwargs, self._connection.policy, error_message_of)
+        return decoded(response.content, response.headers.get("content-type", ""))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -399,7 +440,7 @@ class InteraktClient(EngineLifecycle):
         if self._on_delivered is not None:
             self._on_delivered(message)
 
-    def _report(self, error: Exception, message: InteraktMessage) -> None:
+    def _report(self, error: TrackapisError, message: InteraktMessage) -> None:
         if self._on_error is None:
             logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
             return

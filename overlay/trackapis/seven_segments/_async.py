@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, Literal, overload
+from typing import Any, Literal, Unpack, overload
 
 import httpx
 
@@ -11,6 +12,8 @@ from seven_segments_client.api.system import get_system_time
 from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
 from .._errors import ClientClosedError
+from .._operations import answer
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import HeaderAuth, send_now_async
 from ._connection import (
@@ -22,6 +25,13 @@ from ._connection import (
     check_timeout,
 )
 from ._export import export_call
+from ._fields import (
+    OPERATIONS,
+    CustomerUpdateFields,
+    EventTrackFields,
+    ExportRequestFields,
+    HtmlRequestFields,
+)
 from ._payload import Customer, company_token, html_kwargs, track_command, update_command
 from ._response import (
     AnalysisType,
@@ -64,6 +74,14 @@ class _AsyncBase:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones); see
+        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
+        """
+        return answer(await self._send(build_operation(OPERATIONS, operation, body, params).kwargs))
 
     async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
         if self._client.is_closed:
@@ -117,18 +135,26 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         *,
         properties: dict[str, Any] | None = None,
         timestamp: Any = None,
+        **fields: Unpack[EventTrackFields],
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
-        command = track_command(self._token, customer, event_type, properties, timestamp)
+        command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
         await self._send(command.kwargs())
 
-    async def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> None:
+    async def update(
+        self,
+        customer: Customer,
+        properties: dict[str, Any] | None = None,
+        **fields: Unpack[CustomerUpdateFields],
+    ) -> None:
         """Identify a customer and update its properties."""
-        await self._send(update_command(self._token, customer, properties).kwargs())
+        await self._send(update_command(self._token, customer, properties, fields).kwargs())
 
-    async def get_html(self, customer: Customer, html_campaign_name: str) -> str:
+    async def get_html(
+        self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
+    ) -> str:
         """The HTML of a campaign for a customer."""
-        return html_of(await self._send(html_kwargs(self._token, customer, html_campaign_name)))
+        return html_of(await self._send(html_kwargs(self._token, customer, html_campaign_name, fields)))
 
     async def server_time(self) -> float:
         """The server's clock in UNIX seconds."""
@@ -178,6 +204,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> FunnelResult: ...
     @overload
     async def export_analysis(
@@ -189,6 +216,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ReportResult: ...
     @overload
     async def export_analysis(
@@ -200,6 +228,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> TableResult: ...
     @overload
     async def export_analysis(
@@ -211,6 +240,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> str: ...
     @overload
     async def export_analysis(
@@ -222,6 +252,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> dict[str, Any]: ...
     @overload
     async def export_analysis(
@@ -233,6 +264,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult: ...
     async def export_analysis(
         self,
@@ -243,6 +275,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = None,
         execution_time: float | None = None,
         company: str | None = None,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult:
         """Export an analysis; see `AuthenticatedSevenSegmentsClient.export_analysis()`."""
         call = export_call(
@@ -252,6 +285,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             timezone=timezone,
             execution_time=execution_time,
             company=company,
+            fields=fields,
         )
         response = await self._send(call.kwargs)
         return export_of(response, call.analysis_type, call.format)[0]

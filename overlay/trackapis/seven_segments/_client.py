@@ -6,14 +6,14 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Callable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Unpack
 
 import httpx
 
 from seven_segments_client.api.system import get_system_time
 
-from .._errors import ClientClosedError
+from .._errors import ClientClosedError, TrackapisError
 from .._lifecycle import EngineLifecycle
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._transport import Poster, attempt, send_now
@@ -35,6 +35,7 @@ from ._connection import (
     check_target,
     check_timeout,
 )
+from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
 from ._payload import (
     Command,
     Customer,
@@ -55,7 +56,7 @@ MAX_BULK_COMMANDS: Final = 50
 # a trickle of events still arrives within a tenth of a second.
 DEFAULT_FLUSH_INTERVAL: Final = 0.1
 
-ErrorHandler = Callable[[Exception, SevenSegmentsCommand], object]
+ErrorHandler = Callable[[TrackapisError, SevenSegmentsCommand], object]
 DeliveredHandler = Callable[[SevenSegmentsCommand], object]
 
 
@@ -192,6 +193,7 @@ class SevenSegmentsClient(EngineLifecycle):
         *,
         properties: dict[str, Any] | None = None,
         timestamp: Any = None,
+        **fields: Unpack[EventTrackFields],
     ) -> bool:
         """Track an event of a customer (`POST /crm/events`).
 
@@ -200,6 +202,8 @@ class SevenSegmentsClient(EngineLifecycle):
             event_type: The event, e.g. `"purchase"`.
             properties: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
             timestamp: When it happened: an aware datetime, or UNIX seconds. Default: when received.
+            **fields: The request schema's other properties, derived from specs/seven_segments.yaml
+                (`EventTrackFields`: `age`, and whatever a regenerated spec adds). None: not sent.
 
         Returns:
             True once sent (or queued, when buffered); False when the queue was full, in which
@@ -210,24 +214,45 @@ class SevenSegmentsClient(EngineLifecycle):
             ClientClosedError: After `shutdown()`.
             APIError, TransportError: When sending now failed (not buffered).
         """
-        return self._dispatch(track_command(self._token, customer, event_type, properties, timestamp))
+        return self._dispatch(
+            track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
+        )
 
-    def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> bool:
+    def update(
+        self,
+        customer: Customer,
+        properties: dict[str, Any] | None = None,
+        **fields: Unpack[CustomerUpdateFields],
+    ) -> bool:
         """Identify a customer and update its properties (`POST /crm/customers`); see `track()`."""
-        return self._dispatch(update_command(self._token, customer, properties))
+        return self._dispatch(update_command(self._token, customer, properties, fields))
 
-    def get_html(self, customer: Customer, html_campaign_name: str) -> str:
+    def get_html(
+        self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
+    ) -> str:
         """The HTML of a campaign for a customer, fetched now (with retries).
 
         Raises:
             APIError: e.g. 404 for an unknown campaign. TransportError, InvalidResponseError.
         """
-        kwargs = html_kwargs(self._token, customer, html_campaign_name)
+        kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
         return html_of(self._send_now(kwargs))
 
     def server_time(self) -> float:
         """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
         return server_time_of(self._send_now(get_system_time._get_kwargs()))
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones); see
+        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
+        """
+        from .._operations import answer
+        from .._operations import operation as build
+        from ._fields import OPERATIONS
+
+        return answer(self._send_now(build(OPERATIONS, operation, body, params).kwargs))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -257,7 +282,7 @@ class SevenSegmentsClient(EngineLifecycle):
         if self._on_delivered is not None:
             self._on_delivered(payload.message())
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         command: SevenSegmentsCommand = payload.message()
         if self._on_error is None:
             logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)
