@@ -151,6 +151,24 @@ def test_a_dead_owners_messages_are_taken_over(spool: str, engines: list[Deliver
     assert sender.sent == [{"n": 1}, {"n": 2}]
 
 
+def test_a_live_process_keeps_its_messages_past_its_lease(spool: str, engines: list[DeliveryEngine]) -> None:
+    path = spool.removeprefix("sqlite:///")
+    store = open_store(spool)
+    assert store is not None
+    store.open("starved", 60)
+    store.write("starved", [("k", b'{"n": 1}')], [])
+    store.close()
+    # Its lease ran out (its writer was starved), but its process (here: our parent) still runs.
+    sqlite3.connect(path, isolation_level=None).execute(
+        "UPDATE owners SET pid = ?, expires = expires - 100 WHERE owner = 'starved'", (os.getppid(),)
+    )
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    assert engine.flush(timeout=5).delivered == 0
+    assert sender.sent == []
+    assert rows(spool) == 1
+
+
 def test_a_corrupt_spool_is_a_clear_error_at_construction(tmp_path: Path) -> None:
     path = tmp_path / "spool.db"
     path.write_bytes(b"this is not a database" * 100)

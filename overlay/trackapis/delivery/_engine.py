@@ -530,6 +530,7 @@ class DeliveryEngine:
                 exc_info=logger.isEnabledFor(logging.DEBUG),
             )
             failure = MessageFailed(f"the sender raised {type(error).__name__}: {error}")
+            failure.__cause__ = error  # on_error sees what the sender raised
             return [SendResult.retry(failure)] * len(batch)
         if len(results) != len(batch):
             failure = MessageFailed(f"the sender answered {len(results)} results for {len(batch)} messages")

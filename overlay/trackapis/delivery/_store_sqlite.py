@@ -28,6 +28,9 @@ from ._store import LIVE_OWNERS, StoredMessage, StoreError
 _BUSY_TIMEOUT: Final = 5.0
 _OPEN_TIMEOUT: Final = 2.0
 _SCHEMA_VERSION: Final = "1"
+# On this host, an owner whose pid still runs is alive until its lease has been expired this many
+# times over (then its pid was reused by another process).
+_PID_REUSE_LEASES: Final = 10
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS trackapis_spool (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -215,12 +218,9 @@ class SQLiteStore:
                 now, me = time.time(), os.getpid()
                 live: list[str] = []
                 dead: list[str] = []
-                for name, host, pid, expires in db.execute("SELECT owner, host, pid, expires FROM owners"):
-                    gone = expires < now or (
-                        host == self._host
-                        and ((pid == me and name not in LIVE_OWNERS) or (pid != me and not _pid_running(pid)))
-                    )
-                    (dead if gone and name != owner else live).append(name)
+                for row in db.execute("SELECT owner, host, pid, expires FROM owners"):
+                    gone = row[0] != owner and self._gone(*row, stale_before=now - _PID_REUSE_LEASES * lease)
+                    (dead if gone else live).append(row[0])
                 if owner not in live:
                     live.append(owner)
                 db.executemany("DELETE FROM owners WHERE owner = ?", [(name,) for name in dead])
@@ -243,6 +243,18 @@ class SQLiteStore:
                 db.execute("ROLLBACK")
                 raise
         return [StoredMessage(id_, key, bytes(data)) for id_, key, data in rows]
+
+    def _gone(self, name: str, host: str, pid: int, expires: float, *, stale_before: float) -> bool:
+        """Whether an owner is dead: its messages may be taken over."""
+        if host != self._host:
+            return expires < time.time()  # another host: only the lease can tell
+        if pid == os.getpid():
+            return name not in LIVE_OWNERS  # this process, a previous incarnation (same pid)
+        if not _pid_running(pid):
+            return True
+        # Its pid runs: a live owner whose writer was starved past its lease is still alive; only
+        # a lease expired long ago means the pid was reused by another process.
+        return expires < stale_before
 
     def count(self) -> int:
         with self._locked():
