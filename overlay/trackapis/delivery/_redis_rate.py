@@ -12,10 +12,11 @@ matter):
   in a burst (a GCRA), like the single process's `RateLimiter`, so a fleet that was idle does not
   spend a minute's budget in its first second.
 
-Fairness: every process asks for one request at a time (its workers queue behind one local lock)
-and is answered in the order the asks reach Redis, so processes with work share the rate; none
-starves. When Redis cannot be reached, the process falls back to its own `RateLimiter` (the fleet
-may then exceed the limit by the number of processes cut off) and logs a warning.
+Fairness: every process asks for one request at a time (its workers queue behind one local lock),
+and while others are waiting a process gets no more than its share of the window (the capacity
+divided by the processes asking), so processes with work share the rate; none starves. When
+Redis cannot be reached, the process falls back to its own `RateLimiter` (the fleet may then
+exceed the limit by the number of processes cut off) and logs a warning.
 """
 
 from __future__ import annotations
@@ -38,30 +39,49 @@ _POLL: Final = 0.02
 _IN_FLIGHT_BOUND: Final = 10.0
 _RETRY_REDIS_AFTER: Final = 1.0
 
-# KEYS[1] = the window (sorted set: request -> ms until which it counts), KEYS[2] = the pace (TAT).
-# ARGV = request, capacity, window ms, interval ms, tolerance ms, in-flight bound ms.
+# KEYS[1] = the window (sorted set: "owner|n" -> ms until which it counts), KEYS[2] = the pace
+# (TAT), KEYS[3] = places in the window per owner, KEYS[4] = owners waiting (-> when they asked).
+# ARGV = request, capacity, window ms, interval ms, tolerance ms, in-flight bound ms, owner.
 # Returns "0" when the request may start now, else the ms to wait before asking again; with a
 # leading "?" when the window is full of requests in flight (their answers free it: ask again soon).
 _ACQUIRE = """
 local cap, window, interval, tolerance, bound =
   tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local owner = ARGV[7]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+for _, done in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
+  local who = string.match(done, '^(.*)|')
+  if who and redis.call('HINCRBY', KEYS[3], who, -1) <= 0 then redis.call('HDEL', KEYS[3], who) end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 1000)
+local others = redis.call('ZCARD', KEYS[4])
+if redis.call('ZSCORE', KEYS[4], owner) then others = others - 1 end
 local wait, poll = 0, false
 if redis.call('ZCARD', KEYS[1]) >= cap then
   local first = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2])
   if first > now + window then poll = true else wait = first - now end
 end
+if others > 0 and tonumber(redis.call('HGET', KEYS[3], owner) or '0') >= math.ceil(cap / (others + 1)) then
+  poll = true  -- at its share of the window while others wait: theirs first
+end
 local tat = tonumber(redis.call('GET', KEYS[2]) or '0')
 if tat < now then tat = now end
 if tat - tolerance - now > wait then wait = tat - tolerance - now end
-if poll then return '?' .. string.format('%.3f', wait) end
-if wait > 0 then return string.format('%.3f', wait) end
+if poll or wait > 0 then
+  redis.call('ZADD', KEYS[4], now, owner)
+  redis.call('PEXPIRE', KEYS[4], 2000)
+  if poll then return '?' .. string.format('%.3f', wait) end
+  return string.format('%.3f', wait)
+end
 local ttl = math.ceil(window + tolerance + interval)
 redis.call('SET', KEYS[2], string.format('%.3f', tat + interval), 'PX', ttl)
 redis.call('ZADD', KEYS[1], now + bound, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], math.ceil(window + bound))
+redis.call('HINCRBY', KEYS[3], owner, 1)
+redis.call('PEXPIRE', KEYS[3], math.ceil(window + bound))
+redis.call('ZREM', KEYS[4], owner)
 return '0'
 """
 
@@ -99,7 +119,12 @@ class FleetRateLimiter:
         import redis
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
-        self._keys = [namespace + ":rate", namespace + ":pace"]
+        self._keys = [
+            namespace + ":rate",
+            namespace + ":pace",
+            namespace + ":rate-owners",
+            namespace + ":rate-waiting",
+        ]
         self.capacity = window_capacity(per_minute, window)
         interval = 60.0 / per_minute
         burst = max(1.0, min(per_minute / 60.0, float(self.capacity)))
@@ -125,11 +150,11 @@ class FleetRateLimiter:
 
         None when Redis was unreachable and the local limiter decided instead.
         """
-        token = f"{self._owner}:{next(self._ids)}"
+        token = f"{self._owner}|{next(self._ids)}"
         with self._one_at_a_time:
             while time.monotonic() >= self._redis_down_until:
                 try:
-                    answer = self._acquire(keys=self._keys, args=[token, *self._args])
+                    answer = self._acquire(keys=self._keys, args=[token, *self._args, self._owner])
                 except self._errors as error:
                     logger.warning(
                         "the fleet rate limiter cannot reach Redis (%s); limiting this process alone", error
