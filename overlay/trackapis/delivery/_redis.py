@@ -229,6 +229,10 @@ def _masked(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def partition_of(key: str, partitions: int) -> int:
     """The partition a key's messages go to: the same in every process (crc32, not `hash()`)."""
     return zlib.crc32(key.encode("utf-8", "surrogatepass")) % partitions
@@ -453,7 +457,7 @@ class RedisStore:
         except self._errors as error:
             raise StoreError(f"cannot read the fleet's counters at {self.description}: {error}") from error
         counters = dict.fromkeys(("queued", "settled", *_OUTCOMES), 0)
-        counters.update({bytes(name).decode(): int(value) for name, value in raw.items()})
+        counters.update({_text(name): int(value) for name, value in raw.items()})
         counters["stored"] = self.count()
         return counters
 
@@ -638,7 +642,7 @@ class RedisStore:
                 self.description,
                 len(added),
             )
-        return ids
+        return list[int | None](ids)
 
     def _went_down(self, error: Exception) -> None:
         self.backlog = 0
