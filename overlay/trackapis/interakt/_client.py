@@ -26,6 +26,7 @@ from ..delivery import (
 )
 from ._auth import basic_authorization
 from ._fields import EventFields, UserFields
+from ._lanes import LaneMemory
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of
 
@@ -87,7 +88,9 @@ class _WireSender:
         try:
             response = self._wire.post_json(message.path, message.body)
         except TransportError as error:
+            _log_attempt(message, error)
             return SendResult.retry(error)
+        _log_attempt(message, response.status)
         if response.is_success:
             return SendResult.delivered()
         from .._transport import verdict
@@ -109,13 +112,21 @@ class _HttpxSender:
         from .._transport import attempt
         from ._generated import request_kwargs
 
-        return [
-            attempt(self._poster, request_kwargs(message), self._policy, error_message_of)[0]
-            for message in payloads
-        ]
+        results = []
+        for message in payloads:
+            result, response = attempt(self._poster, request_kwargs(message), self._policy, error_message_of)
+            _log_attempt(message, result.error if response is None else response.status_code)
+            results.append(result)
+        return results
 
     def close(self) -> None:
         self._poster.close()
+
+
+def _log_attempt(message: InteraktMessage, outcome: object) -> None:
+    # Each attempt and its status (a retry shows as another attempt); never the credential.
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("POST %s %s -> %s", message.path, message.body, outcome)
 
 
 def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
@@ -218,6 +229,7 @@ class InteraktClient(EngineLifecycle):
         )
         self._direct_lock = threading.Lock()
         self._direct = None
+        self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "sync"
@@ -412,7 +424,7 @@ class InteraktClient(EngineLifecycle):
 
     def _queue(self, message: InteraktMessage, lane: str) -> bool:
         try:
-            return self._engine.submit(message, lane)
+            return self._engine.submit(message, self._lanes.lane(lane, message.body))
         except EngineClosed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
