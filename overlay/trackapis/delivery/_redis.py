@@ -292,8 +292,9 @@ class RedisStore:
         self._down_until = 0.0
         self.failed_over = 0  # messages queued in memory because Redis was unreachable
         self.dropped_on_outage = 0  # with ?on_outage=drop
-        # Not 0 while the partitions this process holds may have messages it has not read (as of
-        # the last claim): the engine's flush() waits for them too. 0 while Redis is unreachable.
+        # Not 0 while this process, alone on the store, may have messages it has not read in its
+        # partitions (as of the last claim): the engine's flush() waits for them too. 0 with other
+        # live processes (theirs to deliver if this one leaves), and while Redis is unreachable.
         self.backlog = 0
         self._rng = random.Random()
 
@@ -526,7 +527,7 @@ class RedisStore:
                 if not state.draining and len(state.outstanding) >= self.read_ahead
             )
         if not reading:
-            self.backlog = backlog
+            self.backlog = backlog if self._owners == 1 else 0
             return []
         pipe = self._redis.pipeline(transaction=False)
         for p, cursor, room in reading:
@@ -550,7 +551,9 @@ class RedisStore:
                     continue
                 state.cursor = max(state.cursor, message.id)
                 state.outstanding.add(message.id)
-        self.backlog = backlog + (len(found) > len(taken))
+        # Only alone: a fleet's member leaves what it has not read to the others (a busy fleet
+        # would otherwise keep its flush() waiting); a process alone must deliver it itself.
+        self.backlog = backlog + (len(found) > len(taken)) if self._owners == 1 else 0
         return taken
 
     def _save_fallback(self, owner: str) -> None:
