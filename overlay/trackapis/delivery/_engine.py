@@ -183,6 +183,9 @@ class DeliveryEngine:
         # None: no limit (an infinite or huge shutdown_timeout).
         self.shutdown_timeout: float | None = shutdown_limit
         self._store = store
+        bind = getattr(store, "bind", None)
+        if bind is not None:  # a shared store keeps each API's queue apart (see _redis.py)
+            bind(name)
         self._codec = codec
         self._sync_interval = sync_interval
         self._lease = float(store_lease)
@@ -227,6 +230,15 @@ class DeliveryEngine:
         self._synced = 0  # writer rounds done, for _sync_now()
         # One store call at a time per engine (the writer's, and the workers' removals).
         self._store_lock = threading.Lock()
+        # A store that decides which process delivers what (see _store.py): accepted messages
+        # are pending here only until written; claimed ones until settled.
+        self._fleet = self._store is not None and not self._store.delivers_locally
+        self._handed_over = 0  # written to a fleet store this round, counted off after the claim
+        self._recorded = _Counters()  # what record_outcomes() was told
+        self._fleet_limiter: Any = None
+        make_limiter = getattr(self._store, "rate_limiter", None)
+        if make_limiter is not None and rate is not None:
+            self._fleet_limiter = make_limiter(rate, self._owner)
 
     # -- the caller's side -----------------------------------------------------------------------
 
@@ -247,6 +259,14 @@ class DeliveryEngine:
             if self._pending >= self._max_queue_size:
                 self._counters.dropped += 1
                 full = True
+            elif self._fleet:
+                # A fleet store (Redis): the writer hands it to the store, and whichever process
+                # holds its key's partition delivers it (this one, if it claims it back).
+                full = False
+                self._pending += 1
+                self._unwritten.append(_Message(payload, key))
+                if self._writer is None:
+                    self._start_writer()
             else:
                 full = False
                 self._pending += 1
@@ -279,7 +299,18 @@ class DeliveryEngine:
             return False
         return True
 
-    def stats(self) -> DeliveryStats:
+    def stats(self, *, fleet: bool = False) -> DeliveryStats:
+        """This engine's counters; with `fleet=True`, those of every process on its fleet store
+        (pending: what the store holds), read from the store (raises `StoreError` when unreachable)."""
+        if fleet:
+            read = getattr(self._store, "fleet_counters", None)
+            if read is None:
+                raise ValueError("stats(fleet=True) needs a fleet store, such as store='redis://...'")
+            with self._cond:
+                self._record_outcomes()  # this process's latest, too
+            c = read()
+            outcomes = (c["delivered"], c["retried"], c["failed"], c["dropped"])
+            return DeliveryStats(c["queued"], *outcomes, c["stored"])
         with self._cond:
             c = self._counters
             return DeliveryStats(
@@ -298,7 +329,8 @@ class DeliveryEngine:
         limit = seconds_or_none("timeout", timeout)
         deadline = None if limit is None else time.monotonic() + limit
         with self._cond:
-            while self._pending:
+            # A fleet store's `backlog`: what waits, unread, in the partitions this process holds.
+            while self._pending or (self._fleet and getattr(self._store, "backlog", 0)):
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
@@ -419,6 +451,14 @@ class DeliveryEngine:
                     return
                 if sender is None:
                     sender = self._sender_factory()
+                if self._fleet_limiter is not None:  # one limit for the fleet (see _redis_rate.py)
+                    token = self._fleet_limiter.acquire()
+                    try:
+                        results = self._send(sender, batch)
+                    finally:
+                        self._fleet_limiter.finish(token)
+                    self._settle_batch(batch, results)
+                    continue
                 self._wait_for_rate_limit()
                 results = self._send(sender, batch)
                 self._settle_batch(batch, results)
@@ -662,14 +702,21 @@ class DeliveryEngine:
                     error,
                 )
                 unreadable.append(record.id)
-        logger.info("%s: took over %d stored messages from %s", self._name, len(decoded), self._store_name())
+        logger.log(
+            logging.DEBUG if self._fleet else logging.INFO,  # a fleet store hands messages out every round
+            "%s: took over %d stored messages from %s",
+            self._name,
+            len(decoded),
+            self._store_name(),
+        )
         inserted: dict[str, int] = {}
         with self._cond:
             self._removed.extend(unreadable)
             for record, payload in decoded:
                 key = record.key
                 message = _Message(payload, key, stored=record.id)
-                self._counters.queued += 1
+                if not self._fleet:  # a fleet's messages are counted by the process that accepted them
+                    self._counters.queued += 1
                 self._pending += 1
                 lane = self._lanes.get(key)
                 if lane is None:
@@ -677,6 +724,9 @@ class DeliveryEngine:
                     self._ready.append(key)
                     self._has_work.notify()
                     inserted[key] = 1
+                    continue
+                if self._fleet:  # a fleet's lanes hold claimed messages only, claimed in id order
+                    lane.append(message)
                     continue
                 if key not in inserted:
                     # Older than this engine's own messages of the key: in front of them, behind
@@ -720,6 +770,9 @@ class DeliveryEngine:
                         store.renew(self._owner, self._lease)
                     self._claim()
                     next_claim = time.monotonic() + self._lease / 3
+                elif self._fleet and not stopping:
+                    self._claim()  # a fleet store hands out its partitions' messages every round
+                self._count_off_handed_over()
             except Exception as error:
                 logger.warning(
                     "%s: writing to %s failed (retrying): %s", self._name, self._store_name(), error
@@ -743,6 +796,7 @@ class DeliveryEngine:
             batch = self._unwritten if final else [m for m in self._unwritten if not m.settled]
             removed = self._removed
             self._unwritten, self._removed = [], []
+            self._record_outcomes()
         if not batch and not removed:
             return
         added: list[tuple[str, bytes]] = []
@@ -762,6 +816,9 @@ class DeliveryEngine:
                 self._unwritten[:0] = kept
                 self._removed[:0] = removed
             raise
+        if self._fleet:
+            self._handed_over_to_fleet(batch, kept, ids)
+            return
         late: list[int] = []
         with self._cond:
             for message, stored in zip(kept, ids, strict=True):
@@ -806,6 +863,42 @@ class DeliveryEngine:
             for message in done:
                 message.stored = None
 
+    def _handed_over_to_fleet(
+        self, batch: list[_Message], kept: list[_Message], ids: Sequence[int | None]
+    ) -> None:
+        """Written to a fleet store: the store's now, pending here until this round's claim is queued.
+
+        An id of None: the store could not take it and says to drop it (Redis down, `on_outage=drop`).
+        """
+        refused = [message for message, stored in zip(kept, ids, strict=True) if stored is None]
+        with self._cond:
+            for message in kept:
+                message.settled = True
+            self._handed_over += len(kept) - len(refused)
+            unstored = [message for message in batch if not message.settled]
+            for message in (*unstored, *refused):
+                message.settled = False
+                self._settle(message, "dropped")
+        for message in unstored:
+            self._report(MessageDropped("it cannot be encoded for the store"), message.payload)
+        for message in refused:
+            self._report(MessageDropped(f"{self._store_name()} was unreachable"), message.payload)
+
+    def _record_outcomes(self) -> None:
+        """Tell a fleet store the outcomes since the last call (it counts the fleet's). Under _cond."""
+        record = getattr(self._store, "record_outcomes", None)
+        if record is not None:
+            counters = attrs.asdict(self._counters)
+            record({name: n - getattr(self._recorded, name) for name, n in counters.items()})
+            self._recorded = _Counters(**counters)
+
+    def _count_off_handed_over(self) -> None:
+        with self._cond:
+            if self._handed_over:
+                self._pending -= self._handed_over
+                self._handed_over = 0
+                self._idle.notify_all()
+
     def _sync_now(self, timeout: float = 5.0) -> None:
         """Wake the writer and wait for one full round (what was accepted until now is stored)."""
         writer = self._writer
@@ -842,6 +935,7 @@ class DeliveryEngine:
         try:
             if os.getpid() == self._pid and self._store_open:
                 self._write_once(final=True)  # the left ones not written yet, and what settled
+                self._count_off_handed_over()
                 with self._store_lock:
                     store.release(self._owner)
                 if left:

@@ -145,6 +145,8 @@ StoreFactory = Callable[[str], Store]
 # are paid for only by those who use it). "memory" is no store: see `open_store`.
 STORE_SCHEMES: Final[dict[str, str]] = {
     "sqlite": "trackapis.delivery._store_sqlite:SQLiteStore.from_url",
+    "redis": "trackapis.delivery._redis:RedisStore.from_url",
+    "rediss": "trackapis.delivery._redis:RedisStore.from_url",
 }
 
 
