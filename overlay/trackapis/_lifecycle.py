@@ -1,7 +1,7 @@
 """The lifecycle shared by the sync clients: delivery counters, flush, shutdown, context manager.
 
 It lives outside `delivery/`, which stays provider-agnostic and free of httpx: shutting a
-client down also closes the poster it uses for sends in callers' threads.
+client down also closes the backend it uses for sends in callers' threads.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ from typing import TYPE_CHECKING, Self
 if TYPE_CHECKING:
     import threading
 
-    from ._transport import Poster
+    from ._http._httpx import HttpxBackend
     from .delivery import DeliveryEngine, DeliveryStats, FlushResult
 
 
 class EngineLifecycle:
-    """For a client with a delivery engine and a lazily made direct poster (set in its `__init__`)."""
+    """For a client with a delivery engine and a lazily made direct backend (set in its `__init__`)."""
 
     _engine: DeliveryEngine
     _direct_lock: threading.Lock
-    # The process id the poster was made in, so that a forked child makes its own.
-    _direct: tuple[int, Poster] | None
+    # The process id the backend was made in, so that a forked child makes its own.
+    _direct: tuple[int, HttpxBackend] | None
 
     @property
     def closed(self) -> bool:

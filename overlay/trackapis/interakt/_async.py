@@ -7,11 +7,15 @@ from typing import Any
 
 import httpx
 
+from .._config import DEFAULT_DEADLINE, ConnectionConfig, Verify, positive_int
 from .._errors import ClientClosedError
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, send_now_async
+from .._http._answer import Call
+from .._http._driver import send_async
+from .._http._httpx import AsyncHttpxBackend
+from .._http._redact import Redactor
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._auth import basic_authorization
-from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_base_url, _check_timeout
+from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -27,10 +31,13 @@ class AsyncInteraktClient:
     Args:
         api_key: The Secret Key as the dashboard shows it, or the decoded key.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Requests in flight at once over keep-alive connections.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
 
@@ -40,24 +47,37 @@ class AsyncInteraktClient:
         *,
         base_url: str = DEFAULT_HOST,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 16,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._host = _check_base_url(base_url)
-        self._client = httpx.AsyncClient(
-            base_url=self._host,
-            auth=HeaderAuth(basic_authorization(api_key)),
-            timeout=_check_timeout(timeout),
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            transport=transport,
+        self._config = ConnectionConfig.build(
+            base_url=base_url,
+            example=DEFAULT_HOST,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            proxy=proxy,
+            verify=verify,
         )
+        authorization = basic_authorization(api_key)
+        self._redact = Redactor(authorization)
+        self._backend = AsyncHttpxBackend(
+            self._config,
+            {"Authorization": authorization},
+            max_connections=positive_int("max_connections", max_connections),
+            transport=transport,
+            redact=self._redact,
+        )
+        self._closed = False
 
     def __repr__(self) -> str:
-        return f"<AsyncInteraktClient base_url={self._host!r}>"
+        return f"<AsyncInteraktClient base_url={self._config.base_url!r}>"
 
     async def user(
         self,
@@ -100,7 +120,8 @@ class AsyncInteraktClient:
         return await self._send(message)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._closed = True
+        await self._backend.aclose()
 
     async def __aenter__(self) -> AsyncInteraktClient:
         return self
@@ -111,7 +132,12 @@ class AsyncInteraktClient:
         await self.aclose()
 
     async def _send(self, message: InteraktMessage) -> TrackResponse:
-        if self._client.is_closed:
+        if self._closed:
             raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
-        kwargs = request_kwargs(message)
-        return parse_response(await send_now_async(self._client, kwargs, self._policy, error_message_of))
+        config = self._config
+        call = Call.from_kwargs(config.base_url, request_kwargs(message))
+        deadline = Deadline(config.deadline, config.timeout)
+        answer = await send_async(
+            self._backend.exchange, call, config.policy, deadline, error_message_of, self._redact
+        )
+        return parse_response(answer)

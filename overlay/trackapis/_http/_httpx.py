@@ -1,0 +1,362 @@
+"""The httpx backend, sync and async, built from the same `ConnectionConfig` as the lean one.
+
+Requests go straight to an httpx transport, not through `httpx.Client`: the client's
+per-request work (URL merging, cookies, auth flows, redirects, event hooks) costs more CPU than
+the exchange at high rates, and it logs full URLs (Attribution.io's private URL carries its
+secret). What this adds on top of the transport:
+
+- the proxy and TLS context resolved once by the config (httpx never reads the environment:
+  `trust_env=False`), one transport per distinct proxy;
+- a deadline for the whole attempt, enforced by wrapping httpcore's network backend: every
+  connect, read and write gets only what is left of it, so a server that drips its headers or
+  body one byte a second cannot hold a call past `timeout`;
+- answers read up to the call's cap, the status deciding when the body cannot be read;
+- async exchanges shielded from cancellation: a cancelled caller leaves its exchange to finish
+  (within its deadline) in a task, because httpcore 1.0.9 leaks pool slots when a request is
+  cancelled under contention (encode/httpcore#1093) until the pool is wedged for good.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpcore
+import httpx
+
+from .._config import ConnectionConfig
+from ._answer import Answer, Call, decoded
+from ._redact import NOTHING, Redactor
+from ._verdict import is_foreign, translate
+
+# When the current attempt must be over (time.monotonic()); None outside an attempt.
+_ATTEMPT_END: contextvars.ContextVar[float | None] = contextvars.ContextVar("trackapis_attempt_end", default=None)
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    end = _ATTEMPT_END.get()
+    if end is None:
+        return timeout
+    remaining = end - time.monotonic()
+    if remaining <= 0:
+        raise error("the attempt took longer than its timeout")
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+class _Stream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> _Stream:
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> _Stream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> _Stream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _Stream(self._backend.connect_unix_socket(path, bounded, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> _AsyncStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> _AsyncStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> _AsyncStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _AsyncStream(await self._backend.connect_unix_socket(path, bounded, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
+
+
+def _limits(max_connections: int | None) -> httpx.Limits:
+    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+
+
+def _request(call: Call, headers: Mapping[str, str], timeout: float) -> httpx.Request:
+    return httpx.Request(
+        call.method,
+        call.base_url + call.path,
+        params=call.params or None,
+        # identity: a tracking answer is small, and a body is decoded (leniently) by the edge
+        headers={"Accept-Encoding": "identity", **headers, **call.headers},
+        content=call.content,
+        extensions={"timeout": httpx.Timeout(timeout).as_dict()},
+    )
+
+
+class _Base:
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        headers: Mapping[str, str],
+        *,
+        max_connections: int | None,
+        transport: Any,
+        redact: Redactor,
+    ) -> None:
+        self._config = config
+        self._headers = {"User-Agent": config.user_agent, **headers}
+        self._max_connections = max_connections
+        self._given = transport
+        self._redact = redact
+        self._lock = threading.Lock()
+        self._transports: dict[str | None, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._config.base_url!r})"
+
+    def _transport_for(self, url: str) -> Any:
+        if self._given is not None:
+            return self._given
+        proxy = self._config.network.proxy_for(url)
+        with self._lock:
+            transport = self._transports.get(proxy)
+            if transport is None:
+                transport = self._transports[proxy] = self._make(proxy)
+            return transport
+
+    def _make(self, proxy: str | None) -> Any:
+        raise NotImplementedError
+
+    def _owned(self) -> list[Any]:
+        with self._lock:
+            owned, self._transports = list(self._transports.values()), {}
+        return owned
+
+
+class HttpxBackend(_Base):
+    """Sends `Call`s through httpx transports; thread-safe.
+
+    Args:
+        config: Proxy, trust, timeout and user agent.
+        headers: Sent with every request (credentials included).
+        max_connections: Keep-alive connections per proxy route.
+        transport: A given httpx transport (tests): used as is, never closed here.
+        redact: Removes the credentials from error messages.
+    """
+
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        headers: Mapping[str, str],
+        *,
+        max_connections: int | None = None,
+        transport: httpx.BaseTransport | None = None,
+        redact: Redactor = NOTHING,
+    ) -> None:
+        super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
+
+    def _make(self, proxy: str | None) -> httpx.HTTPTransport:
+        transport = httpx.HTTPTransport(
+            verify=self._config.network.ssl_context(),
+            proxy=proxy,
+            trust_env=False,
+            limits=_limits(self._max_connections),
+        )
+        pool = transport._pool
+        pool._network_backend = _Backend(pool._network_backend)
+        return transport
+
+    def exchange(self, call: Call, timeout: float | None = None) -> Answer:
+        """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`."""
+        seconds = self._config.timeout if timeout is None else timeout
+        token = _ATTEMPT_END.set(time.monotonic() + seconds)
+        try:
+            try:
+                response = self._transport_for(call.base_url).handle_request(_request(call, self._headers, seconds))
+            except Exception as error:
+                if not is_foreign(error):
+                    raise
+                raise translate(error, call.method, call.path, self._redact)
+            try:
+                raw, unreadable = _read(response, call.cap)
+            except Exception as error:
+                if not is_foreign(error):
+                    raise
+                raise translate(error, call.method, call.path, self._redact)
+            finally:
+                response.close()
+        finally:
+            _ATTEMPT_END.reset(token)
+        return decoded(response.status_code, _lower(response.headers), raw, unreadable)
+
+    def close(self) -> None:
+        for transport in self._owned():
+            transport.close()
+
+
+class AsyncHttpxBackend(_Base):
+    """`HttpxBackend` for asyncio; cancelling a caller never cancels an exchange (see the module)."""
+
+    def __init__(
+        self,
+        config: ConnectionConfig,
+        headers: Mapping[str, str],
+        *,
+        max_connections: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        redact: Redactor = NOTHING,
+    ) -> None:
+        super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
+        self._running: set[asyncio.Task[Answer]] = set()
+
+    def _make(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
+        transport = httpx.AsyncHTTPTransport(
+            verify=self._config.network.ssl_context(),
+            proxy=proxy,
+            trust_env=False,
+            limits=_limits(self._max_connections),
+        )
+        pool = transport._pool
+        pool._network_backend = _AsyncBackend(pool._network_backend)
+        return transport
+
+    async def exchange(self, call: Call, timeout: float | None = None) -> Answer:
+        """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`."""
+        task = asyncio.ensure_future(self._exchange(call, self._config.timeout if timeout is None else timeout))
+        self._running.add(task)
+        task.add_done_callback(self._finished)
+        return await asyncio.shield(task)
+
+    def _finished(self, task: asyncio.Task[Answer]) -> None:
+        self._running.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved: an orphaned exchange's failure is nobody's to report
+
+    async def _exchange(self, call: Call, seconds: float) -> Answer:
+        _ATTEMPT_END.set(time.monotonic() + seconds)  # this task's own context
+        try:
+            transport = self._transport_for(call.base_url)
+            response = await transport.handle_async_request(_request(call, self._headers, seconds))
+        except Exception as error:
+            if not is_foreign(error):
+                raise
+            raise translate(error, call.method, call.path, self._redact)
+        try:
+            raw, unreadable = await _aread(response, call.cap)
+        except Exception as error:
+            if not is_foreign(error):
+                raise
+            raise translate(error, call.method, call.path, self._redact)
+        finally:
+            await response.aclose()
+        return decoded(response.status_code, _lower(response.headers), raw, unreadable)
+
+    async def aclose(self) -> None:
+        if self._running:  # let orphaned exchanges end (each within its deadline)
+            await asyncio.wait(list(self._running))
+        for transport in self._owned():
+            await transport.aclose()
+
+    @property
+    def closed(self) -> bool:
+        return False
+
+
+def _lower(headers: httpx.Headers) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def _too_long(response: httpx.Response, cap: int) -> str | None:
+    length = response.headers.get("content-length", "")
+    if length.isascii() and length.isdigit() and int(length) > cap:
+        return f"{length} bytes, over the cap of {cap}"
+    return None
+
+
+def _cut_short(error: Exception) -> str:
+    """Why a body could not be read after its status arrived; raises when the message is incomplete.
+
+    A timeout (the attempt's deadline passed while the body dripped in) leaves the status to
+    decide. A connection the server closed or reset before the promised end is an incomplete
+    message (RFC 9112, section 8), no answer at all: that raises, for the caller to translate.
+    """
+    if not is_foreign(error) or not isinstance(error, httpx.TimeoutException):
+        raise error
+    return f"{type(error).__name__}: {error}"
+
+
+def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+    unreadable = _too_long(response, cap)
+    if unreadable is not None:
+        return b"", unreadable
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > cap:
+                return b"", f"more than the cap of {cap} bytes"
+            chunks.append(chunk)
+    except Exception as error:
+        return b"", _cut_short(error)
+    return b"".join(chunks), None
+
+
+async def _aread(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+    unreadable = _too_long(response, cap)
+    if unreadable is not None:
+        return b"", unreadable
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_raw():
+            size += len(chunk)
+            if size > cap:
+                return b"", f"more than the cap of {cap} bytes"
+            chunks.append(chunk)
+    except Exception as error:
+        return b"", _cut_short(error)
+    return b"".join(chunks), None
