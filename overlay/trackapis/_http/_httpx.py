@@ -230,7 +230,7 @@ class HttpxBackend(_Base):
                 response.close()
         finally:
             _ATTEMPT_END.reset(token)
-        return decoded(response.status_code, _lower(response.headers), raw, unreadable)
+        return decoded(response.status_code, _lower(response), raw, unreadable)
 
     def close(self) -> None:
         for transport in self._owned():
@@ -292,7 +292,7 @@ class AsyncHttpxBackend(_Base):
             raise translate(error, call.method, call.path, self._redact)
         finally:
             await response.aclose()
-        return decoded(response.status_code, _lower(response.headers), raw, unreadable)
+        return decoded(response.status_code, _lower(response), raw, unreadable)
 
     async def aclose(self) -> None:
         if self._running:  # let orphaned exchanges end (each within its deadline)
@@ -305,8 +305,11 @@ class AsyncHttpxBackend(_Base):
         return False
 
 
-def _lower(headers: httpx.Headers) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
+def _lower(response: httpx.Response) -> dict[str, str]:
+    headers = {name.lower(): value for name, value in response.headers.items()}
+    if response.is_stream_consumed and hasattr(response, "_content"):
+        headers.pop("content-encoding", None)  # httpx decoded it already
+    return headers
 
 
 def _too_long(response: httpx.Response, cap: int) -> str | None:
@@ -329,6 +332,8 @@ def _cut_short(error: Exception) -> str:
 
 
 def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+    if response.is_stream_consumed:  # a test transport's response, made with `content=`/`json=`
+        return response.content, None
     unreadable = _too_long(response, cap)
     if unreadable is not None:
         return b"", unreadable
@@ -346,6 +351,8 @@ def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
 
 
 async def _aread(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+    if response.is_stream_consumed:  # a test transport's response, made with `content=`/`json=`
+        return response.content, None
     unreadable = _too_long(response, cap)
     if unreadable is not None:
         return b"", unreadable

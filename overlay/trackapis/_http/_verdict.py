@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,6 @@ from ._redact import NOTHING, Redactor
 
 ErrorText = Callable[[Any], str | None]
 _EXCERPT = 200
-_TAG = re.compile(r"<[^>]*>")
 
 
 def _foreign() -> tuple[type[BaseException], ...]:
@@ -65,9 +63,7 @@ def translate(error: BaseException, method: str, path: str, redact: Redactor = N
 
 
 def one_line(text: str, limit: int = _EXCERPT) -> str:
-    """A one-line excerpt: tags dropped, whitespace folded, cut at `limit` characters."""
-    if "<" in text:
-        text = _TAG.sub(" ", text)
+    """A one-line excerpt: whitespace (newlines included) folded, cut at `limit` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "..."
 

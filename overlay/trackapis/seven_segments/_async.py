@@ -10,18 +10,29 @@ import httpx
 from seven_segments_client.api.system import get_system_time
 from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
+from .._config import (
+    DEFAULT_DEADLINE,
+    EXPORT_ANSWER_CAP,
+    READ_ANSWER_CAP,
+    TRACK_ANSWER_CAP,
+    ConnectionConfig,
+    Verify,
+    positive_int,
+)
 from .._errors import ClientClosedError
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, send_now_async
+from .._http._answer import Answer, Call
+from .._http._driver import send_async
+from .._http._httpx import AsyncHttpxBackend
+from .._http._redact import Redactor
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._connection import (
+    DEFAULT_EXPORT_DEADLINE,
+    DEFAULT_EXPORT_TIMEOUT,
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
-    USER_AGENT,
     basic_authorization,
-    check_target,
-    check_timeout,
 )
-from ._export import export_call
+from ._export import export_call, readable
 from ._payload import Customer, company_token, html_kwargs, track_command, update_command
 from ._response import (
     AnalysisType,
@@ -40,35 +51,51 @@ class _AsyncBase:
         *,
         base_url: str,
         timeout: float,
+        deadline: float,
         max_retries: int,
         retry_policy: RetryPolicy | None,
         max_connections: int,
+        proxy: str | bool | None,
+        verify: Verify,
         transport: httpx.AsyncBaseTransport | None,
         authorization: str | None,
     ) -> None:
-        self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._target = check_target(base_url)
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
-        self._client = httpx.AsyncClient(
-            base_url=self._target,
-            auth=HeaderAuth(authorization) if authorization is not None else None,
-            timeout=check_timeout(timeout),
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
-            transport=transport,
+        self._config = ConnectionConfig.build(
+            base_url=base_url,
+            example=DEFAULT_TARGET,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            proxy=proxy,
+            verify=verify,
         )
+        self._redact = Redactor(authorization)
+        self._backend = AsyncHttpxBackend(
+            self._config,
+            {} if authorization is None else {"Authorization": authorization},
+            max_connections=positive_int("max_connections", max_connections),
+            transport=transport,
+            redact=self._redact,
+        )
+        self._closed = False
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self._target!r}>"
+        return f"<{type(self).__name__} base_url={self._config.base_url!r}>"
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._closed = True
+        await self._backend.aclose()
 
-    async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
-        if self._client.is_closed:
+    async def _send(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
+        if self._closed:
             raise ClientClosedError(f"this {type(self).__name__} was closed; create a new one")
-        return await send_now_async(self._client, kwargs, self._policy, error_message_of)
+        config = self._config
+        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
+        deadline = Deadline(config.deadline, config.timeout)
+        return await send_async(
+            self._backend.exchange, call, config.policy, deadline, error_message_of, self._redact
+        )
 
 
 class AsyncSevenSegmentsClient(_AsyncBase):
@@ -81,10 +108,13 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     Args:
         token: The company token.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Requests in flight at once over keep-alive connections.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
 
@@ -94,18 +124,24 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         *,
         base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 16,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._token = company_token(token)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
             max_connections=max_connections,
+            proxy=proxy,
+            verify=verify,
             transport=transport,
             authorization=None,
         )
@@ -128,11 +164,12 @@ class AsyncSevenSegmentsClient(_AsyncBase):
 
     async def get_html(self, customer: Customer, html_campaign_name: str) -> str:
         """The HTML of a campaign for a customer."""
-        return html_of(await self._send(html_kwargs(self._token, customer, html_campaign_name)))
+        kwargs = html_kwargs(self._token, customer, html_campaign_name)
+        return html_of(await self._send(kwargs, READ_ANSWER_CAP))
 
     async def server_time(self) -> float:
         """The server's clock in UNIX seconds."""
-        return server_time_of(await self._send(get_system_time._get_kwargs()))
+        return server_time_of(await self._send(get_system_time._get_kwargs(), READ_ANSWER_CAP))
 
     async def __aenter__(self) -> AsyncSevenSegmentsClient:
         return self
@@ -152,18 +189,26 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         password: str,
         *,
         base_url: str = DEFAULT_TARGET,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_EXPORT_TIMEOUT,
+        deadline: float = DEFAULT_EXPORT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 4,
+        max_answer_bytes: int = EXPORT_ANSWER_CAP,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._cap = positive_int("max_answer_bytes", max_answer_bytes)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
             max_connections=max_connections,
+            proxy=proxy,
+            verify=verify,
             transport=transport,
             authorization=basic_authorization(username, password),
         )
@@ -253,8 +298,8 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             execution_time=execution_time,
             company=company,
         )
-        response = await self._send(call.kwargs)
-        return export_of(response, call.analysis_type, call.format)[0]
+        response = await self._send(call.kwargs, self._cap)
+        return export_of(readable(response, call), call.analysis_type, call.format)[0]
 
     async def __aenter__(self) -> AsyncAuthenticatedSevenSegmentsClient:
         return self
