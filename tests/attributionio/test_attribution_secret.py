@@ -16,7 +16,7 @@ from trackapis.attributionio import (
     AuthenticationError,
     TransportError,
 )
-from trackapis.attributionio._wire import Redactor
+from trackapis._http._redact import Redactor
 from trackapis.testing import AttributionFake
 
 # A secret that needs URL-encoding, so that the encoded form is checked too.

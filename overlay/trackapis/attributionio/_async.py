@@ -7,9 +7,12 @@ from types import TracebackType
 
 import httpx
 
-from .._errors import APIError, ClientClosedError, TransportError
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ..delivery import SendResult
+from .._config import Verify, positive_int
+from .._errors import APIError, ClientClosedError
+from .._http._answer import Answer, Call
+from .._http._driver import send_async
+from .._http._httpx import AsyncHttpxBackend
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_CONNECTIONS,
@@ -17,11 +20,11 @@ from ._client import (
     DEFAULT_PUBLIC_HOST,
     DEFAULT_TIMEOUT,
     Settings,
+    _message,
     show_flags,
 )
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import event_requests, identity_request, who
-from ._wire import Deadline, Request, send_async, verdict, with_retries_async
 
 
 class AsyncAttributionClient:
@@ -37,11 +40,13 @@ class AsyncAttributionClient:
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
         base_url: The public API's base URL (identities and events).
         private_base_url: The private API's base URL (customers).
-        timeout: Seconds to connect and to wait for each read, per attempt.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Keep-alive connections at most.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
 
@@ -57,6 +62,8 @@ class AsyncAttributionClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._settings = Settings.build(
@@ -68,12 +75,16 @@ class AsyncAttributionClient:
             deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            proxy=proxy,
+            verify=verify,
         )
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
-        self._owned = transport is None
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._transport = transport if transport is not None else httpx.AsyncHTTPTransport(limits=limits)
+        self._backend = AsyncHttpxBackend(
+            self._settings.public,
+            {},
+            max_connections=positive_int("max_connections", max_connections),
+            transport=transport,
+            redact=self._settings.redact,
+        )
         self._closed = False
 
     def __repr__(self) -> str:
@@ -143,7 +154,7 @@ class AsyncAttributionClient:
             last_url=last_url,
         )
         settings = self._settings
-        deadline = Deadline(settings.deadline, settings.timeout)
+        deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
             self._call(settings.trigger_request(event), deadline),
             self._call(settings.trigger_request(identity), deadline),
@@ -166,8 +177,7 @@ class AsyncAttributionClient:
     async def aclose(self) -> None:
         """Close the connections. Idempotent."""
         self._closed = True
-        if self._owned:
-            await self._transport.aclose()
+        await self._backend.aclose()
 
     async def __aenter__(self) -> AsyncAttributionClient:
         return self
@@ -177,23 +187,15 @@ class AsyncAttributionClient:
     ) -> None:
         await self.aclose()
 
-    async def _call(self, request: Request, deadline: Deadline | None = None) -> httpx.Response:
+    async def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
         if self._closed:
             raise ClientClosedError("this AsyncAttributionClient was closed; create a new one")
         settings = self._settings
-        if deadline is None:
-            deadline = Deadline(settings.deadline, settings.timeout)
-        answered: list[httpx.Response] = []
-
-        async def once(timeout: float) -> SendResult:
-            try:
-                response = await send_async(self._transport, request, timeout, settings.redact)
-            except TransportError as error:
-                return SendResult.retry(error)
-            answered.append(response)
-            return verdict(response, request.method, request.path, settings.policy, settings.redact)
-
-        result = await with_retries_async(once, settings.policy, deadline)
-        if result.error is not None:
-            raise result.error
-        return answered[-1]
+        return await send_async(
+            self._backend.exchange,
+            request,
+            settings.policy,
+            deadline or settings.deadline(),
+            _message,
+            settings.redact,
+        )

@@ -16,8 +16,13 @@ import httpx
 
 from attributionio_client.api.customers import get_customer
 
-from .._errors import APIError, ClientClosedError, TrackapisError, TransportError
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._config import READ_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify, positive_int
+from .._errors import APIError, ClientClosedError, TrackapisError
+from .._http._answer import Answer, Call
+from .._http._driver import attempt, send
+from .._http._httpx import HttpxBackend
+from .._http._redact import Redactor
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -39,14 +44,13 @@ from ._payload import (
     request_kwargs,
     who,
 )
-from ._wire import Deadline, Redactor, Request, send, verdict, with_retries
 
 logger = logging.getLogger("trackapis.attributionio")
 
 DEFAULT_PRIVATE_HOST: Final = "https://attribution.io"
 DEFAULT_PUBLIC_HOST: Final = "https://api.attribution.io"
-# The original had no timeout at all. Five seconds to connect and for each read is generous for
-# an API that answers in milliseconds, and short enough that a hung server shows up quickly.
+# The original had no timeout at all. Five seconds for a whole attempt is generous for an API
+# that answers in milliseconds, and short enough that a hung server shows up quickly.
 DEFAULT_TIMEOUT: Final = 5.0
 # A call (its attempts and the waits between them) ends within this many seconds, where the
 # original could stall for 50 (ten tries, five seconds apart) and then return None.
@@ -57,19 +61,7 @@ DEFAULT_MAX_CONNECTIONS: Final = 16
 ErrorHandler = Callable[[Exception, TriggerMessage], object]
 DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
-Outcome = httpx.Response | TrackapisError
-
-
-def check_host(host: Any, *, argument: str, example: str) -> str:
-    if not isinstance(host, str) or not host.startswith(("http://", "https://")):
-        raise ValueError(f"{argument} must be an http(s) URL such as {example!r}, not {host!r}")
-    return host.rstrip("/")
-
-
-def check_seconds(value: Any, *, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-        raise ValueError(f"{argument} must be a positive number of seconds, not {value!r}")
-    return float(value)
+Outcome = Answer | TrackapisError
 
 
 def check_credentials(api_key: Any, api_secret: Any) -> tuple[str, str | None]:
@@ -86,17 +78,19 @@ def check_credentials(api_key: Any, api_secret: Any) -> tuple[str, str | None]:
     return api_key, api_secret
 
 
+def _message(payload: Any) -> str | None:
+    message = payload.get("message") if isinstance(payload, dict) else None
+    return message if isinstance(message, str) and message else None
+
+
 @attrs.frozen
 class Settings:
     """What both clients need to reach Attribution.io; the secret never shows in its repr."""
 
     public_key: str
     secret: str | None = attrs.field(repr=False)
-    private_host: str
-    public_host: str
-    timeout: float
-    deadline: float
-    policy: RetryPolicy
+    public: ConnectionConfig
+    private: ConnectionConfig
     redact: Redactor = attrs.field(repr=False)
 
     @classmethod
@@ -111,30 +105,61 @@ class Settings:
         deadline: Any,
         max_retries: int,
         retry_policy: RetryPolicy | None,
+        proxy: Any = None,
+        verify: Any = True,
     ) -> Settings:
         key, secret = check_credentials(api_key, api_secret)
-        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-            raise TypeError(f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}")
-        return cls(
-            key,
-            secret,
-            check_host(private_host, argument="private_base_url", example=DEFAULT_PRIVATE_HOST),
-            check_host(public_host, argument="base_url", example=DEFAULT_PUBLIC_HOST),
-            check_seconds(timeout, argument="timeout"),
-            check_seconds(deadline, argument="deadline"),
-            retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries),
-            Redactor(secret),
+        public = ConnectionConfig.build(
+            base_url=public_host,
+            example=DEFAULT_PUBLIC_HOST,
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            proxy=proxy,
+            verify=verify,
         )
+        private = public.at(private_host, argument="private_base_url", example=DEFAULT_PRIVATE_HOST)
+        return cls(key, secret, public, private, Redactor(secret))
 
-    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Request]:
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.public.policy
+
+    @property
+    def timeout(self) -> float:
+        return self.public.timeout
+
+    @property
+    def public_host(self) -> str:
+        return self.public.base_url
+
+    @property
+    def private_host(self) -> str:
+        return self.private.base_url
+
+    def deadline(self) -> Deadline:
+        """A new call's deadline."""
+        return Deadline(self.public.deadline, self.public.timeout)
+
+    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Call]:
         if self.secret is None:
             raise ValueError("api_secret is required for the private API: pass it to the client")
         cid = required_id(client_id, argument="client_id")
         kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in flags.items() if v})
-        return cid, Request(self.private_host, kwargs, secret=self.secret)
+        # The secret goes last, as the original sent it.
+        call = Call.from_kwargs(
+            self.private_host, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+        )
+        return cid, call
 
-    def trigger_request(self, model: TriggerRequest) -> Request:
-        return Request(self.public_host, request_kwargs(model))
+    def trigger_request(self, model: TriggerRequest) -> Call:
+        return Call.from_kwargs(self.public_host, request_kwargs(model))
+
+    def backend(self, max_connections: int | None, transport: Any) -> HttpxBackend:
+        return HttpxBackend(
+            self.public, {}, max_connections=max_connections, transport=transport, redact=self.redact
+        )
 
 
 def show_flags(
@@ -154,20 +179,9 @@ def show_flags(
     return flags
 
 
-def new_transport(max_connections: int | None) -> httpx.HTTPTransport:
-    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    return httpx.HTTPTransport(limits=limits)
-
-
-def exchange(
-    transport: httpx.BaseTransport, request: Request, timeout: float, settings: Settings
-) -> tuple[SendResult, httpx.Response | None]:
+def exchange(backend: HttpxBackend, call: Call, timeout: float, settings: Settings) -> tuple[SendResult, Answer | None]:
     """One attempt and its verdict; no answer is a retryable `TransportError`."""
-    try:
-        response = send(transport, request, timeout, settings.redact)
-    except TransportError as error:
-        return SendResult.retry(error), None
-    return verdict(response, request.method, request.path, settings.policy, settings.redact), response
+    return attempt(backend.exchange, call, timeout, settings.policy, _message, settings.redact)
 
 
 class _Sender:
@@ -175,19 +189,17 @@ class _Sender:
 
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None) -> None:
         self._settings = settings
-        self._owned = transport is None
-        self._transport = transport if transport is not None else new_transport(1)
+        self._backend = settings.backend(1, transport)
 
     def send(self, payloads: Sequence[TriggerRequest]) -> list[SendResult]:
         settings = self._settings
         return [
-            exchange(self._transport, settings.trigger_request(model), settings.timeout, settings)[0]
+            exchange(self._backend, settings.trigger_request(model), settings.timeout, settings)[0]
             for model in payloads
         ]
 
     def close(self) -> None:
-        if self._owned:
-            self._transport.close()
+        self._backend.close()
 
 
 class AttributionClient:
@@ -213,7 +225,7 @@ class AttributionClient:
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
         base_url: The public API's base URL (identities and events).
         private_base_url: The private API's base URL (customers).
-        timeout: Seconds to connect and to wait for each read, per attempt.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
@@ -227,6 +239,10 @@ class AttributionClient:
         on_delivered: Background mode: called as `on_delivered(message)` for each request
             delivered (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Background mode: seconds that closing keeps delivering.
+        proxy: An http(s) proxy URL; None (the default) takes it from the environment
+            (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
+            or a CA bundle path.
         transport: An httpx transport, for tests.
     """
 
@@ -250,6 +266,8 @@ class AttributionClient:
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
     ) -> None:
         self._settings = Settings.build(
             api_key,
@@ -260,9 +278,16 @@ class AttributionClient:
             deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
+            proxy=proxy,
+            verify=verify,
         )
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
+        positive_int("max_connections", max_connections)
+        options = DeliveryOptions.build(
+            max_queue_size=max_queue_size,
+            max_in_flight=max_in_flight,
+            rate_limit_per_minute=rate_limit_per_minute,
+            shutdown_timeout=shutdown_timeout,
+        )
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._max_connections = max_connections
@@ -273,7 +298,7 @@ class AttributionClient:
         self._on_delivered = on_delivered
         self._lock = threading.Lock()
         self._pid = os.getpid()
-        self._transport: httpx.BaseTransport | None = None
+        self._backend: HttpxBackend | None = None
         self._pool: concurrent.futures.ThreadPoolExecutor | None = None
         self._closed = False
         self._engine: DeliveryEngine | None = None
@@ -282,12 +307,9 @@ class AttributionClient:
             self._engine = DeliveryEngine(
                 lambda: _Sender(settings, transport),
                 name="attributionio",
-                max_queue_size=max_queue_size,
-                max_in_flight=max_in_flight,
                 retry_policy=settings.policy,
-                rate_limit_per_minute=rate_limit_per_minute,
                 on_error=self._report,
-                shutdown_timeout=shutdown_timeout,
+                **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
             )
 
@@ -461,7 +483,7 @@ class AttributionClient:
             last_url=last_url,
         )
         settings = self._settings
-        deadline = Deadline(settings.deadline, settings.timeout)
+        deadline = settings.deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
         result = EventResult(client.client_id, client.generated, event.event.transaction_id)
@@ -494,12 +516,12 @@ class AttributionClient:
         self._closed = True
         result = self._engine.shutdown(timeout) if self._engine is not None else FlushResult(0, 0, 0, 0)
         with self._lock:
-            pool, transport = self._pool, self._transport
-            self._pool = self._transport = None
+            pool, backend = self._pool, self._backend
+            self._pool = self._backend = None
         if pool is not None:
             pool.shutdown(wait=False)
-        if transport is not None and self._given_transport is None:
-            transport.close()
+        if backend is not None:
+            backend.close()
         return result
 
     shutdown = close
@@ -518,40 +540,31 @@ class AttributionClient:
         if self._closed:
             raise ClientClosedError("this AttributionClient was closed; create a new one")
 
-    def _outcome(self, request: Request, deadline: Deadline) -> Outcome:
+    def _outcome(self, request: Call, deadline: Deadline) -> Outcome:
         try:
             return self._call(request, deadline)
         except TrackapisError as error:
             return error
 
-    def _call(self, request: Request, deadline: Deadline | None = None) -> httpx.Response:
-        """Send with retries within the deadline; the last answer, or raise its error."""
+    def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
+        """Send with retries within the deadline; the 2xx answer, or raise its error."""
         self._check_open()
         settings = self._settings
-        transport = self._direct_transport()
-        if deadline is None:
-            deadline = Deadline(settings.deadline, settings.timeout)
-        answered: list[httpx.Response] = []
+        return send(
+            self._direct_backend().exchange,
+            request,
+            settings.policy,
+            deadline or settings.deadline(),
+            _message,
+            settings.redact,
+        )
 
-        def once(timeout: float) -> SendResult:
-            result, response = exchange(transport, request, timeout, settings)
-            if response is not None:
-                answered.append(response)
-            return result
-
-        result = with_retries(once, settings.policy, deadline)
-        if result.error is not None:
-            raise result.error
-        return answered[-1]
-
-    def _direct_transport(self) -> httpx.BaseTransport:
-        if self._given_transport is not None:
-            return self._given_transport
+    def _direct_backend(self) -> HttpxBackend:
         with self._lock:
             self._check_fork()
-            if self._transport is None:
-                self._transport = new_transport(self._max_connections)
-            return self._transport
+            if self._backend is None:
+                self._backend = self._settings.backend(self._max_connections, self._given_transport)
+            return self._backend
 
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
         with self._lock:
@@ -566,7 +579,7 @@ class AttributionClient:
         # A forked child inherits the parent's connections and pool threads, which it cannot use.
         if self._pid != os.getpid():
             self._pid = os.getpid()
-            self._transport = None
+            self._backend = None
             self._pool = None
 
     def _queue(self, model: TriggerRequest, client_id: str) -> bool:

@@ -11,7 +11,6 @@ from ._engine import (
     EngineClosed,
 )
 from ._rate import RateLimiter
-from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
     DeliveryStats,
@@ -42,6 +41,4 @@ __all__ = [
     "Sender",
     "SenderFactory",
     "Verdict",
-    "send_with_retries",
-    "send_with_retries_async",
 ]
