@@ -12,7 +12,7 @@ _SHORTEST: Final = 4
 
 
 def _forms(secret: str) -> set[str]:
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/")}
+    forms = {secret, quote(secret), quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/")}
     # A credential that travels inside HTTP Basic: its base64 form too.
     for raw in (secret, secret + ":"):
         forms.add(base64.b64encode(raw.encode()).decode("ascii"))

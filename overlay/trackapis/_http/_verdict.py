@@ -101,7 +101,7 @@ def verdict(
         return SendResult.delivered()
     error = error_for(answer, call, extract, redact)
     if policy.retryable_status(answer.status):
-        return SendResult.retry(error, getattr(error, "retry_after", None))
+        return SendResult.retry(error, parse_retry_after(answer.headers.get("retry-after")))
     return SendResult.fail(error)
 
 
