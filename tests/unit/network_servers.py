@@ -63,6 +63,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path = urllib.parse.urlsplit(self.path).path
         self.server.seen.append((self.command, path, dict(self.headers.items())))
+        if self.server.delay:
+            time.sleep(self.server.delay)
         content_type = "application/json"
         if path.endswith("/bulk"):
             commands = json.loads(body)["commands"]
@@ -82,15 +84,18 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
     seen: list[tuple[str, str, dict[str, str]]]
+    delay: float = 0.0
 
 
 class ApiServer:
     """Answers every API's tracking calls with a 2xx, over TLS (with `pki`) or plain HTTP."""
 
-    def __init__(self, pki: Pki | None = None) -> None:
+    def __init__(self, pki: Pki | None = None, *, delay: float = 0.0) -> None:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.seen = []
+        self._server.delay = delay
         scheme = "http"
         if pki is not None:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -29,10 +29,13 @@ import httpcore
 import httpx
 
 from .._config import ConnectionConfig
+from .._errors import TransportError
 from ._answer import Answer, Call, decoded
 from ._redact import NOTHING, Redactor
 from ._verdict import is_foreign, translate
 
+# Requests in flight at once when no `max_connections` is given (httpx's own default pool size).
+_UNLIMITED = 100
 # When the current attempt must be over (time.monotonic()); None outside an attempt.
 _ATTEMPT_END: contextvars.ContextVar[float | None] = contextvars.ContextVar("trackapis_attempt_end", default=None)
 
@@ -251,6 +254,7 @@ class AsyncHttpxBackend(_Base):
     ) -> None:
         super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
         self._running: set[asyncio.Task[Answer]] = set()
+        self._slots: asyncio.Semaphore | None = None
 
     def _make(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
         transport = httpx.AsyncHTTPTransport(
@@ -264,19 +268,42 @@ class AsyncHttpxBackend(_Base):
         return transport
 
     async def exchange(self, call: Call, timeout: float | None = None) -> Answer:
-        """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`."""
-        task = asyncio.ensure_future(self._exchange(call, self._config.timeout if timeout is None else timeout))
+        """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`.
+
+        Waiting for a free connection happens here, on a semaphore, where cancelling is safe;
+        httpcore's pool then never has more requests than connections (no contention), and the
+        exchange itself runs in a shielded task that a cancelled caller leaves to finish.
+        """
+        seconds = self._config.timeout if timeout is None else timeout
+        end = time.monotonic() + seconds
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self._max_connections or _UNLIMITED)
+        try:
+            async with asyncio.timeout(seconds):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise TransportError(
+                f"timed out waiting for one of {self._max_connections} connections", method=call.method, path=call.path
+            ) from None
+        try:
+            task = asyncio.ensure_future(self._exchange(call, end))
+        except BaseException:
+            self._slots.release()
+            raise
         self._running.add(task)
         task.add_done_callback(self._finished)
         return await asyncio.shield(task)
 
     def _finished(self, task: asyncio.Task[Answer]) -> None:
         self._running.discard(task)
+        if self._slots is not None:
+            self._slots.release()
         if not task.cancelled():
             task.exception()  # retrieved: an orphaned exchange's failure is nobody's to report
 
-    async def _exchange(self, call: Call, seconds: float) -> Answer:
-        _ATTEMPT_END.set(time.monotonic() + seconds)  # this task's own context
+    async def _exchange(self, call: Call, end: float) -> Answer:
+        seconds = max(end - time.monotonic(), 0.001)
+        _ATTEMPT_END.set(end)  # this task's own context
         try:
             transport = self._transport_for(call.base_url)
             response = await transport.handle_async_request(_request(call, self._headers, seconds))
@@ -299,10 +326,6 @@ class AsyncHttpxBackend(_Base):
             await asyncio.wait(list(self._running))
         for transport in self._owned():
             await transport.aclose()
-
-    @property
-    def closed(self) -> bool:
-        return False
 
 
 def _lower(response: httpx.Response) -> dict[str, str]:
