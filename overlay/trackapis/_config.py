@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
@@ -37,7 +37,7 @@ READ_ANSWER_CAP: Final = 16 * 1024 * 1024
 EXPORT_ANSWER_CAP: Final = 256 * 1024 * 1024
 
 Proxy = str | Literal[False] | None
-Verify = "bool | str | os.PathLike[str] | ssl.SSLContext"
+Verify: TypeAlias = "bool | str | os.PathLike[str] | ssl.SSLContext"
 
 _PROXY_SCHEMES: Final = ("http://", "https://")
 
@@ -85,7 +85,7 @@ def check_retry_policy(max_retries: Any, policy: Any) -> RetryPolicy:
 
 def _proxy(value: Any) -> Proxy:
     if value is None or value is False:
-        return value  # type: ignore[no-any-return]
+        return value
     if not isinstance(value, str) or not value.lower().startswith(_PROXY_SCHEMES):
         raise ValueError(
             f"proxy must be an http(s) URL such as 'http://proxy.example:3128', False (no proxy), "
@@ -161,7 +161,7 @@ class Network:
             import urllib.request
 
             host = parts.netloc.rsplit("@", 1)[-1]
-            if urllib.request.proxy_bypass_environment(host, self.proxies):
+            if urllib.request.proxy_bypass_environment(host, self.proxies):  # type: ignore[attr-defined]
                 return None
         return found if "://" in found else "http://" + found
 
@@ -243,14 +243,15 @@ class DeliveryOptions:
         cls, *, max_queue_size: Any, max_in_flight: Any, rate_limit_per_minute: Any, shutdown_timeout: Any
     ) -> DeliveryOptions:
         rate = None
-        if rate_limit_per_minute is not None:
-            if isinstance(rate_limit_per_minute, bool) or not isinstance(rate_limit_per_minute, (int, float)):
-                raise ValueError(f"rate_limit_per_minute must be a number or None, not {rate_limit_per_minute!r}")
-            if not (math.isfinite(float(rate_limit_per_minute)) and rate_limit_per_minute > 0):
+        per_minute = rate_limit_per_minute
+        if per_minute is not None:
+            if isinstance(per_minute, bool) or not isinstance(per_minute, (int, float)):
+                raise ValueError(f"rate_limit_per_minute must be a number or None, not {per_minute!r}")
+            if not (math.isfinite(float(per_minute)) and per_minute > 0):
                 raise ValueError(
-                    f"rate_limit_per_minute must be a finite number greater than 0, not {rate_limit_per_minute!r}"
+                    f"rate_limit_per_minute must be a finite number greater than 0, not {per_minute!r}"
                 )
-            rate = float(rate_limit_per_minute)
+            rate = float(per_minute)
         return cls(
             positive_int("max_queue_size", max_queue_size),
             positive_int("max_in_flight", max_in_flight),

@@ -109,7 +109,9 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
 class Deadline:
     """The time a call may take in all, attempts and waits between them included."""
 
-    def __init__(self, seconds: float, per_attempt: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, seconds: float, per_attempt: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._clock = clock
         self._end = clock() + seconds
         self._per_attempt = per_attempt

@@ -91,7 +91,9 @@ def test_background_requests_are_delivered_once() -> None:
     assert (errors, garbled.requests) == ([], 1)
 
 
-def test_the_shim_returns_the_statuses(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_shim_returns_the_statuses(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     transport = httpx.MockTransport(Garbled())
     real = AttributionClient.__init__
 

@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import pytest
 
 from trackapis._retry import RetryPolicy, parse_retry_after
-from trackapis.delivery import RateLimiter, SendResult
+from trackapis.delivery import RateLimiter
 
 
 def test_full_jitter_stays_under_the_exponential_ceiling() -> None:
@@ -80,5 +80,3 @@ def test_rate_limiter_spaces_requests_after_a_one_second_burst() -> None:
 def test_rate_limiter_rejects_a_non_positive_rate() -> None:
     with pytest.raises(ValueError, match="rate_limit_per_minute"):
         RateLimiter(0)
-
-

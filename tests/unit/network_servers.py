@@ -3,6 +3,7 @@ and a hostile server. Helpers, not fixtures (see conftest-free use in the test m
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import ssl
@@ -34,11 +35,23 @@ def make_pki(directory: Path) -> Pki:
 
     for name in ("ca", "other"):
         run(
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=trackapis {name} CA",
-            "-keyout", f"{name}.key", "-out", f"{name}.pem",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", f"/CN=trackapis {name} CA", "-keyout", f"{name}.key", "-out", f"{name}.pem",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
         )  # fmt: skip
-    run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key", "-out", "server.csr")
+    run(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    )
     (directory / "server.ext").write_text(
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
         "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n"
@@ -48,7 +61,9 @@ def make_pki(directory: Path) -> Pki:
         "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
         "-days", "2", "-out", "server.pem", "-extfile", "server.ext",
     )  # fmt: skip
-    return Pki(directory / "ca.pem", directory / "server.pem", directory / "server.key", directory / "other.pem")
+    return Pki(
+        directory / "ca.pem", directory / "server.pem", directory / "server.key", directory / "other.pem"
+    )
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -122,10 +137,8 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         pass
     finally:
         for sock in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 

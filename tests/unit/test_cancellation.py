@@ -46,8 +46,12 @@ def _attribution(url: str) -> tuple[Any, Callable[[Any], Any]]:
     )
 
 
-@pytest.mark.parametrize("make", [_interakt, _seven_segments, _attribution], ids=["interakt", "seven_segments", "attributionio"])
-def test_a_wait_for_storm_leaves_the_client_working(make: Callable[[str], Any], slow_server: ApiServer) -> None:
+@pytest.mark.parametrize(
+    "make", [_interakt, _seven_segments, _attribution], ids=["interakt", "seven_segments", "attributionio"]
+)
+def test_a_wait_for_storm_leaves_the_client_working(
+    make: Callable[[str], Any], slow_server: ApiServer
+) -> None:
     async def main() -> int:
         client, call = make(slow_server.url)
         async with client:

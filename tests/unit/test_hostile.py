@@ -110,7 +110,9 @@ def _interakt_sync(url: str) -> Any:
 
 def _interakt_background(url: str) -> Any:
     failures: list[Exception] = []
-    with InteraktClient(INTERAKT_KEY, base_url=url, on_error=lambda e, m: failures.append(e), **OPTIONS) as client:
+    with InteraktClient(
+        INTERAKT_KEY, base_url=url, on_error=lambda e, m: failures.append(e), **OPTIONS
+    ) as client:
         client.event("Signed Up", user_id="42")
         client.flush(30)
     if failures:
@@ -147,12 +149,16 @@ def _seven_export(url: str) -> Any:
 
 
 def _attribution_trigger(url: str) -> Any:
-    with AttributionClient("key", ATTRIBUTION_SECRET, base_url=url, private_base_url=url, **OPTIONS) as client:
+    with AttributionClient(
+        "key", ATTRIBUTION_SECRET, base_url=url, private_base_url=url, **OPTIONS
+    ) as client:
         return client.trigger_event("cookie", "signup", client_id="john")
 
 
 def _attribution_fetch(url: str) -> Any:
-    with AttributionClient("key", ATTRIBUTION_SECRET, base_url=url, private_base_url=url, **OPTIONS) as client:
+    with AttributionClient(
+        "key", ATTRIBUTION_SECRET, base_url=url, private_base_url=url, **OPTIONS
+    ) as client:
         return client.fetch_customer("john")
 
 
@@ -177,7 +183,11 @@ PATHS: dict[str, Callable[[str], Any]] = {
     "AttributionClient fetch_customer": _attribution_fetch,
     "AsyncAttributionClient fetch_customer": _attribution_async,
 }
-READS = {"AuthenticatedSevenSegmentsClient export", "AttributionClient fetch_customer", "AsyncAttributionClient fetch_customer"}
+READS = {
+    "AuthenticatedSevenSegmentsClient export",
+    "AttributionClient fetch_customer",
+    "AsyncAttributionClient fetch_customer",
+}
 
 
 def _run(path: str, behaviour: Callable[[socket.socket, bytes], None]) -> tuple[Any, float, Hostile]:
@@ -188,7 +198,7 @@ def _run(path: str, behaviour: Callable[[socket.socket, bytes], None]) -> tuple[
     def call() -> None:
         try:
             outcome.append(PATHS[path](server.url))
-        except BaseException as error:  # noqa: BLE001 - reported to the test
+        except BaseException as error:
             outcome.append(error)
 
     started = time.monotonic()
@@ -237,7 +247,7 @@ RSS_BOUND_MIB = 64
 @pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
 def test_a_gigabyte_answer_is_not_read(path: str, declared: bool) -> None:
     before = _peak_rss_mib()
-    outcome, elapsed, server = _run(path, gigabyte(declared=declared))
+    outcome, elapsed, _ = _run(path, gigabyte(declared=declared))
     assert _peak_rss_mib() - before < RSS_BOUND_MIB
     assert elapsed < DEADLINE + MARGIN, elapsed
     if path in READS:
@@ -258,7 +268,7 @@ def test_a_2xx_with_a_broken_content_encoding_is_never_resent(path: str) -> None
 
 @pytest.mark.parametrize("path", PATHS)
 def test_an_unreadable_retry_after_is_ignored_never_raised(path: str) -> None:
-    outcome, _, server = _run(path, weird_retry_after)
+    outcome, _, _ = _run(path, weird_retry_after)
     if path == "InteraktClient background (lean)":
         assert isinstance(outcome, RateLimitError)
     else:
@@ -283,7 +293,18 @@ def test_the_cli_shows_no_secret() -> None:
     server = Hostile(echo_authorization)
     env = {**os.environ, "INTERAKT_API_KEY": INTERAKT_KEY, "INTERAKT_HOST": server.url, "NO_PROXY": "*"}
     done = subprocess.run(
-        [sys.executable, "-m", "trackapis", "interakt", "event", "Signed Up", "--user-id", "42", "--max-retries", "0"],
+        [
+            sys.executable,
+            "-m",
+            "trackapis",
+            "interakt",
+            "event",
+            "Signed Up",
+            "--user-id",
+            "42",
+            "--max-retries",
+            "0",
+        ],
         env=env,
         capture_output=True,
         text=True,

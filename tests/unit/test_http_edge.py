@@ -92,7 +92,9 @@ def test_a_cause_that_shows_a_secret_is_not_chained() -> None:
         (None, None),
     ],
 )
-def test_retry_after_is_ascii_digits_or_an_http_date_never_an_error(value: str | None, expected: float | None) -> None:
+def test_retry_after_is_ascii_digits_or_an_http_date_never_an_error(
+    value: str | None, expected: float | None
+) -> None:
     assert parse_retry_after(value) == expected
 
 
@@ -124,7 +126,7 @@ def test_verdicts() -> None:
 
 
 def test_a_proxy_error_page_is_a_one_line_message() -> None:
-    page = b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<h1>Bad   Gateway</h1>\n</body></html>\n"
+    page = b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<h1>Bad   Gateway</h1>\n</body>"
     error = error_for(_answer(502, page, **{"content-type": "text/html"}), CALL, lambda p: None)
     assert "\n" not in str(error)
     assert str(error).startswith("POST /v1/events -> 502: <html> <head><title>502 Bad Gateway")
@@ -173,7 +175,8 @@ def test_an_echoed_authorization_never_reaches_an_error() -> None:
     error = error_for(_answer(401, body), CALL, lambda p: None, Redactor(authorization))
     token = authorization.removeprefix("Basic ")
     for text in (str(error), repr(error), error.body_excerpt, error.message):
-        assert token not in text and INTERAKT_KEY not in text
+        assert token not in text
+        assert INTERAKT_KEY not in text
 
 
 def test_the_driver_sleeps_the_policy_delay_and_stops() -> None:
@@ -185,9 +188,12 @@ def test_the_driver_sleeps_the_policy_delay_and_stops() -> None:
         sent.append(timeout)
         return next(answers)
 
-    answer = send(exchange, CALL, RetryPolicy(max_retries=5), Deadline(60, 10), lambda p: None, sleep=slept.append)
+    answer = send(
+        exchange, CALL, RetryPolicy(max_retries=5), Deadline(60, 10), lambda p: None, sleep=slept.append
+    )
     assert answer.status == 201
-    assert slept[0] == 2 and len(slept) == 2
+    assert slept[0] == 2
+    assert len(slept) == 2
     assert all(0 < timeout <= 10 for timeout in sent)
 
 
@@ -196,7 +202,9 @@ def test_the_driver_gives_up_after_max_retries_or_at_the_deadline() -> None:
         raise TransportError("refused", method=call.method, path=call.path)
 
     with pytest.raises(TransportError):
-        send(refused, CALL, RetryPolicy(max_retries=2), Deadline(60, 10), lambda p: None, sleep=lambda _: None)
+        send(
+            refused, CALL, RetryPolicy(max_retries=2), Deadline(60, 10), lambda p: None, sleep=lambda _: None
+        )
     # A wait that would leave no time for another attempt ends the call instead.
     slept: list[float] = []
     with pytest.raises(ServerError):

@@ -34,7 +34,9 @@ class KeepAliveConnection(LeanConnection):
 
     def post_json(self, path: str, body: Any) -> Answer:
         content = json.dumps(body, separators=(",", ":")).encode()
-        return self.exchange(Call("POST", self.base_url, path, (), {"Content-Type": "application/json"}, content))
+        return self.exchange(
+            Call("POST", self.base_url, path, (), {"Content-Type": "application/json"}, content)
+        )
 
 
 class OneShotServer:
@@ -161,4 +163,5 @@ def test_import_track_stays_light() -> None:
 def test_a_body_that_does_not_match_its_content_encoding_is_unreadable_not_an_error() -> None:
     answer = decoded(200, {"content-encoding": "gzip"}, b"not gzip at all", None)
     assert (answer.status, answer.content, answer.is_success) == (200, b"", True)
-    assert answer.unreadable is not None and "Content-Encoding" in answer.unreadable
+    assert answer.unreadable is not None
+    assert "Content-Encoding" in answer.unreadable

@@ -80,7 +80,9 @@ def _through(proxy: ForwardProxy, server: ApiServer) -> None:
     port = server.url.rsplit(":", 1)[1]
     expected = f"CONNECT 127.0.0.1:{port}" if server.url.startswith("https") else f"{server.url}/"
     lines = [line for line, _ in proxy.forwarded]
-    assert any(line.startswith(expected) or line.split(" ", 1)[1].startswith(expected) for line in lines), lines
+    assert any(line.startswith(expected) or line.split(" ", 1)[1].startswith(expected) for line in lines), (
+        lines
+    )
     assert all(auth == _proxy_authorization() for _, auth in proxy.forwarded)
     assert server.seen, "the server got nothing"
 
@@ -199,7 +201,8 @@ def test_every_path_goes_through_the_proxy_and_trusts_ssl_cert_file(
 
 
 @pytest.mark.parametrize(
-    "path", ["InteraktClient background (lean)", "InteraktClient sync", "AsyncInteraktClient", "AttributionClient"]
+    "path",
+    ["InteraktClient background (lean)", "InteraktClient sync", "AsyncInteraktClient", "AttributionClient"],
 )
 def test_plain_http_goes_through_the_proxy_in_absolute_form(
     path: str, proxy: ForwardProxy, plain_server: ApiServer

@@ -27,6 +27,7 @@ def attempt(
     timeout: float,
     policy: RetryPolicy,
     extract: ErrorText,
+    *,
     redact: Redactor = NOTHING,
 ) -> tuple[SendResult, Answer | None]:
     """One exchange and its verdict; no answer at all is a retryable `TransportError`."""
@@ -43,6 +44,7 @@ async def attempt_async(
     timeout: float,
     policy: RetryPolicy,
     extract: ErrorText,
+    *,
     redact: Redactor = NOTHING,
 ) -> tuple[SendResult, Answer | None]:
     """`attempt` for asyncio."""
@@ -73,8 +75,8 @@ def send(
     policy: RetryPolicy,
     deadline: Deadline,
     extract: ErrorText,
-    redact: Redactor = NOTHING,
     *,
+    redact: Redactor = NOTHING,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Answer:
     """Send with retries until delivered, failed for good, out of retries or of time.
@@ -83,7 +85,7 @@ def send(
     """
     retries = 0
     while True:
-        result, answer = attempt(exchange, call, deadline.attempt_timeout(), policy, extract, redact)
+        result, answer = attempt(exchange, call, deadline.attempt_timeout(), policy, extract, redact=redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
             return _settled(result, answer)
@@ -97,8 +99,8 @@ async def send_async(
     policy: RetryPolicy,
     deadline: Deadline,
     extract: ErrorText,
-    redact: Redactor = NOTHING,
     *,
+    redact: Redactor = NOTHING,
     sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> Answer:
     """`send` for asyncio: waits with `asyncio.sleep`, never blocking the loop."""
@@ -109,7 +111,7 @@ async def send_async(
     retries = 0
     while True:
         result, answer = await attempt_async(
-            exchange, call, deadline.attempt_timeout(), policy, extract, redact
+            exchange, call, deadline.attempt_timeout(), policy, extract, redact=redact
         )
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:

@@ -37,7 +37,9 @@ from ._verdict import is_foreign, translate
 # Requests in flight at once when no `max_connections` is given (httpx's own default pool size).
 _UNLIMITED = 100
 # When the current attempt must be over (time.monotonic()); None outside an attempt.
-_ATTEMPT_END: contextvars.ContextVar[float | None] = contextvars.ContextVar("trackapis_attempt_end", default=None)
+_ATTEMPT_END: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "trackapis_attempt_end", default=None
+)
 
 
 def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
@@ -63,8 +65,12 @@ class _Stream(httpcore.NetworkStream):
     def close(self) -> None:
         self._stream.close()
 
-    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> _Stream:
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout)))
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _Stream:
+        return _Stream(
+            self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout, httpcore.ConnectTimeout))
+        )
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
@@ -74,11 +80,20 @@ class _Backend(httpcore.NetworkBackend):
     def __init__(self, backend: httpcore.NetworkBackend) -> None:
         self._backend = backend
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> _Stream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _Stream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _Stream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> _Stream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> _Stream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _Stream(self._backend.connect_unix_socket(path, bounded, socket_options))
 
@@ -99,7 +114,9 @@ class _AsyncStream(httpcore.AsyncNetworkStream):
     async def aclose(self) -> None:
         await self._stream.aclose()
 
-    async def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> _AsyncStream:
+    async def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _AsyncStream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, bounded))
 
@@ -111,11 +128,22 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
         self._backend = backend
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Any = None) -> _AsyncStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _AsyncStream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
+        return _AsyncStream(
+            await self._backend.connect_tcp(host, port, bounded, local_address, socket_options)
+        )
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> _AsyncStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> _AsyncStream:
         bounded = _bounded(timeout, httpcore.ConnectTimeout)
         return _AsyncStream(await self._backend.connect_unix_socket(path, bounded, socket_options))
 
@@ -218,17 +246,21 @@ class HttpxBackend(_Base):
         token = _ATTEMPT_END.set(time.monotonic() + seconds)
         try:
             try:
-                response = self._transport_for(call.base_url).handle_request(_request(call, self._headers, seconds))
+                response = self._transport_for(call.base_url).handle_request(
+                    _request(call, self._headers, seconds)
+                )
             except Exception as error:
                 if not is_foreign(error):
                     raise
-                raise translate(error, call.method, call.path, self._redact)
+                translated = translate(error, call.method, call.path, self._redact)
+                raise translated from translated.__cause__
             try:
                 raw, unreadable = _read(response, call.cap)
             except Exception as error:
                 if not is_foreign(error):
                     raise
-                raise translate(error, call.method, call.path, self._redact)
+                translated = translate(error, call.method, call.path, self._redact)
+                raise translated from translated.__cause__
             finally:
                 response.close()
         finally:
@@ -283,7 +315,9 @@ class AsyncHttpxBackend(_Base):
                 await self._slots.acquire()
         except TimeoutError:
             raise TransportError(
-                f"timed out waiting for one of {self._max_connections} connections", method=call.method, path=call.path
+                f"timed out waiting for one of {self._max_connections} connections",
+                method=call.method,
+                path=call.path,
             ) from None
         try:
             task = asyncio.ensure_future(self._exchange(call, end))
@@ -310,13 +344,15 @@ class AsyncHttpxBackend(_Base):
         except Exception as error:
             if not is_foreign(error):
                 raise
-            raise translate(error, call.method, call.path, self._redact)
+            translated = translate(error, call.method, call.path, self._redact)
+            raise translated from translated.__cause__
         try:
             raw, unreadable = await _aread(response, call.cap)
         except Exception as error:
             if not is_foreign(error):
                 raise
-            raise translate(error, call.method, call.path, self._redact)
+            translated = translate(error, call.method, call.path, self._redact)
+            raise translated from translated.__cause__
         finally:
             await response.aclose()
         return decoded(response.status_code, _lower(response), raw, unreadable)

@@ -52,8 +52,13 @@ class _DeadlineReader(io.RawIOBase):
 
 class _BoundedResponse(http.client.HTTPResponse):
     def __init__(
-        self, sock: socket.socket, debuglevel: int = 0, method: str | None = None, url: str | None = None,
-        *, end: float,
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: str | None = None,
+        url: str | None = None,
+        *,
+        end: float,
     ) -> None:
         super().__init__(sock, debuglevel, method, url)
         self.fp.close()  # the makefile's reference only; the socket stays open
@@ -137,13 +142,16 @@ class LeanConnection:
         try:
             if connection.sock is not None:
                 connection.sock.settimeout(max(end - time.monotonic(), 0.001))
-            connection.request(call.method, target, body=call.content, headers={**self._headers, **call.headers})
+            connection.request(
+                call.method, target, body=call.content, headers={**self._headers, **call.headers}
+            )
             response = connection.getresponse()
         except Exception as error:
             connection.close()
             if not is_foreign(error) and not isinstance(error, ValueError):
                 raise
-            raise translate(error, call.method, call.path, self._redact)
+            translated = translate(error, call.method, call.path, self._redact)
+            raise translated from translated.__cause__
         # The status arrived: from here on it decides, whatever happens to the body.
         headers = {name.lower(): value for name, value in response.getheaders()}
         raw, unreadable = b"", None
@@ -165,7 +173,8 @@ class LeanConnection:
                 connection.close()
                 if not is_foreign(error):
                     raise
-                raise translate(error, call.method, call.path, self._redact)
+                translated = translate(error, call.method, call.path, self._redact)
+                raise translated from translated.__cause__
         if unreadable is not None or not response.isclosed() or response.will_close:
             connection.close()  # what is left of the answer is not worth reading
         return decoded(response.status, headers, raw, unreadable)

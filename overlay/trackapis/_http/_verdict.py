@@ -48,7 +48,7 @@ def is_foreign(error: BaseException) -> bool:
 def translate(error: BaseException, method: str, path: str, redact: Redactor = NOTHING) -> TransportError:
     """The `TransportError` for a lower layer's exception (no secret in its text).
 
-    Raise it as it is (`raise translate(...)`, no `from`): it chains its cause itself.
+    Its `__cause__` is the error, unless that error's text shows a secret: raise it `from` that.
     """
     name = type(error).__name__
     if isinstance(error, TimeoutError) or "Timeout" in name:

@@ -197,5 +197,5 @@ class AsyncAttributionClient:
             settings.policy,
             deadline or settings.deadline(),
             _message,
-            settings.redact,
+            redact=settings.redact,
         )

@@ -179,9 +179,11 @@ def show_flags(
     return flags
 
 
-def exchange(backend: HttpxBackend, call: Call, timeout: float, settings: Settings) -> tuple[SendResult, Answer | None]:
+def exchange(
+    backend: HttpxBackend, call: Call, timeout: float, settings: Settings
+) -> tuple[SendResult, Answer | None]:
     """One attempt and its verdict; no answer is a retryable `TransportError`."""
-    return attempt(backend.exchange, call, timeout, settings.policy, _message, settings.redact)
+    return attempt(backend.exchange, call, timeout, settings.policy, _message, redact=settings.redact)
 
 
 class _Sender:
@@ -556,7 +558,7 @@ class AttributionClient:
             settings.policy,
             deadline or settings.deadline(),
             _message,
-            settings.redact,
+            redact=settings.redact,
         )
 
     def _direct_backend(self) -> HttpxBackend:

@@ -138,6 +138,6 @@ class AsyncInteraktClient:
         call = Call.from_kwargs(config.base_url, request_kwargs(message))
         deadline = Deadline(config.deadline, config.timeout)
         answer = await send_async(
-            self._backend.exchange, call, config.policy, deadline, error_message_of, self._redact
+            self._backend.exchange, call, config.policy, deadline, error_message_of, redact=self._redact
         )
         return parse_response(answer)

@@ -81,10 +81,9 @@ class _LeanSender:
     """One worker thread's sender: one lean keep-alive connection (see trackapis._http._lean)."""
 
     def __init__(self, connection: _Connection) -> None:
-        from .._http._lean import LeanConnection  # in the worker: `import track` stays light
-
         from .._http._answer import Call
         from .._http._driver import attempt
+        from .._http._lean import LeanConnection  # in the worker: `import track` stays light
 
         self._connection = connection
         self._wire = LeanConnection(connection.config, connection.headers, redact=connection.redact)
@@ -98,7 +97,12 @@ class _LeanSender:
         config = connection.config
         call = self._call("POST", config.base_url, message.path, (), _JSON_HEADERS, _encode(message.body))
         return self._attempt(
-            self._wire.exchange, call, config.timeout, config.policy, error_message_of, connection.redact
+            self._wire.exchange,
+            call,
+            config.timeout,
+            config.policy,
+            error_message_of,
+            redact=connection.redact,
         )[0]
 
     def close(self) -> None:
@@ -126,7 +130,7 @@ class _HttpxSender:
                 config.timeout,
                 config.policy,
                 error_message_of,
-                connection.redact,
+                redact=connection.redact,
             )[0]
             for message in payloads
         ]
@@ -402,7 +406,12 @@ class InteraktClient(EngineLifecycle):
         call = Call.from_kwargs(config.base_url, request_kwargs(message))
         deadline = Deadline(config.deadline, config.timeout)
         answer = send(
-            self._direct_client().exchange, call, config.policy, deadline, error_message_of, connection.redact
+            self._direct_client().exchange,
+            call,
+            config.policy,
+            deadline,
+            error_message_of,
+            redact=connection.redact,
         )
         return parse_response(answer)
 

@@ -94,7 +94,7 @@ class _AsyncBase:
         call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
         deadline = Deadline(config.deadline, config.timeout)
         return await send_async(
-            self._backend.exchange, call, config.policy, deadline, error_message_of, self._redact
+            self._backend.exchange, call, config.policy, deadline, error_message_of, redact=self._redact
         )
 
 

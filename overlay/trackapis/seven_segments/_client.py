@@ -74,7 +74,12 @@ class _BulkSender:
         config = connection.config
         call = connection.call(bulk_kwargs(commands), TRACK_ANSWER_CAP * len(commands))
         result, response = attempt(
-            self._backend.exchange, call, config.timeout, config.policy, error_message_of, connection.redact
+            self._backend.exchange,
+            call,
+            config.timeout,
+            config.policy,
+            error_message_of,
+            redact=connection.redact,
         )
         if response is None or result.verdict is not Verdict.DELIVERED:
             return [result] * len(commands)  # the whole request failed: the same verdict for each

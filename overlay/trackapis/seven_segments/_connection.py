@@ -75,4 +75,4 @@ class Connection:
         """Send now with retries within the config's deadline; the 2xx answer, or raise."""
         config = self.config
         deadline = Deadline(config.deadline, config.timeout)
-        return send(backend.exchange, call, config.policy, deadline, error_message_of, self.redact)
+        return send(backend.exchange, call, config.policy, deadline, error_message_of, redact=self.redact)

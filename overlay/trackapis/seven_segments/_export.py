@@ -97,7 +97,9 @@ def readable(answer: Answer, call: ExportCall) -> Answer:
     """The export's answer, or `InvalidResponseError` when its body could not be read whole."""
     if answer.unreadable is not None:
         path = f"/analytics/{call.analysis_type}"
-        raise InvalidResponseError(f"POST {path} -> {answer.status}: the export was not read: {answer.unreadable}")
+        raise InvalidResponseError(
+            f"POST {path} -> {answer.status}: the export was not read: {answer.unreadable}"
+        )
     return answer
 
 
