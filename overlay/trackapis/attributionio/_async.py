@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from types import TracebackType
 
 import httpx
 
 from .._config import Verify, positive_int
-from .._errors import APIError, ClientClosedError
+from .._errors import APIError
 from .._http._answer import Answer, Call
 from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
+from .._lifecycle import AsyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._client import (
     DEFAULT_DEADLINE,
@@ -27,7 +27,7 @@ from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import event_requests, identity_request, who
 
 
-class AsyncAttributionClient:
+class AsyncAttributionClient(AsyncClient):
     """A client of the Attribution.io API for asyncio code.
 
     The calls, arguments, retries, deadline and errors are those of `AttributionClient` (which
@@ -92,11 +92,6 @@ class AsyncAttributionClient:
             f"<AsyncAttributionClient public_key={self._settings.public_key!r} "
             f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r}>"
         )
-
-    @property
-    def closed(self) -> bool:
-        """True after `aclose()`."""
-        return self._closed
 
     async def fetch_customer(
         self,
@@ -174,22 +169,8 @@ class AsyncAttributionClient:
             identity_status=identity_outcome.status_code,
         )
 
-    async def aclose(self) -> None:
-        """Close the connections. Idempotent."""
-        self._closed = True
-        await self._backend.aclose()
-
-    async def __aenter__(self) -> AsyncAttributionClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     async def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
-        if self._closed:
-            raise ClientClosedError("this AsyncAttributionClient was closed; create a new one")
+        self._check_open()
         settings = self._settings
         return await send_async(
             self._backend.exchange,

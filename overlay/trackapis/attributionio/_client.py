@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import os
-import threading
 from collections.abc import Callable, Sequence
-from types import TracebackType
 from typing import Any, Final
 
 import attrs
@@ -22,15 +19,14 @@ from .._http._answer import Answer, Call
 from .._http._driver import attempt, send
 from .._http._httpx import HttpxBackend
 from .._http._redact import Redactor
+from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    DeliveryStats,
     EngineClosed,
-    FlushResult,
     SendResult,
 )
 from ._identity import required_id
@@ -204,7 +200,7 @@ class _Sender:
         self._backend.close()
 
 
-class AttributionClient:
+class AttributionClient(SyncClient):
     """A client of the Attribution.io API.
 
     `fetch_customer()` reads the private API (it needs `api_secret`). `trigger_identity()` and
@@ -298,11 +294,6 @@ class AttributionClient:
             raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
         self._on_error = on_error
         self._on_delivered = on_delivered
-        self._lock = threading.Lock()
-        self._pid = os.getpid()
-        self._backend: HttpxBackend | None = None
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._closed = False
         self._engine: DeliveryEngine | None = None
         if background:
             settings = self._settings
@@ -314,6 +305,11 @@ class AttributionClient:
                 **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
             )
+        self._life = Lifecycle(
+            "AttributionClient",
+            lambda: self._settings.backend(self._max_connections, self._given_transport),
+            self._engine,
+        )
 
     def __repr__(self) -> str:
         mode = "background" if self._engine is not None else "direct"
@@ -491,56 +487,10 @@ class AttributionClient:
         result = EventResult(client.client_id, client.generated, event.event.transaction_id)
         return result, event_outcome, linked.result()
 
-    # -- background delivery and lifetime ----------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True after `close()`."""
-        return self._closed
-
-    def stats(self) -> DeliveryStats:
-        """Background mode: queued, delivered, retried, failed, dropped and pending requests."""
-        if self._engine is None:
-            return DeliveryStats(0, 0, 0, 0, 0, 0)
-        return self._engine.stats()
-
-    def flush(self, timeout: float | None = None) -> FlushResult:
-        """Background mode: wait until what is queued is delivered or failed (or `timeout` seconds)."""
-        if self._engine is None:
-            return FlushResult(0, 0, 0, 0)
-        return self._engine.flush(timeout)
-
-    def close(self, timeout: float | None = None) -> FlushResult:
-        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), close connections.
-
-        Idempotent. Returns what the background delivery settled meanwhile.
-        """
-        self._closed = True
-        result = self._engine.shutdown(timeout) if self._engine is not None else FlushResult(0, 0, 0, 0)
-        with self._lock:
-            pool, backend = self._pool, self._backend
-            self._pool = self._backend = None
-        if pool is not None:
-            pool.shutdown(wait=False)
-        if backend is not None:
-            backend.close()
-        return result
-
-    shutdown = close
-
-    def __enter__(self) -> AttributionClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
     # -- internals ----------------------------------------------------------------------------------
 
     def _check_open(self) -> None:
-        if self._closed:
-            raise ClientClosedError("this AttributionClient was closed; create a new one")
+        self._life.check_open()
 
     def _outcome(self, request: Call, deadline: Deadline) -> Outcome:
         try:
@@ -553,7 +503,7 @@ class AttributionClient:
         self._check_open()
         settings = self._settings
         return send(
-            self._direct_backend().exchange,
+            self._life.backend().exchange,
             request,
             settings.policy,
             deadline or settings.deadline(),
@@ -561,28 +511,14 @@ class AttributionClient:
             redact=settings.redact,
         )
 
-    def _direct_backend(self) -> HttpxBackend:
-        with self._lock:
-            self._check_fork()
-            if self._backend is None:
-                self._backend = self._settings.backend(self._max_connections, self._given_transport)
-            return self._backend
-
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            self._check_fork()
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self._max_connections, thread_name_prefix="attributionio-identity"
-                )
-            return self._pool
-
-    def _check_fork(self) -> None:
-        # A forked child inherits the parent's connections and pool threads, which it cannot use.
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._backend = None
-            self._pool = None
+        pool: concurrent.futures.ThreadPoolExecutor = self._life.extra(
+            "identity-pool",
+            lambda: concurrent.futures.ThreadPoolExecutor(
+                max_workers=self._max_connections, thread_name_prefix="attributionio-identity"
+            ),
+        )
+        return pool
 
     def _queue(self, model: TriggerRequest, client_id: str) -> bool:
         assert self._engine is not None

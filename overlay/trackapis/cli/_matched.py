@@ -11,11 +11,11 @@ import threading
 from collections import deque
 from typing import Any, Generic, TypeVar
 
-from .._lifecycle import EngineLifecycle
+from .._lifecycle import SyncClient
 from ..delivery import MessageDropped
 from ._targets import OutcomeSink
 
-Client = TypeVar("Client", bound=EngineLifecycle)
+Client = TypeVar("Client", bound=SyncClient)
 Message = TypeVar("Message")
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any
 
 import httpx
 
 from .._config import DEFAULT_DEADLINE, ConnectionConfig, Verify, positive_int
-from .._errors import ClientClosedError
 from .._http._answer import Call
 from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
+from .._lifecycle import AsyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
@@ -21,7 +20,7 @@ from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
 
 
-class AsyncInteraktClient:
+class AsyncInteraktClient(AsyncClient):
     """A client of the Interakt Track API for asyncio code.
 
     Each call sends now (retrying network errors, timeouts, 429 and 5xx) and returns the API's
@@ -119,21 +118,8 @@ class AsyncInteraktClient:
         )
         return await self._send(message)
 
-    async def aclose(self) -> None:
-        self._closed = True
-        await self._backend.aclose()
-
-    async def __aenter__(self) -> AsyncInteraktClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
     async def _send(self, message: InteraktMessage) -> TrackResponse:
-        if self._closed:
-            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
+        self._check_open()
         config = self._config
         call = Call.from_kwargs(config.base_url, request_kwargs(message))
         deadline = Deadline(config.deadline, config.timeout)

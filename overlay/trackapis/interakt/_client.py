@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
@@ -14,7 +12,7 @@ import attrs
 from .._config import DEFAULT_DEADLINE, ConnectionConfig, DeliveryOptions, Verify
 from .._errors import ClientClosedError
 from .._http._redact import Redactor
-from .._lifecycle import EngineLifecycle
+from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -146,7 +144,7 @@ def _encode(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-class InteraktClient(EngineLifecycle):
+class InteraktClient(SyncClient):
     """A client of the Interakt Track API.
 
     By default `user()` and `event()` validate their arguments, queue the request and return at
@@ -233,8 +231,7 @@ class InteraktClient(EngineLifecycle):
             **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
         )
-        self._direct_lock = threading.Lock()
-        self._direct = None
+        self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "sync"
@@ -399,14 +396,13 @@ class InteraktClient(EngineLifecycle):
         from ._generated import request_kwargs
         from ._response import parse_response
 
-        if self._engine.closed:
-            raise ClientClosedError("this InteraktClient was shut down; create a new one")
+        self._life.check_open()
         connection = self._connection
         config = connection.config
         call = Call.from_kwargs(config.base_url, request_kwargs(message))
         deadline = Deadline(config.deadline, config.timeout)
         answer = send(
-            self._direct_client().exchange,
+            self._life.backend().exchange,
             call,
             config.policy,
             deadline,
@@ -414,14 +410,6 @@ class InteraktClient(EngineLifecycle):
             redact=connection.redact,
         )
         return parse_response(answer)
-
-    def _direct_client(self) -> HttpxBackend:
-        # One shared backend for sends in callers' threads (thread-safe), made anew in a forked
-        # child, whose inherited connections belong to the parent.
-        with self._direct_lock:
-            if self._direct is None or self._direct[0] != os.getpid():
-                self._direct = (os.getpid(), self._connection.backend())
-            return self._direct[1]
 
     def _report_delivered(self, message: InteraktMessage) -> None:
         if self._on_delivered is not None:

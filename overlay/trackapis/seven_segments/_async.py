@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Any, Literal, overload
 
 import httpx
@@ -19,11 +18,11 @@ from .._config import (
     Verify,
     positive_int,
 )
-from .._errors import ClientClosedError
 from .._http._answer import Answer, Call
 from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
+from .._lifecycle import AsyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
@@ -45,7 +44,7 @@ from ._response import (
 )
 
 
-class _AsyncBase:
+class _AsyncBase(AsyncClient):
     def __init__(
         self,
         *,
@@ -83,13 +82,8 @@ class _AsyncBase:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self._config.base_url!r}>"
 
-    async def aclose(self) -> None:
-        self._closed = True
-        await self._backend.aclose()
-
     async def _send(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
-        if self._closed:
-            raise ClientClosedError(f"this {type(self).__name__} was closed; create a new one")
+        self._check_open()
         config = self._config
         call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
         deadline = Deadline(config.deadline, config.timeout)
@@ -170,14 +164,6 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     async def server_time(self) -> float:
         """The server's clock in UNIX seconds."""
         return server_time_of(await self._send(get_system_time._get_kwargs(), READ_ANSWER_CAP))
-
-    async def __aenter__(self) -> AsyncSevenSegmentsClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
@@ -300,11 +286,3 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         )
         response = await self._send(call.kwargs, self._cap)
         return export_of(readable(response, call), call.analysis_type, call.format)[0]
-
-    async def __aenter__(self) -> AsyncAuthenticatedSevenSegmentsClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()

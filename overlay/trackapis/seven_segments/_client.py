@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
@@ -24,8 +22,7 @@ from .._config import (
 from .._errors import ClientClosedError
 from .._http._answer import Answer
 from .._http._driver import attempt
-from .._http._httpx import HttpxBackend
-from .._lifecycle import EngineLifecycle
+from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -89,7 +86,7 @@ class _BulkSender:
         self._backend.close()
 
 
-class SevenSegmentsClient(EngineLifecycle):
+class SevenSegmentsClient(SyncClient):
     """A client of the 7SEGMENTS tracking API for one company.
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
@@ -187,8 +184,7 @@ class SevenSegmentsClient(EngineLifecycle):
             **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
         )
-        self._direct_lock = threading.Lock()
-        self._direct = None
+        self._life = Lifecycle("SevenSegmentsClient", self._connection.backend, self._engine)
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "per-call"
@@ -257,18 +253,9 @@ class SevenSegmentsClient(EngineLifecycle):
             raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one") from None
 
     def _send_now(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
-        if self._engine.closed:
-            raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one")
+        self._life.check_open()
         connection = self._connection
-        return connection.send(self._direct_client(), connection.call(kwargs, cap))
-
-    def _direct_client(self) -> HttpxBackend:
-        # One shared backend for sends in callers' threads (thread-safe), made anew in a forked
-        # child, whose inherited connections belong to the parent.
-        with self._direct_lock:
-            if self._direct is None or self._direct[0] != os.getpid():
-                self._direct = (os.getpid(), self._connection.backend())
-            return self._direct[1]
+        return connection.send(self._life.backend(), connection.call(kwargs, cap))
 
     def _report_delivered(self, payload: Any) -> None:
         if self._on_delivered is not None:

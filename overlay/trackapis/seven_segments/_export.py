@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-import os
-import threading
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Literal, overload
 
 import attrs
@@ -18,9 +15,9 @@ from seven_segments_client.types import UNSET
 
 from .._config import EXPORT_ANSWER_CAP, ConnectionConfig, Verify, positive_int
 from .._encoding import to_json
-from .._errors import ClientClosedError, InvalidResponseError
+from .._errors import InvalidResponseError
 from .._http._answer import Answer
-from .._http._httpx import HttpxBackend
+from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
@@ -103,7 +100,7 @@ def readable(answer: Answer, call: ExportCall) -> Answer:
     return answer
 
 
-class AuthenticatedSevenSegmentsClient:
+class AuthenticatedSevenSegmentsClient(SyncClient):
     """A client of the 7SEGMENTS export API, as a user with ExtAPI access.
 
     Args:
@@ -148,9 +145,7 @@ class AuthenticatedSevenSegmentsClient:
         )
         self._connection = Connection.build(config, transport, basic_authorization(username, password))
         self._cap = positive_int("max_answer_bytes", max_answer_bytes)
-        self._lock = threading.Lock()
-        self._poster: tuple[int, HttpxBackend] | None = None
-        self._closed = False
+        self._life = Lifecycle("AuthenticatedSevenSegmentsClient", self._connection.backend)
 
     def __repr__(self) -> str:
         return f"<AuthenticatedSevenSegmentsClient base_url={self._connection.target!r}>"
@@ -263,29 +258,7 @@ class AuthenticatedSevenSegmentsClient:
 
     def _export(self, call: ExportCall) -> tuple[ExportResult, Any]:
         """Send a prepared export; the typed result and the raw JSON (None for CSV)."""
-        if self._closed:
-            raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
+        self._life.check_open()
         connection = self._connection
-        response = connection.send(self._client(), connection.call(call.kwargs, self._cap))
+        response = connection.send(self._life.backend(), connection.call(call.kwargs, self._cap))
         return export_of(readable(response, call), call.analysis_type, call.format)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            if self._poster is not None:
-                self._poster[1].close()
-                self._poster = None
-
-    def __enter__(self) -> AuthenticatedSevenSegmentsClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _client(self) -> HttpxBackend:
-        with self._lock:
-            if self._poster is None or self._poster[0] != os.getpid():
-                self._poster = (os.getpid(), self._connection.backend())
-            return self._poster[1]
