@@ -32,7 +32,7 @@ from .._config import ConnectionConfig
 from .._errors import TransportError
 from ._answer import Answer, Call, decoded
 from ._redact import NOTHING, Redactor
-from ._verdict import is_foreign, translate
+from ._verdict import is_foreign, translated
 
 # Requests in flight at once when no `max_connections` is given (httpx's own default pool size).
 _UNLIMITED = 100
@@ -151,10 +151,6 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
         await self._backend.sleep(seconds)
 
 
-def _limits(max_connections: int | None) -> httpx.Limits:
-    return httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-
-
 def _request(call: Call, headers: Mapping[str, str], timeout: float) -> httpx.Request:
     return httpx.Request(
         call.method,
@@ -168,6 +164,9 @@ def _request(call: Call, headers: Mapping[str, str], timeout: float) -> httpx.Re
 
 
 class _Base:
+    _transport_class: Any
+    _bounded_backend: Any
+
     def __init__(
         self,
         config: ConnectionConfig,
@@ -199,7 +198,17 @@ class _Base:
             return transport
 
     def _make(self, proxy: str | None) -> Any:
-        raise NotImplementedError
+        transport = self._transport_class(
+            verify=self._config.network.ssl_context(),
+            proxy=proxy,
+            trust_env=False,
+            limits=httpx.Limits(
+                max_connections=self._max_connections, max_keepalive_connections=self._max_connections
+            ),
+        )
+        pool = transport._pool  # the network backend is httpcore's: bound every I/O by the deadline
+        pool._network_backend = self._bounded_backend(pool._network_backend)
+        return transport
 
     def _owned(self) -> list[Any]:
         with self._lock:
@@ -229,40 +238,21 @@ class HttpxBackend(_Base):
     ) -> None:
         super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
 
-    def _make(self, proxy: str | None) -> httpx.HTTPTransport:
-        transport = httpx.HTTPTransport(
-            verify=self._config.network.ssl_context(),
-            proxy=proxy,
-            trust_env=False,
-            limits=_limits(self._max_connections),
-        )
-        pool = transport._pool
-        pool._network_backend = _Backend(pool._network_backend)
-        return transport
+    _transport_class = httpx.HTTPTransport
+    _bounded_backend = _Backend
 
     def exchange(self, call: Call, timeout: float | None = None) -> Answer:
         """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`."""
         seconds = self._config.timeout if timeout is None else timeout
         token = _ATTEMPT_END.set(time.monotonic() + seconds)
         try:
-            try:
-                response = self._transport_for(call.base_url).handle_request(
-                    _request(call, self._headers, seconds)
-                )
-            except Exception as error:
-                if not is_foreign(error):
-                    raise
-                translated = translate(error, call.method, call.path, self._redact)
-                raise translated from translated.__cause__
-            try:
-                raw, unreadable = _read(response, call.cap)
-            except Exception as error:
-                if not is_foreign(error):
-                    raise
-                translated = translate(error, call.method, call.path, self._redact)
-                raise translated from translated.__cause__
-            finally:
-                response.close()
+            with translated(call, self._redact):
+                request = _request(call, self._headers, seconds)
+                response = self._transport_for(call.base_url).handle_request(request)
+                try:
+                    raw, unreadable = _read(response, call.cap)
+                finally:
+                    response.close()
         finally:
             _ATTEMPT_END.reset(token)
         return decoded(response.status_code, _lower(response), raw, unreadable)
@@ -288,16 +278,8 @@ class AsyncHttpxBackend(_Base):
         self._running: set[asyncio.Task[Answer]] = set()
         self._slots: asyncio.Semaphore | None = None
 
-    def _make(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
-        transport = httpx.AsyncHTTPTransport(
-            verify=self._config.network.ssl_context(),
-            proxy=proxy,
-            trust_env=False,
-            limits=_limits(self._max_connections),
-        )
-        pool = transport._pool
-        pool._network_backend = _AsyncBackend(pool._network_backend)
-        return transport
+    _transport_class = httpx.AsyncHTTPTransport
+    _bounded_backend = _AsyncBackend
 
     async def exchange(self, call: Call, timeout: float | None = None) -> Answer:
         """Send `call`, read its answer (within `timeout` seconds in all); raises `TransportError`.
@@ -338,23 +320,13 @@ class AsyncHttpxBackend(_Base):
     async def _exchange(self, call: Call, end: float) -> Answer:
         seconds = max(end - time.monotonic(), 0.001)
         _ATTEMPT_END.set(end)  # this task's own context
-        try:
-            transport = self._transport_for(call.base_url)
-            response = await transport.handle_async_request(_request(call, self._headers, seconds))
-        except Exception as error:
-            if not is_foreign(error):
-                raise
-            translated = translate(error, call.method, call.path, self._redact)
-            raise translated from translated.__cause__
-        try:
-            raw, unreadable = await _aread(response, call.cap)
-        except Exception as error:
-            if not is_foreign(error):
-                raise
-            translated = translate(error, call.method, call.path, self._redact)
-            raise translated from translated.__cause__
-        finally:
-            await response.aclose()
+        with translated(call, self._redact):
+            request = _request(call, self._headers, seconds)
+            response = await self._transport_for(call.base_url).handle_async_request(request)
+            try:
+                raw, unreadable = await _aread(response, call.cap)
+            finally:
+                await response.aclose()
         return decoded(response.status_code, _lower(response), raw, unreadable)
 
     async def aclose(self) -> None:
@@ -371,58 +343,64 @@ def _lower(response: httpx.Response) -> dict[str, str]:
     return headers
 
 
-def _too_long(response: httpx.Response, cap: int) -> str | None:
-    length = response.headers.get("content-length", "")
-    if length.isascii() and length.isdigit() and int(length) > cap:
-        return f"{length} bytes, over the cap of {cap}"
-    return None
+class _Body:
+    """An answer's body, collected up to the call's cap (sync and async feed it alike)."""
 
+    def __init__(self, response: httpx.Response, cap: int) -> None:
+        self._cap = cap
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self.unreadable: str | None = None
+        length = response.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and int(length) > cap:
+            self.unreadable = f"{length} bytes, over the cap of {cap}"
 
-def _cut_short(error: Exception) -> str:
-    """Why a body could not be read after its status arrived; raises when the message is incomplete.
+    def take(self, chunk: bytes) -> bool:
+        """Keep `chunk`; False once the cap is passed (stop reading: the connection is closed)."""
+        self._size += len(chunk)
+        if self._size > self._cap:
+            self.unreadable = f"more than the cap of {self._cap} bytes"
+            return False
+        self._chunks.append(chunk)
+        return True
 
-    A timeout (the attempt's deadline passed while the body dripped in) leaves the status to
-    decide. A connection the server closed or reset before the promised end is an incomplete
-    message (RFC 9112, section 8), no answer at all: that raises, for the caller to translate.
-    """
-    if not is_foreign(error) or not isinstance(error, httpx.TimeoutException):
-        raise error
-    return f"{type(error).__name__}: {error}"
+    def cut_short(self, error: Exception) -> None:
+        """The body could not be read to its end after the status arrived.
+
+        A timeout (the attempt's deadline passed while the body dripped in) leaves the status to
+        decide. A connection closed or reset before the promised end is an incomplete message
+        (RFC 9112, section 8), no answer at all: that is raised again.
+        """
+        if not is_foreign(error) or not isinstance(error, httpx.TimeoutException):
+            raise error
+        self.unreadable = f"{type(error).__name__}: {error}"
+
+    def result(self) -> tuple[bytes, str | None]:
+        return (b"" if self.unreadable else b"".join(self._chunks)), self.unreadable
 
 
 def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
     if response.is_stream_consumed:  # a test transport's response, made with `content=`/`json=`
         return response.content, None
-    unreadable = _too_long(response, cap)
-    if unreadable is not None:
-        return b"", unreadable
-    chunks: list[bytes] = []
-    size = 0
+    body = _Body(response, cap)
     try:
-        for chunk in response.iter_raw():
-            size += len(chunk)
-            if size > cap:
-                return b"", f"more than the cap of {cap} bytes"
-            chunks.append(chunk)
+        for chunk in () if body.unreadable else response.iter_raw():
+            if not body.take(chunk):
+                break
     except Exception as error:
-        return b"", _cut_short(error)
-    return b"".join(chunks), None
+        body.cut_short(error)
+    return body.result()
 
 
 async def _aread(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
-    if response.is_stream_consumed:  # a test transport's response, made with `content=`/`json=`
+    if response.is_stream_consumed:
         return response.content, None
-    unreadable = _too_long(response, cap)
-    if unreadable is not None:
-        return b"", unreadable
-    chunks: list[bytes] = []
-    size = 0
+    body = _Body(response, cap)
     try:
-        async for chunk in response.aiter_raw():
-            size += len(chunk)
-            if size > cap:
-                return b"", f"more than the cap of {cap} bytes"
-            chunks.append(chunk)
+        if body.unreadable is None:
+            async for chunk in response.aiter_raw():
+                if not body.take(chunk):
+                    break
     except Exception as error:
-        return b"", _cut_short(error)
-    return b"".join(chunks), None
+        body.cut_short(error)
+    return body.result()

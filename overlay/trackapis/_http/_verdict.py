@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._errors import APIError, TransportError, api_error
@@ -62,6 +63,18 @@ def translate(error: BaseException, method: str, path: str, redact: Redactor = N
     return translated
 
 
+@contextlib.contextmanager
+def translated(call: Call, redact: Redactor = NOTHING) -> Iterator[None]:
+    """Translate the lower layers' exceptions raised inside the block (see `translate`)."""
+    try:
+        yield
+    except Exception as error:
+        if not is_foreign(error):
+            raise
+        transport_error = translate(error, call.method, call.path, redact)
+        raise transport_error from transport_error.__cause__
+
+
 def one_line(text: str, limit: int = _EXCERPT) -> str:
     """A one-line excerpt: whitespace (newlines included) folded, cut at `limit` characters."""
     text = " ".join(text.split())
@@ -111,4 +124,13 @@ def raise_for(answer: Answer, call: Call, extract: ErrorText, redact: Redactor =
     return answer
 
 
-__all__ = ["ErrorText", "error_for", "error_message", "is_foreign", "one_line", "translate", "verdict"]
+__all__ = [
+    "ErrorText",
+    "error_for",
+    "error_message",
+    "is_foreign",
+    "one_line",
+    "translate",
+    "translated",
+    "verdict",
+]
