@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
@@ -224,6 +225,20 @@ class ConnectionConfig:
             Network.resolve(proxy, verify),
         )
 
+    @classmethod
+    def from_arguments(cls, arguments: Mapping[str, Any], *, example: str) -> ConnectionConfig:
+        """The config from a client constructor's own arguments (its `locals()`), by their names."""
+        return cls.build(
+            base_url=arguments["base_url"],
+            example=example,
+            timeout=arguments["timeout"],
+            deadline=arguments["deadline"],
+            max_retries=arguments["max_retries"],
+            retry_policy=arguments["retry_policy"],
+            proxy=arguments["proxy"],
+            verify=arguments["verify"],
+        )
+
     def at(self, other_base_url: Any, *, argument: str, example: str) -> ConnectionConfig:
         """The same config for another host of the same API (Attribution.io's private API)."""
         return attrs.evolve(self, base_url=check_base_url(other_base_url, argument=argument, example=example))
@@ -258,6 +273,11 @@ class DeliveryOptions:
             rate,
             seconds("shutdown_timeout", shutdown_timeout, zero=True),
         )
+
+    @classmethod
+    def from_arguments(cls, arguments: Mapping[str, Any]) -> DeliveryOptions:
+        """The options from a client constructor's own arguments (its `locals()`), by their names."""
+        return cls.build(**{name: arguments[name] for name in attrs.fields_dict(cls)})
 
     def engine_kwargs(self) -> dict[str, Any]:
         return {

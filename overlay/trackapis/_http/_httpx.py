@@ -164,6 +164,17 @@ def _request(call: Call, headers: Mapping[str, str], timeout: float) -> httpx.Re
 
 
 class _Base:
+    """What both httpx backends share.
+
+    Args:
+        config: Proxy, trust, timeout and user agent.
+        headers: Sent with every request (credentials included).
+        max_connections: Keep-alive connections per proxy route (None: httpx's default).
+        transport: A given httpx transport (tests), sync or async to match: used as is, never
+            closed here.
+        redact: Removes the credentials from error messages.
+    """
+
     _transport_class: Any
     _bounded_backend: Any
 
@@ -172,9 +183,9 @@ class _Base:
         config: ConnectionConfig,
         headers: Mapping[str, str],
         *,
-        max_connections: int | None,
-        transport: Any,
-        redact: Redactor,
+        max_connections: int | None = None,
+        transport: Any = None,
+        redact: Redactor = NOTHING,
     ) -> None:
         self._config = config
         self._headers = {"User-Agent": config.user_agent, **headers}
@@ -183,6 +194,7 @@ class _Base:
         self._redact = redact
         self._lock = threading.Lock()
         self._transports: dict[str | None, Any] = {}
+        self._running: set[Any] = set()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._config.base_url!r})"
@@ -217,26 +229,7 @@ class _Base:
 
 
 class HttpxBackend(_Base):
-    """Sends `Call`s through httpx transports; thread-safe.
-
-    Args:
-        config: Proxy, trust, timeout and user agent.
-        headers: Sent with every request (credentials included).
-        max_connections: Keep-alive connections per proxy route.
-        transport: A given httpx transport (tests): used as is, never closed here.
-        redact: Removes the credentials from error messages.
-    """
-
-    def __init__(
-        self,
-        config: ConnectionConfig,
-        headers: Mapping[str, str],
-        *,
-        max_connections: int | None = None,
-        transport: httpx.BaseTransport | None = None,
-        redact: Redactor = NOTHING,
-    ) -> None:
-        super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
+    """Sends `Call`s through httpx transports; thread-safe. Arguments: see `_Base`."""
 
     _transport_class = httpx.HTTPTransport
     _bounded_backend = _Backend
@@ -265,18 +258,7 @@ class HttpxBackend(_Base):
 class AsyncHttpxBackend(_Base):
     """`HttpxBackend` for asyncio; cancelling a caller never cancels an exchange (see the module)."""
 
-    def __init__(
-        self,
-        config: ConnectionConfig,
-        headers: Mapping[str, str],
-        *,
-        max_connections: int | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        redact: Redactor = NOTHING,
-    ) -> None:
-        super().__init__(config, headers, max_connections=max_connections, transport=transport, redact=redact)
-        self._running: set[asyncio.Task[Answer]] = set()
-        self._slots: asyncio.Semaphore | None = None
+    _slots: asyncio.Semaphore | None = None
 
     _transport_class = httpx.AsyncHTTPTransport
     _bounded_backend = _AsyncBackend

@@ -280,12 +280,7 @@ class AttributionClient(SyncClient):
             verify=verify,
         )
         positive_int("max_connections", max_connections)
-        options = DeliveryOptions.build(
-            max_queue_size=max_queue_size,
-            max_in_flight=max_in_flight,
-            rate_limit_per_minute=rate_limit_per_minute,
-            shutdown_timeout=shutdown_timeout,
-        )
+        options = DeliveryOptions.from_arguments(locals())
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._max_connections = max_connections

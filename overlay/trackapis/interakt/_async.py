@@ -54,16 +54,7 @@ class AsyncInteraktClient(AsyncClient):
         verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._config = ConnectionConfig.build(
-            base_url=base_url,
-            example=DEFAULT_HOST,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
+        self._config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
         authorization = basic_authorization(api_key)
         self._redact = Redactor(authorization)
         self._backend = AsyncHttpxBackend(

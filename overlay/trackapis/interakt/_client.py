@@ -198,22 +198,8 @@ class InteraktClient(SyncClient):
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
     ) -> None:
-        config = ConnectionConfig.build(
-            base_url=base_url,
-            example=DEFAULT_HOST,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
-        options = DeliveryOptions.build(
-            max_queue_size=max_queue_size,
-            max_in_flight=max_in_flight,
-            rate_limit_per_minute=rate_limit_per_minute,
-            shutdown_timeout=shutdown_timeout,
-        )
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
+        options = DeliveryOptions.from_arguments(locals())
         authorization = basic_authorization(api_key)
         self._connection = _Connection(config, authorization, transport, Redactor(authorization))
         self.background = bool(background)

@@ -59,16 +59,7 @@ class _AsyncBase(AsyncClient):
         transport: httpx.AsyncBaseTransport | None,
         authorization: str | None,
     ) -> None:
-        self._config = ConnectionConfig.build(
-            base_url=base_url,
-            example=DEFAULT_TARGET,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
+        self._config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
         self._redact = Redactor(authorization)
         self._backend = AsyncHttpxBackend(
             self._config,

@@ -146,22 +146,8 @@ class SevenSegmentsClient(SyncClient):
         rate_limit_per_minute: float | None = None,
     ) -> None:
         self._token = company_token(token)
-        config = ConnectionConfig.build(
-            base_url=base_url,
-            example=DEFAULT_TARGET,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
-        options = DeliveryOptions.build(
-            max_queue_size=max_queue_size,
-            max_in_flight=max_in_flight,
-            rate_limit_per_minute=rate_limit_per_minute,
-            shutdown_timeout=shutdown_timeout,
-        )
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
+        options = DeliveryOptions.from_arguments(locals())
         self._connection = Connection.build(config, transport)
         self.background = bool(background)
         if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)):

@@ -133,16 +133,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         verify: Verify = True,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        config = ConnectionConfig.build(
-            base_url=base_url,
-            example=DEFAULT_TARGET,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
         self._connection = Connection.build(config, transport, basic_authorization(username, password))
         self._cap = positive_int("max_answer_bytes", max_answer_bytes)
         self._life = Lifecycle("AuthenticatedSevenSegmentsClient", self._connection.backend)
