@@ -170,7 +170,7 @@ class PyttributionIo:
         client = self._current_client()
         try:
             customer: Customer | None = client.fetch_customer(client_id, **flags)
-        except TrackapisError as error:
+        except (TrackapisError, ValueError) as error:  # ValueError: an id no URL can carry
             logger.error("Pyttribution.io: Retrieval of %s failed: %s", what, error)
             return None
         return None if customer is None else customer.to_dict()

@@ -22,8 +22,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from trackapis import ServerError, TrackapisError, TransportError
 from trackapis import __version__ as _trackapis_version
-from trackapis._errors import ServerError, TrackapisError, TransportError
 from trackapis.delivery import FlushResult
 from trackapis.seven_segments import (
     DEFAULT_TARGET,
@@ -32,9 +32,8 @@ from trackapis.seven_segments import (
     Customer,
     SevenSegmentsClient,
     SevenSegmentsCommand,
+    checked_customer,
 )
-from trackapis.seven_segments._export import export_call
-from trackapis.seven_segments._payload import customer_ids
 
 __all__ = ["AuthenticatedSevenSegments", "InvalidRequest", "ServiceUnavailable", "SevenSegments"]
 
@@ -217,30 +216,14 @@ class AuthenticatedSevenSegments:
             InvalidRequest: also an `AuthenticationError` (401, with the server's message) or `APIError`.
             ServiceUnavailable: also a `ServerError` (5xx) or `TransportError`.
         """
-        if not isinstance(data, Mapping):
-            raise TypeError(
-                f"data must be a mapping such as {{'analysis_id': '...'}}, not {type(data).__name__}"
-            )
-        fields = dict(data)
-        call = export_call(
-            analysis_type,
-            fields.pop("analysis_id", None),
-            format=fields.pop("format", None),
-            timezone=fields.pop("timezone", None),
-            execution_time=fields.pop("execution_time", None),
-            company=token,
-            extra=fields,
-        )
         try:
-            typed, raw = self.client._export(call)
+            return self.client.export_data(analysis_type, data, company=token)  # type: ignore[arg-type]
         except TrackapisError as error:
             _raise(error)
-        return typed if raw is None else raw
 
     def close(self) -> None:
         self.client.close()
 
 
 def _checked(customer: Any) -> Customer:
-    customer_ids(customer)  # raises naming `customer` when it is not a customer
-    return customer if isinstance(customer, str) else dict(customer)
+    return checked_customer(customer)  # raises naming `customer` when it is not a customer

@@ -15,18 +15,49 @@ after `shutdown()` starts a fresh client instead of being lost.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
 import types
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar, Unpack
 
 from trackapis import __version__ as _trackapis_version
 from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
-from trackapis.interakt import DEFAULT_HOST, InteraktClient, InteraktMessage, TrackResponse
+from trackapis.interakt import (
+    DEFAULT_HOST,
+    EventFields,
+    InteraktClient,
+    InteraktMessage,
+    TrackResponse,
+    UserFields,
+)
+
+__all__ = [
+    "api_key",
+    "debug",
+    "default_client",
+    "event",
+    "flush",
+    "host",
+    "join",
+    "max_in_flight",
+    "max_queue_size",
+    "max_retries",
+    "on_error",
+    "rate_limit_per_minute",
+    "shutdown",
+    "shutdown_timeout",
+    "sync_mode",
+    "timeout",
+    "user",
+]
 
 __version__ = _trackapis_version
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 # -- settings: read on every call -----------------------------------------------------------------
 api_key: str | None = None
@@ -41,6 +72,8 @@ on_error: Callable[[Exception, dict[str, Any]], object] | None = None
 max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
 rate_limit_per_minute: float | None = None
 shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT
+store: str = "memory"  # or "sqlite:///path/to/spool.db": a queue that survives a crash
+handle_sigterm: bool = False  # True: deliver what is queued on SIGTERM (see trackapis.handle_sigterm)
 
 default_client: InteraktClient | None = None
 
@@ -71,6 +104,8 @@ _SETTING_NAMES = frozenset(
         "max_in_flight",
         "rate_limit_per_minute",
         "shutdown_timeout",
+        "store",
+        "handle_sigterm",
     }
 )
 sys.modules[__name__].__class__ = _TrackModule
@@ -82,18 +117,22 @@ def user(
     phone_number: str | None = None,
     traits: dict[str, Any] | None = None,
     created_at: Any = None,
+    **fields: Unpack[UserFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Create or update a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other user properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if not client.background:
-        return client.send_user(
+        return _with(client.send_user, fields)(
             user_id=user_id,
             phone_number=phone_number,
             country_code=country_code,
             traits=traits,
             created_at=created_at,
         )
-    queued, message = client.queue_user(
+    queued, message = _with(client.queue_user, fields)(
         user_id=user_id,
         phone_number=phone_number,
         country_code=country_code,
@@ -110,11 +149,15 @@ def event(  # noqa: PLR0917 - the original's signature
     country_code: str = "+91",
     phone_number: str | None = None,
     created_at: Any = None,
+    **fields: Unpack[EventFields],
 ) -> tuple[bool, dict[str, Any]] | TrackResponse:
-    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode."""
+    """Record an event of a user. Returns `(queued, queue_msg)`, or the API's answer in sync mode.
+
+    `**fields` (new): the spec's other event properties, e.g. `tags=["vip"]`, `full_phone_number=`.
+    """
     client = _client()
     if not client.background:
-        return client.send_event(
+        return _with(client.send_event, fields)(
             event,  # type: ignore[arg-type]  # None is refused with a clear error
             user_id=user_id,
             phone_number=phone_number,
@@ -122,7 +165,7 @@ def event(  # noqa: PLR0917 - the original's signature
             traits=traits,
             created_at=created_at,
         )
-    queued, message = client.queue_event(
+    queued, message = _with(client.queue_event, fields)(
         event,  # type: ignore[arg-type]
         user_id=user_id,
         phone_number=phone_number,
@@ -131,6 +174,12 @@ def event(  # noqa: PLR0917 - the original's signature
         created_at=created_at,
     )
     return queued, {"path": message.path, "body": message.body}
+
+
+def _with(method: Callable[_P, _T], fields: Mapping[str, Any]) -> Callable[_P, _T]:
+    # Forwarding `**fields` would make every call a keyword-unpacking call, which costs about
+    # a microsecond on this hot path; most calls have no fields.
+    return functools.partial(method, **fields) if fields else method
 
 
 def flush(timeout: float | None = None) -> FlushResult:
@@ -163,6 +212,8 @@ def _settings() -> tuple[Any, ...]:
         max_in_flight,
         rate_limit_per_minute,
         shutdown_timeout,
+        store,
+        handle_sigterm,
     )
 
 
@@ -192,7 +243,12 @@ def _client() -> InteraktClient:
             rate_limit_per_minute=rate_limit_per_minute,
             on_error=_adapt(on_error),
             shutdown_timeout=shutdown_timeout,
+            store=store,
         )
+        if handle_sigterm:
+            import trackapis
+
+            trackapis.handle_sigterm()
         old, default_client, _built_with = default_client, new, settings
     if old is not None and not old.closed:
         # Settings changed: the old client delivers what it holds in the background.

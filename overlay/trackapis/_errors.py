@@ -8,10 +8,18 @@
     │   ├── RateLimitError          429
     │   └── ServerError             5xx
     ├── InvalidResponseError    got a 2xx the spec does not allow (e.g. not JSON)
-    └── ClientClosedError       the client was shut down
+    ├── ClientClosedError       the client was shut down
+    │   └── EngineClosed            (delivery) the engine was shut down; clients raise ClientClosedError
+    └── DeliveryError           (background delivery) what `on_error` receives besides the above
+        ├── MessageDropped          accepted but never sent: queue full, or shutdown timed out
+        └── MessageFailed           the sender raised, or answered nonsense; `__cause__` has why
 
+`on_error(error, message)` always receives a `TrackapisError`: an `APIError` or
+`TransportError` when the last attempt got one, else a `DeliveryError` whose `reason` says why.
 Bad arguments raise `ValueError` or `TypeError` at the call site, naming the argument. No
 message carries a credential: errors show the request method and path, never the query string.
+
+This module imports nothing but the standard library and does no I/O: `delivery/` builds on it.
 """
 
 from __future__ import annotations
@@ -20,7 +28,11 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "ClientClosedError",
+    "DeliveryError",
+    "EngineClosed",
     "InvalidResponseError",
+    "MessageDropped",
+    "MessageFailed",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -92,6 +104,43 @@ class InvalidResponseError(TrackapisError):
 
 class ClientClosedError(TrackapisError):
     """The client was shut down; it accepts no more messages."""
+
+
+class EngineClosed(ClientClosedError):
+    """Raised by `DeliveryEngine.submit` after `shutdown` (the clients raise `ClientClosedError`)."""
+
+
+class DeliveryError(TrackapisError):
+    """A background message that was not delivered, for a reason other than an answer or transport error.
+
+    `reason` is the human-readable why (also the error's message).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class MessageDropped(DeliveryError):
+    """A message that was accepted but will not be sent: the queue was full, or shutdown gave up."""
+
+
+class MessageFailed(DeliveryError):
+    """A message whose sender raised instead of answering, or answered nonsense.
+
+    When the sender raised, `__cause__` is what it raised.
+    """
+
+
+def as_delivery_error(error: BaseException | None, reason: str = "failed") -> TrackapisError:
+    """`error` if it is one of ours, else a `MessageFailed` caused by it: what `on_error` receives."""
+    if isinstance(error, TrackapisError):
+        return error
+    if error is None:
+        return MessageFailed(reason)
+    failure = MessageFailed(f"{reason}: {type(error).__name__}: {error}")
+    failure.__cause__ = error
+    return failure
 
 
 def api_error(

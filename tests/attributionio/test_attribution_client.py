@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any
 
@@ -417,7 +418,7 @@ def test_unknown_customer_fields_are_preserved(
 
 
 def test_slow_responses_time_out_within_the_deadline(attributionio_fake: AttributionFake) -> None:
-    attributionio_fake.faults.add_latency(2)
+    attributionio_fake.faults.add_latency(5)
 
     with AttributionClient(
         KEY, base_url=attributionio_fake.url, retry_policy=FAST_RETRIES, timeout=0.2, deadline=0.7
@@ -427,8 +428,9 @@ def test_slow_responses_time_out_within_the_deadline(attributionio_fake: Attribu
             client.trigger_event("cookie", "signup", client_id="john")
         elapsed = time.monotonic() - started
 
-    # Attempts of at most 0.2 s, with waits, while the deadline allows another.
-    assert elapsed < 1.2
+    # Attempts of at most 0.2 s, with waits, while the deadline allows another: far less than
+    # one 5 s answer (the margin is for a loaded machine; this is not a benchmark).
+    assert elapsed < 3
     assert len(attributionio_fake.requests_to("triggerEvent")) >= 2
 
 
@@ -526,12 +528,23 @@ def test_a_closed_client_refuses_calls(attributionio_fake: AttributionFake) -> N
     assert attributionio_fake.requests == []
 
 
-def test_the_two_requests_of_an_event_are_sent_at_once(
-    client: AttributionClient, attributionio_fake: AttributionFake
-) -> None:
-    attributionio_fake.faults.add_latency(0.3)
+def test_the_two_requests_of_an_event_are_sent_at_once() -> None:
+    # Each request waits at a barrier for the other one: sent one after the other, the first
+    # would wait alone until the barrier breaks, and the event would fail.
+    barrier = threading.Barrier(2, timeout=10)
+    paths: list[str] = []
 
-    started = time.monotonic()
-    client.trigger_event("cookie", "signup", client_id="john")
+    def handler(request: httpx.Request) -> httpx.Response:
+        barrier.wait()
+        paths.append(request.url.path)
+        return httpx.Response(200, json={"success": True})
 
-    assert time.monotonic() - started < 0.55  # one latency, not two
+    with AttributionClient(
+        KEY,
+        base_url="http://attribution.test",
+        retry_policy=RetryPolicy(max_retries=0),
+        transport=httpx.MockTransport(handler),
+    ) as client:
+        client.trigger_event("cookie", "signup", client_id="john")
+
+    assert len(paths) == len(set(paths)) == 2  # the identity and the event, both answered

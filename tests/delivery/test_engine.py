@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from trackapis import APIError, TrackapisError, TransportError
 from trackapis._retry import RetryPolicy
 from trackapis.delivery import (
     DeliveryEngine,
@@ -165,7 +166,7 @@ def test_retryable_results_are_retried_until_delivered(make: Callable[..., Deliv
 def test_retries_run_out_and_the_error_reaches_on_error_once(
     make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
 ) -> None:
-    boom = OSError("still failing")
+    boom = TransportError("still failing", method="POST", path="/x")
     recorder = Recorder(lambda p, attempt: SendResult.retry(boom))
     engine = make(recorder)
     engine.submit("m", "k")
@@ -178,13 +179,26 @@ def test_retries_run_out_and_the_error_reaches_on_error_once(
 def test_fatal_results_are_not_retried(
     make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
 ) -> None:
-    bad = ValueError("400")
+    bad = APIError(400, "bad", method="POST", path="/x")
     recorder = Recorder(lambda p, attempt: SendResult.fail(bad))
     engine = make(recorder)
     engine.submit("m", "k")
     assert engine.flush(timeout=5).failed == 1
     assert recorder.attempts["m"] == 1
     assert errors == [(bad, "m")]
+
+
+def test_on_error_receives_a_trackapis_error_with_the_cause_when_a_sender_reports_another(
+    make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
+) -> None:
+    foreign = ValueError("not one of ours")
+    engine = make(Recorder(lambda p, attempt: SendResult.fail(foreign)))
+    engine.submit("m", "k")
+    assert engine.flush(timeout=5).failed == 1
+    [(error, payload)] = errors
+    assert (type(error), payload, error.__cause__) == (MessageFailed, "m", foreign)
+    assert isinstance(error, TrackapisError)
+    assert "ValueError: not one of ours" in error.reason
 
 
 def test_a_failed_message_does_not_block_its_key(make: Callable[..., DeliveryEngine]) -> None:
@@ -415,3 +429,135 @@ def test_bad_options_are_rejected_naming_the_argument(option: str, value: Any) -
 def test_on_error_must_be_callable() -> None:
     with pytest.raises(TypeError, match="on_error"):
         DeliveryEngine(Recorder().factory, on_error="print")  # type: ignore[arg-type]
+
+
+# -- threads follow the load; durations; the exit hook; logging (issues 11 and 13) ------------------
+
+
+def test_a_burst_after_idle_starts_the_workers_it_needs(make: Callable[..., DeliveryEngine]) -> None:
+    release = threading.Event()
+
+    class Held(Recorder):
+        def send(self, payloads: Sequence[Any]) -> list[SendResult]:
+            if payloads != ["warm-up"]:
+                release.wait(10)
+            return super().send(payloads)
+
+    recorder = Held()
+    engine = make(recorder, max_in_flight=8)
+    engine.submit("warm-up", "warm")
+    assert engine.flush(timeout=5).delivered == 1
+    # One idle worker now: a burst for 50 users must not wait for it to wake before more start.
+    for n in range(50):
+        engine.submit(f"m{n}", f"user-{n}")
+    assert len(engine._workers) == 8
+    release.set()
+    assert engine.flush(timeout=10).delivered == 50
+
+
+def test_one_busy_user_keeps_one_thread(make: Callable[..., DeliveryEngine]) -> None:
+    recorder = Recorder()
+    engine = make(recorder, max_in_flight=8)
+    for n in range(200):
+        engine.submit(n, "one user")
+    assert engine.flush(timeout=10).delivered == 200
+    assert len(engine._workers) <= 4  # not one per message (at most a few in the hand-over windows)
+    assert recorder.delivered == list(range(200))
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), 1e10, 10**12])
+def test_huge_and_infinite_timeouts_mean_no_limit(
+    make: Callable[..., DeliveryEngine], timeout: float
+) -> None:
+    engine = make(Recorder(), shutdown_timeout=timeout)
+    engine.submit("a", "k")
+    assert engine.flush(timeout=timeout).delivered == 1
+    engine.submit("b", "k")
+    assert engine.shutdown(timeout=timeout).delivered == 1
+    assert engine.shutdown().pending == 0
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error"), [("5", TypeError), (True, TypeError), (-1, ValueError), (float("nan"), ValueError)]
+)
+def test_bad_flush_timeouts_name_the_argument(
+    make: Callable[..., DeliveryEngine], timeout: Any, error: type[Exception]
+) -> None:
+    engine = make(Recorder())
+    with pytest.raises(error, match="timeout"):
+        engine.flush(timeout=timeout)
+    with pytest.raises(error, match="timeout"):
+        engine.shutdown(timeout=timeout)
+
+
+def test_the_exit_hook_keeps_going_when_one_engine_fails(make: Callable[..., DeliveryEngine]) -> None:
+    from trackapis.delivery import _engine
+
+    broken, healthy = Recorder(), Recorder()
+    first, second = make(broken), make(healthy)
+
+    def explode(timeout: float | None = None) -> Any:
+        raise OverflowError("boom")
+
+    first.shutdown = explode  # type: ignore[method-assign]
+    second.submit("x", "k")
+    _engine._shutdown_all_at_exit()  # must not raise
+    assert second.closed
+    assert healthy.delivered == ["x"]
+    del first.shutdown
+
+
+def test_a_raising_sender_is_logged_once_per_attempt_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class Raising(Recorder):
+        def send(self, payloads: Sequence[Any]) -> list[SendResult]:
+            raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    engine = DeliveryEngine(Raising().factory, retry_policy=RetryPolicy(max_retries=1, backoff_initial=0.001))
+    with caplog.at_level(logging.WARNING, logger="trackapis.delivery"):
+        engine.submit("x", "k")
+        engine.flush(timeout=5)
+    engine.shutdown(timeout=1)
+    attempts = [r for r in caplog.records if "an attempt failed" in r.getMessage()]
+    assert len(attempts) == 2
+    assert all(r.levelno == logging.WARNING and not r.exc_info for r in attempts)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_with_on_error_a_raising_sender_logs_at_debug(
+    make: Callable[..., DeliveryEngine], caplog: pytest.LogCaptureFixture
+) -> None:
+    class Raising(Recorder):
+        def send(self, payloads: Sequence[Any]) -> list[SendResult]:
+            raise ValueError("no")
+
+    engine = make(Raising(), retry_policy=RetryPolicy(max_retries=0))
+    with caplog.at_level(logging.WARNING, logger="trackapis.delivery"):
+        engine.submit("x", "k")
+        assert engine.flush(timeout=5).failed == 1
+    assert not [r for r in caplog.records if "an attempt failed" in r.getMessage()]
+
+
+def test_drain_reports_what_is_left_and_keeps_accepting(
+    make: Callable[..., DeliveryEngine], errors: list[tuple[Exception, Any]]
+) -> None:
+    release = threading.Event()
+
+    class Held(Recorder):
+        def send(self, payloads: Sequence[Any]) -> list[SendResult]:
+            release.wait(10)
+            return super().send(payloads)
+
+    recorder = Held()
+    engine = make(recorder, max_in_flight=1)
+    for n in range(5):
+        engine.submit(n, "k")
+    result = engine.drain(timeout=0.01)
+    assert result.dropped == 5
+    assert result.pending == 0
+    assert "may or may not have arrived" in str(errors[0][0])
+    engine.submit("after", "k")  # behind the one still in flight, never beside it
+    release.set()
+    assert engine.flush(timeout=10).delivered == 1
+    assert recorder.delivered[-1] == "after"

@@ -145,7 +145,7 @@ def test_traits_are_encoded_sensibly(interakt_fake: InteraktFake, client: Intera
     user = interakt_fake.user("u")
     assert user is not None
     assert user.traits == {
-        "when": "2020-01-02T03:04:05+00:00",
+        "when": "2020-01-02T03:04:05Z",
         "dob": "1998-01-01",
         "amount": "50.00",
         "id": str(marker),

@@ -53,7 +53,11 @@ def test_the_body_round_trips_through_the_generated_models(call: dict[str, Any],
     lane, message = user_message(**call) if event is None else event_message(event, **call)
 
     assert message.path == (USERS_PATH if event is None else EVENTS_PATH)
-    assert request_model(message).to_dict() == message.body
+    parsed = request_model(message).to_dict()
+    if "createdAt" in message.body:  # the body has it in UTC with Z; the model writes +00:00
+        assert message.body["createdAt"].endswith("Z")
+        assert parsed.pop("createdAt") == message.body["createdAt"].replace("Z", "+00:00")
+    assert parsed == {k: v for k, v in message.body.items() if k != "createdAt"}
     kwargs = request_kwargs(message)
     assert (kwargs["method"], kwargs["url"], kwargs["json"]) == ("post", message.path, message.body)
     assert lane.startswith("id:" if "userId" in message.body else "phone:")
@@ -75,7 +79,7 @@ def test_the_body_uses_the_wire_names() -> None:
         "countryCode": "+91",
         "event": "Order Placed",
         "traits": {"orderValue": 50.5},
-        "createdAt": "2024-05-01T12:30:00+00:00",
+        "createdAt": "2024-05-01T12:30:00Z",
     }
 
 

@@ -148,7 +148,7 @@ def test_on_error_gets_the_error_and_the_queue_message(interakt_fake: InteraktFa
         (lambda: track.event(user_id="u", event=""), "event must not be empty"),
         (lambda: track.user(phone_number="99-99"), "phone_number must contain digits only"),
         (lambda: track.user(phone_number="9999", country_code="+999"), "not a country calling code"),
-        (lambda: track.user(user_id=True), "user_id must be a string or a number"),
+        (lambda: track.user(user_id=True), "user_id must be a string or an int"),
     ],
 )
 def test_bad_calls_raise_at_the_call_site(call: Any, words: str) -> None:

@@ -28,6 +28,7 @@ from ._client import (
     DEFAULT_TIMEOUT,
     AttributionClient,
 )
+from ._fields import EventFields, IdentityFields
 from ._identity import new_client_id
 from ._models import Customer, CustomerRecord, EventResult, IdentityResult
 from ._payload import UNKNOWN_AGENT, UNKNOWN_URL, TriggerMessage
@@ -47,8 +48,10 @@ __all__ = [
     "Customer",
     "CustomerRecord",
     "DeliveryStats",
+    "EventFields",
     "EventResult",
     "FlushResult",
+    "IdentityFields",
     "IdentityResult",
     "InvalidResponseError",
     "MessageDropped",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 import httpx
 
@@ -12,6 +14,7 @@ from .._http._answer import Answer, Call
 from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
 from .._lifecycle import AsyncClient
+from .._operations import answer
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._client import (
     DEFAULT_DEADLINE,
@@ -23,6 +26,7 @@ from ._client import (
     _message,
     show_flags,
 )
+from ._fields import EventFields, IdentityFields
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import event_requests, identity_request, who
 
@@ -121,11 +125,18 @@ class AsyncAttributionClient(AsyncClient):
         return parse_customer(cid, payload)
 
     async def trigger_identity(
-        self, attributionio_id: str, *, client_id: str | int | None = None, user_agent: str | None = None
+        self,
+        attributionio_id: str,
+        *,
+        client_id: str | int | None = None,
+        user_agent: str | None = None,
+        **fields: Unpack[IdentityFields],
     ) -> IdentityResult:
         """Link a visitor to a client id. See `AttributionClient.trigger_identity`."""
         client = who(client_id)
-        model = identity_request(self._settings.public_key, attributionio_id, client, user_agent)
+        model = identity_request(
+            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
+        )
         response = await self._call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
@@ -137,6 +148,7 @@ class AsyncAttributionClient(AsyncClient):
         client_id: str | int | None = None,
         user_agent: str | None = None,
         last_url: str | None = None,
+        **fields: Unpack[EventFields],
     ) -> EventResult:
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
         client = who(client_id)
@@ -147,6 +159,7 @@ class AsyncAttributionClient(AsyncClient):
             client,
             user_agent=user_agent,
             last_url=last_url,
+            fields=fields,
         )
         settings = self._settings
         deadline = settings.deadline()
@@ -168,6 +181,10 @@ class AsyncAttributionClient(AsyncClient):
             event_status=event_outcome.status_code,
             identity_status=identity_outcome.status_code,
         )
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""
+        return answer(await self._call(self._settings.operation_request(operation, body, params)))
 
     async def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
         self._check_open()

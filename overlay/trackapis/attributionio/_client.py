@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-from collections.abc import Callable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Unpack
 
 import attrs
 import httpx
@@ -25,10 +25,13 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
+    open_store,
 )
+from ._fields import OPERATIONS, EventFields, IdentityFields
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import (
@@ -54,7 +57,7 @@ DEFAULT_DEADLINE: Final = 15.0
 # Connections kept alive (per process) for calls made in callers' threads.
 DEFAULT_MAX_CONNECTIONS: Final = 16
 
-ErrorHandler = Callable[[Exception, TriggerMessage], object]
+ErrorHandler = Callable[[TrackapisError, TriggerMessage], object]
 DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
 Outcome = Answer | TrackapisError
@@ -157,6 +160,19 @@ class Settings:
             self.public, {}, max_connections=max_connections, transport=transport, redact=self.redact
         )
 
+    def operation_request(self, operation_id: Any, body: Any, params: Mapping[str, Any]) -> Call:
+        """Any operation of the spec (`call()`): with the secret on the private API when it needs it."""
+        from .._operations import operation
+
+        built = operation(OPERATIONS, operation_id, body, params, defaults={"public_key": self.public_key})
+        if not built.authenticated:
+            return Call.from_kwargs(self.public_host, built.kwargs, cap=READ_ANSWER_CAP)
+        if self.secret is None:
+            raise ValueError(f"api_secret is required for {operation_id}: pass it to the client")
+        return Call.from_kwargs(
+            self.private_host, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+        )
+
 
 def show_flags(
     *, pageviews: bool, touchpoints: bool, events: bool, identities: bool, full: bool
@@ -198,6 +214,12 @@ class _Sender:
 
     def close(self) -> None:
         self._backend.close()
+
+
+def _trigger_codec() -> Any:
+    from ._codec import TriggerCodec
+
+    return TriggerCodec()
 
 
 class AttributionClient(SyncClient):
@@ -242,6 +264,9 @@ class AttributionClient(SyncClient):
         verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
             or a CA bundle path.
         transport: An httpx transport, for tests.
+        store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
+            survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -266,6 +291,8 @@ class AttributionClient(SyncClient):
         on_delivered: DeliveredHandler | None = None,
         proxy: str | bool | None = None,
         verify: Verify = True,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         self._settings = Settings.build(
             api_key,
@@ -290,6 +317,9 @@ class AttributionClient(SyncClient):
         self._on_error = on_error
         self._on_delivered = on_delivered
         self._engine: DeliveryEngine | None = None
+        spool = open_store(store)
+        if spool is not None and not background:
+            raise ValueError("store applies to background delivery: pass background=True with it")
         if background:
             settings = self._settings
             self._engine = DeliveryEngine(
@@ -299,6 +329,8 @@ class AttributionClient(SyncClient):
                 on_error=self._report,
                 **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
+                store_sync_interval=store_sync_interval,
+                **({} if spool is None else {"store": spool, "codec": _trigger_codec()}),
             )
         self._life = Lifecycle(
             "AttributionClient",
@@ -368,7 +400,12 @@ class AttributionClient(SyncClient):
     # -- the public API -------------------------------------------------------------------------------
 
     def trigger_identity(
-        self, attributionio_id: str, *, client_id: str | int | None = None, user_agent: str | None = None
+        self,
+        attributionio_id: str,
+        *,
+        client_id: str | int | None = None,
+        user_agent: str | None = None,
+        **fields: Unpack[IdentityFields],
     ) -> IdentityResult:
         """Link a visitor (their `AttrioP_<key>` cookie's value) to a client id.
 
@@ -387,7 +424,9 @@ class AttributionClient(SyncClient):
         """
         self._check_open()
         client = who(client_id)
-        model = identity_request(self._settings.public_key, attributionio_id, client, user_agent)
+        model = identity_request(
+            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
+        )
         if self._engine is not None:
             return IdentityResult(
                 client.client_id, client.generated, queued=self._queue(model, client.client_id)
@@ -403,6 +442,7 @@ class AttributionClient(SyncClient):
         client_id: str | int | None = None,
         user_agent: str | None = None,
         last_url: str | None = None,
+        **fields: Unpack[EventFields],
     ) -> EventResult:
         """Record an event of a visitor, and link the visitor to the client id (as the original did).
 
@@ -416,6 +456,8 @@ class AttributionClient(SyncClient):
             client_id: Your id for the customer; None (or "") generates one.
             user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
             last_url: The last URL the visitor saw; None sends `URL unknown`.
+            **fields: The event schema's other properties, derived from specs/attributionio.yaml
+                (`EventFields`: `is_informational`, and whatever a regenerated spec adds).
 
         Returns:
             The client id and transaction id used, and both HTTP statuses (or whether they were queued).
@@ -436,6 +478,7 @@ class AttributionClient(SyncClient):
                 client,
                 user_agent=user_agent,
                 last_url=last_url,
+                fields=fields,
             )
             queued_identity = self._queue(identity, client.client_id)
             queued_event = self._queue(event, client.client_id)
@@ -446,7 +489,12 @@ class AttributionClient(SyncClient):
                 queued=queued_identity and queued_event,
             )
         result, event_outcome, identity_outcome = self._event_outcomes(
-            attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
+            attributionio_id,
+            event_key,
+            client_id=client_id,
+            user_agent=user_agent,
+            last_url=last_url,
+            fields=fields,
         )
         if isinstance(event_outcome, Exception):
             if isinstance(identity_outcome, Exception):
@@ -459,7 +507,14 @@ class AttributionClient(SyncClient):
         )
 
     def _event_outcomes(
-        self, attributionio_id: Any, event_key: Any, *, client_id: Any, user_agent: Any, last_url: Any
+        self,
+        attributionio_id: Any,
+        event_key: Any,
+        *,
+        client_id: Any,
+        user_agent: Any,
+        last_url: Any,
+        fields: Mapping[str, Any] | None = None,
     ) -> tuple[EventResult, Outcome, Outcome]:
         """Send an event and its identity at once, within one deadline; each one's answer or error.
 
@@ -474,6 +529,7 @@ class AttributionClient(SyncClient):
             client,
             user_agent=user_agent,
             last_url=last_url,
+            fields=fields,
         )
         settings = self._settings
         deadline = settings.deadline()
@@ -481,6 +537,18 @@ class AttributionClient(SyncClient):
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
         result = EventResult(client.client_id, client.generated, event.event.transaction_id)
         return result, event_outcome, linked.result()
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/attributionio.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones): an
+        operation that needs credentials goes to the private API with the secret, others to
+        the public API. See `InteraktClient.call()`; returns the answer's JSON.
+        """
+        from .._operations import answer
+
+        self._check_open()
+        return answer(self._call(self._settings.operation_request(operation, body, params)))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -526,7 +594,7 @@ class AttributionClient(SyncClient):
         if self._on_delivered is not None:
             self._on_delivered(as_message(payload))
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         message = as_message(payload)
         if self._on_error is None:
             logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)

@@ -8,10 +8,15 @@ import threading
 import time
 from typing import Any, Final
 
+from .._encoding import id_text, text
+
 # The original wrapper's alphabet and length for a generated identity; kept so that ids made by
 # either look alike in the Attribution.io dashboard.
 CLIENT_ID_ALPHABET: Final = string.ascii_lowercase + string.digits
 CLIENT_ID_LENGTH: Final = 24
+# Ids and texts travel in URLs and small JSON bodies: far longer ones are mistakes (a whole
+# document passed as an id), refused at the call site instead of failing as an invalid URL.
+MAX_ID_LENGTH: Final = 1024
 
 
 def new_client_id() -> str:
@@ -67,13 +72,17 @@ def client_id_of(client_id: Any, *, argument: str = "client_id") -> str | None:
 
 
 def required_id(value: Any, *, argument: str) -> str:
-    """A non-blank string or an integer, as a string."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError(f"{argument} must be a string or an integer, not {type(value).__name__}")
-    text = value if isinstance(value, str) else str(value)
-    if not text.strip():
+    """A non-blank string or an integer, as a string, of at most `MAX_ID_LENGTH` characters."""
+    result = id_text(value, argument=argument)
+    if not result.strip():
         raise ValueError(f"{argument} must not be blank")
-    return text
+    return _bounded(result, argument)
+
+
+def _bounded(value: str, argument: str) -> str:
+    if len(value) > MAX_ID_LENGTH:
+        raise ValueError(f"{argument} is {len(value)} characters long; at most {MAX_ID_LENGTH} are accepted")
+    return value
 
 
 def required_text(value: Any, *, argument: str, hint: str) -> str:
@@ -82,7 +91,7 @@ def required_text(value: Any, *, argument: str, hint: str) -> str:
         raise TypeError(f"{argument} must be a string ({hint}), not {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{argument} must not be blank: {hint}")
-    return value
+    return _bounded(text(str.__str__(value), argument), argument)
 
 
 def optional_text(value: Any, *, argument: str, placeholder: str) -> str:
@@ -91,4 +100,4 @@ def optional_text(value: Any, *, argument: str, placeholder: str) -> str:
         return placeholder
     if not isinstance(value, str):
         raise TypeError(f"{argument} must be a string or None, not {type(value).__name__}")
-    return value
+    return text(str.__str__(value), argument)

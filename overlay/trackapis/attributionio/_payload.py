@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
@@ -10,6 +11,8 @@ import attrs
 from attributionio_client.api.public import trigger_event, trigger_identity
 from attributionio_client.models import Event, EventRequest, Identity, IdentityRequest, Meta
 
+from .._spec_fields import with_fields
+from ._fields import CHECKS, WIRE_NAMES
 from ._identity import (
     client_id_of,
     event_time_us,
@@ -59,23 +62,37 @@ def alias_of(attributionio_id: Any) -> str:
 
 
 def identity_request(
-    public_key: str, attributionio_id: Any, client: Who, user_agent: Any, *, created_at: int | None = None
+    public_key: str,
+    attributionio_id: Any,
+    client: Who,
+    user_agent: Any,
+    *,
+    created_at: int | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> IdentityRequest:
     alias = alias_of(attributionio_id)
     agent = optional_text(user_agent, argument="user_agent", placeholder=UNKNOWN_AGENT)
+    identity = Identity(
+        aliases=[alias],
+        client_id=client.client_id,
+        public_key=public_key,
+        created_at=int(time.time()) if created_at is None else created_at,
+        meta=Meta(agent=agent),
+    )
     return IdentityRequest(
-        identity=Identity(
-            aliases=[alias],
-            client_id=client.client_id,
-            public_key=public_key,
-            created_at=int(time.time()) if created_at is None else created_at,
-            meta=Meta(agent=agent),
-        )
+        identity=with_fields(identity, fields, WIRE_NAMES, CHECKS, call="trigger_identity")
     )
 
 
 def event_requests(
-    public_key: str, attributionio_id: Any, event_key: Any, client: Who, *, user_agent: Any, last_url: Any
+    public_key: str,
+    attributionio_id: Any,
+    event_key: Any,
+    client: Who,
+    *,
+    user_agent: Any,
+    last_url: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> tuple[IdentityRequest, EventRequest]:
     """The identity and the event of one `trigger_event` call: one client id, one moment."""
     alias = alias_of(attributionio_id)
@@ -84,20 +101,19 @@ def event_requests(
     url = optional_text(last_url, argument="last_url", placeholder=UNKNOWN_URL)
     time_us = event_time_us()
     created_at = time_us // 1_000_000
-    event = EventRequest(
-        event=Event(
-            aliases=[alias],
-            client_id=client.client_id,
-            event_public_key=key,
-            url=url,
-            public_key=public_key,
-            transaction_id=transaction_id(client.client_id, time_us),
-            is_informational=False,
-            created_at=created_at,
-            meta=Meta(agent=agent),
-        )
+    event = Event(
+        aliases=[alias],
+        client_id=client.client_id,
+        event_public_key=key,
+        url=url,
+        public_key=public_key,
+        transaction_id=transaction_id(client.client_id, time_us),
+        is_informational=False,
+        created_at=created_at,
+        meta=Meta(agent=agent),
     )
-    return identity_request(public_key, alias, client, agent, created_at=created_at), event
+    event_request = EventRequest(event=with_fields(event, fields, WIRE_NAMES, CHECKS, call="trigger_event"))
+    return identity_request(public_key, alias, client, agent, created_at=created_at), event_request
 
 
 def request_kwargs(model: TriggerRequest) -> dict[str, Any]:

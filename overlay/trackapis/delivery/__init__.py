@@ -8,12 +8,22 @@ from ._engine import (
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DeliveryEngine,
-    EngineClosed,
 )
 from ._rate import RateLimiter
+from ._store import (
+    DEFAULT_STORE_SYNC_INTERVAL,
+    STORE_SCHEMES,
+    Codec,
+    Store,
+    StoredMessage,
+    StoreError,
+    open_store,
+)
 from ._types import (
     DeliveredCallback,
+    DeliveryError,
     DeliveryStats,
+    EngineClosed,
     ErrorCallback,
     FlushResult,
     MessageDropped,
@@ -28,8 +38,12 @@ __all__ = [
     "DEFAULT_MAX_IN_FLIGHT",
     "DEFAULT_MAX_QUEUE_SIZE",
     "DEFAULT_SHUTDOWN_TIMEOUT",
+    "DEFAULT_STORE_SYNC_INTERVAL",
+    "STORE_SCHEMES",
+    "Codec",
     "DeliveredCallback",
     "DeliveryEngine",
+    "DeliveryError",
     "DeliveryStats",
     "EngineClosed",
     "ErrorCallback",
@@ -40,5 +54,9 @@ __all__ = [
     "SendResult",
     "Sender",
     "SenderFactory",
+    "Store",
+    "StoreError",
+    "StoredMessage",
     "Verdict",
+    "open_store",
 ]

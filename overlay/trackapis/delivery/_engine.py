@@ -4,11 +4,15 @@ Messages are grouped into lanes by key (for example a user id). A lane sends one
 time, in the order they were submitted, so one user's messages arrive in order while many users'
 messages are in flight at once. A lane is in exactly one place: the ready queue, the timer heap
 (waiting out a backoff), in flight with a worker, or gone (empty).
+
+With a durable store (see `_store.py`), a writer thread also commits what was accepted to the
+store every `store_sync_interval` seconds and removes what settled; the scheduling stays here.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import heapq
 import itertools
 import logging
@@ -23,8 +27,10 @@ from typing import Any, Final
 
 import attrs
 
+from .._errors import EngineClosed, as_delivery_error
 from .._retry import RetryPolicy
 from ._rate import RateLimiter
+from ._store import DEFAULT_STORE_LEASE, DEFAULT_STORE_SYNC_INTERVAL, LIVE_OWNERS, Codec, Store, StoredMessage
 from ._types import (
     DeliveredCallback,
     DeliveryStats,
@@ -42,13 +48,33 @@ logger = logging.getLogger("trackapis.delivery")
 
 # The original SDKs' queue size; a full queue reports the message as dropped instead of blocking.
 DEFAULT_MAX_QUEUE_SIZE: Final = 10_000
-# Requests in flight at once, each over its own keep-alive connection. 48 keeps a 20 ms round trip
-# busy on a 2-core machine; at low latency fewer would do (see the benchmark in the README).
-DEFAULT_MAX_IN_FLIGHT: Final = 48
+# Requests in flight at once, each over its own keep-alive connection. 64 delivers a burst at
+# 20 ms round trips 50x faster than one request at a time, with room for the threads' own
+# overhead on a 2-core machine (48 left no margin: 2,400/s at best). Threads start only as
+# ready lanes need them, so a light load or a low latency uses fewer (see the README benchmark).
+DEFAULT_MAX_IN_FLIGHT: Final = 64
 # How long an exiting process keeps delivering what is queued before it gives up and exits.
 DEFAULT_SHUTDOWN_TIMEOUT: Final = 5.0
 # How long shutdown() waits, in all, for idle workers to notice and exit.
 _JOIN_GRACE: Final = 0.1
+# A timeout this long (or infinite) means "no limit": the thread primitives refuse longer waits.
+_NO_LIMIT: Final = min(threading.TIMEOUT_MAX, 1e9)
+
+
+def seconds_or_none(name: str, value: Any) -> float | None:
+    """Validate a duration argument: None or a huge/infinite number mean no limit.
+
+    Raises:
+        TypeError: `value` is not a number (naming `name`).
+        ValueError: `value` is negative or NaN (naming `name`).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds or None, not {type(value).__name__}")
+    if not value >= 0:  # NaN too
+        raise ValueError(f"{name} must be a non-negative number of seconds, not {value!r}")
+    return None if value >= _NO_LIMIT else float(value)
 
 
 @attrs.define(eq=False)
@@ -57,6 +83,8 @@ class _Message:
     key: str
     retries: int = 0
     settled: bool = False
+    # The durable store's id once the writer has committed it (None: not stored, or no store).
+    stored: int | None = None
 
 
 @attrs.define
@@ -85,7 +113,12 @@ class DeliveryEngine:
         on_error: Called as `on_error(error, payload)` for every message that fails or is dropped.
         on_delivered: Called as `on_delivered(payload)` for every message delivered (optional; the
             message stays pending until it has run, so a `flush()` that counts it returns after it).
-        shutdown_timeout: Seconds an exiting process keeps delivering before it gives up.
+        shutdown_timeout: Seconds an exiting process keeps delivering before it gives up
+            (None or infinite: no limit).
+        store: A durable store (see `_store.py`), or None to keep the queue in memory only.
+        codec: Turns payloads into bytes and back for the store (required with a store).
+        store_sync_interval: Seconds between the writer's commits to the store: the most
+            recent window of accepted messages that a kill -9 can lose.
     """
 
     def __init__(
@@ -102,18 +135,25 @@ class DeliveryEngine:
         on_error: ErrorCallback | None = None,
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         on_delivered: DeliveredCallback | None = None,
+        store: Store | None = None,
+        codec: Codec[Any] | None = None,
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
+        store_lease: float = DEFAULT_STORE_LEASE,
     ) -> None:
         _positive_int("max_queue_size", max_queue_size)
         _positive_int("max_in_flight", max_in_flight)
         _positive_int("max_batch_size", max_batch_size)
-        if (
-            isinstance(shutdown_timeout, bool)
-            or not isinstance(shutdown_timeout, (int, float))
-            or shutdown_timeout < 0
-        ):
+        if isinstance(shutdown_timeout, bool) or not isinstance(shutdown_timeout, (int, float)):
+            raise ValueError(f"shutdown_timeout must be a number of seconds, not {shutdown_timeout!r}")
+        shutdown_limit = seconds_or_none("shutdown_timeout", shutdown_timeout)
+        sync_interval = seconds_or_none("store_sync_interval", store_sync_interval)
+        if sync_interval is None or sync_interval <= 0:
             raise ValueError(
-                f"shutdown_timeout must be a non-negative number of seconds, not {shutdown_timeout!r}"
+                "store_sync_interval must be a positive finite number of seconds, "
+                f"not {store_sync_interval!r}"
             )
+        if store is not None and codec is None:
+            raise TypeError("a store needs a codec to turn payloads into bytes")
         if (
             isinstance(max_batch_wait, bool)
             or not isinstance(max_batch_wait, (int, float))
@@ -138,8 +178,15 @@ class DeliveryEngine:
             RateLimiter(rate_limit_per_minute)  # validates the argument at the call site
         self.on_error = on_error
         self.on_delivered = on_delivered
-        self.shutdown_timeout = float(shutdown_timeout)
+        # None: no limit (an infinite or huge shutdown_timeout).
+        self.shutdown_timeout: float | None = shutdown_limit
+        self._store = store
+        self._codec = codec
+        self._sync_interval = sync_interval
+        self._lease = float(store_lease)
         self._reset_state()
+        if store is not None:
+            self._open_store()
         _register_exit_and_fork(self)
 
     def _reset_state(self) -> None:
@@ -166,6 +213,18 @@ class DeliveryEngine:
         self._closed = False
         self._stopping = False
         self._rng = random.Random()
+        # The durable store's side (unused without a store): accepted and not yet written, and
+        # the store ids of settled messages not yet removed; the writer thread takes both.
+        self._unwritten: list[_Message] = []
+        self._removed: list[int] = []
+        self._writer: threading.Thread | None = None
+        self._writer_wake = threading.Event()
+        # Who holds this engine's messages in a store: unique per engine and per process.
+        self._owner = f"{os.uname().nodename}:{os.getpid()}:{os.urandom(6).hex()}"
+        self._store_open = False
+        self._synced = 0  # writer rounds done, for _sync_now()
+        # One store call at a time per engine (the writer's, and the workers' removals).
+        self._store_lock = threading.Lock()
 
     # -- the caller's side -----------------------------------------------------------------------
 
@@ -195,12 +254,22 @@ class DeliveryEngine:
                     self._lanes[key] = deque([message])
                     self._ready.append(key)
                     self._has_work.notify()
+                    # Another thread when the ready lanes outnumber what the idle workers can
+                    # take. A worker that was notified but has not woken yet still counts as
+                    # idle, and takes one ready lane: so a burst after an idle spell starts
+                    # the threads it needs as fast as a cold start does, while a light load
+                    # (or one busy user) keeps few threads.
+                    if (
+                        len(self._ready) > self._idle_workers * self._max_batch_size
+                        and len(self._workers) < self._max_in_flight
+                    ):
+                        self._start_worker()
                 else:
                     lane.append(message)
-                # Another thread only when none is idle: a light load keeps few threads, and
-                # the enqueue path does not pay for starting them.
-                if not self._idle_workers and len(self._workers) < self._max_in_flight:
-                    self._start_worker()
+                if self._store is not None:
+                    self._unwritten.append(message)
+                    if self._writer is None:
+                        self._start_writer()
         if full:
             self._report(
                 MessageDropped(f"the queue is full ({self._max_queue_size} messages pending)"), payload
@@ -214,12 +283,16 @@ class DeliveryEngine:
             return DeliveryStats(c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending)
 
     def flush(self, timeout: float | None = None) -> FlushResult:
-        """Wait until nothing is pending, or `timeout` seconds.
+        """Wait until nothing is pending, or `timeout` seconds (None or infinite: no limit).
 
         Returns the outcomes settled since the previous flush (or since the start), and what is
         still pending. With several threads flushing at once, each outcome is counted by one.
+
+        Raises:
+            TypeError, ValueError: `timeout` is not a non-negative number of seconds.
         """
-        deadline = None if timeout is None else time.monotonic() + timeout
+        limit = seconds_or_none("timeout", timeout)
+        deadline = None if limit is None else time.monotonic() + limit
         with self._cond:
             while self._pending:
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -238,41 +311,84 @@ class DeliveryEngine:
     def shutdown(self, timeout: float | None = None) -> FlushResult:
         """Stop accepting, deliver what is pending for up to `timeout` seconds, then stop.
 
-        What is still pending then is reported to `on_error` as dropped. Idempotent.
+        `timeout` defaults to `shutdown_timeout`; None or infinite there means no limit. What is
+        still pending then is reported to `on_error` as dropped; with a durable store it stays
+        in the store instead (for the next process) and is counted as pending. Idempotent.
         """
+        limit = self.shutdown_timeout if timeout is None else seconds_or_none("timeout", timeout)
         with self._cond:
             self._closed = True
             self._has_work.notify_all()  # workers waiting for a batch to fill send it now
-        result = self.flush(self.shutdown_timeout if timeout is None else timeout)
-        abandoned: list[tuple[Exception, Any]] = []
+        result = self.flush(limit)
         with self._cond:
             self._stopping = True
-            for key, lane in list(self._lanes.items()):
-                for message in lane:
-                    in_flight = self._in_flight.get(key) is message
-                    reason = (
-                        "it was in flight when the shutdown timeout expired; it may or may not have arrived"
-                        if in_flight
-                        else "the shutdown timeout expired before it could be sent"
-                    )
-                    abandoned.append((MessageDropped(reason), message.payload))
-                    self._settle(message, "dropped")
-            self._lanes.clear()
-            self._ready.clear()
-            self._timers.clear()
-            self._reported = attrs.evolve(self._counters)  # the drops are in this call's result
             self._has_work.notify_all()
-            self._idle.notify_all()
             workers = list(self._workers)
-        for error, payload in abandoned:
-            self._report(error, payload)
+        if self._store is not None:
+            left = self._close_store()
+            result = attrs.evolve(result, pending=left)
+        else:
+            dropped = self._abandon_pending("the shutdown timeout expired")
+            result = attrs.evolve(result, dropped=result.dropped + dropped, pending=0)
         # One short grace period for all of them, not one each: a worker stuck on a hung server
         # must not stretch shutdown past its timeout (it is a daemon thread; exit does not wait).
         current, grace = threading.current_thread(), time.monotonic() + _JOIN_GRACE
         for worker in workers:
             if worker is not current:
                 worker.join(max(0.0, grace - time.monotonic()))
-        return attrs.evolve(result, dropped=result.dropped + len(abandoned), pending=0)
+        return result
+
+    def drain(self, timeout: float | None = None) -> FlushResult:
+        """Deliver what is pending for up to `timeout` (default `shutdown_timeout`), keep accepting.
+
+        For a process about to be stopped (SIGTERM): what is still pending then is reported as
+        dropped, or, with a durable store, committed to it for the next process. The engine
+        stays open: a message submitted meanwhile is delivered or reported like any other.
+        """
+        limit = self.shutdown_timeout if timeout is None else seconds_or_none("timeout", timeout)
+        result = self.flush(limit)
+        if self._closed and self._stopping:
+            return result
+        if self._store is not None:
+            self._sync_now()
+            return result
+        dropped = self._abandon_pending("the process was stopped (SIGTERM) before it could be sent")
+        return attrs.evolve(result, dropped=result.dropped + dropped, pending=0)
+
+    def _abandon_pending(self, why: str) -> int:
+        """Report everything pending as dropped.
+
+        A message in flight stays its lane's head until its worker returns.
+        """
+        abandoned: list[tuple[Exception, Any]] = []
+        with self._cond:
+            for key, lane in list(self._lanes.items()):
+                head_in_flight = self._in_flight.get(key) is lane[0]
+                for message in lane:
+                    if message.settled:
+                        continue
+                    in_flight = head_in_flight and message is lane[0]
+                    reason = (
+                        f"it was in flight when {why}; it may or may not have arrived"
+                        if in_flight
+                        else f"{why} before it could be sent"
+                    )
+                    abandoned.append((MessageDropped(reason), message.payload))
+                    self._settle(message, "dropped")
+                if head_in_flight:
+                    # Popped when its worker returns (see _settle_batch); later messages of this
+                    # key queue behind it, so one lane never has two messages in flight.
+                    while len(lane) > 1:
+                        lane.pop()
+                else:
+                    del self._lanes[key]
+            self._ready.clear()
+            self._timers.clear()
+            self._reported = attrs.evolve(self._counters)  # the drops are in this call's result
+            self._idle.notify_all()
+        for error, payload in abandoned:
+            self._report(error, payload)
+        return len(abandoned)
 
     # -- the workers' side ----------------------------------------------------------------------------
 
@@ -363,7 +479,16 @@ class DeliveryEngine:
         try:
             results = sender.send([message.payload for message in batch])
         except Exception as error:
-            logger.exception("%s: a sender raised instead of answering", self._name)
+            # Once per attempt, without a traceback (DEBUG has it): on_error hears the outcome.
+            level = logging.DEBUG if self.on_error is not None else logging.WARNING
+            logger.log(
+                level,
+                "%s: an attempt failed: the sender raised %s: %s",
+                self._name,
+                type(error).__name__,
+                error,
+                exc_info=logger.isEnabledFor(logging.DEBUG),
+            )
             failure = MessageFailed(f"the sender raised {type(error).__name__}: {error}")
             return [SendResult.retry(failure)] * len(batch)
         if len(results) != len(batch):
@@ -372,6 +497,8 @@ class DeliveryEngine:
         return results
 
     def _settle_batch(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
+        if self._store is not None:
+            self._remove_delivered(batch, results)
         failures: list[tuple[_Message, Exception]] = []
         delivered: list[_Message] = []
         on_delivered = self.on_delivered
@@ -380,7 +507,8 @@ class DeliveryEngine:
                 key = message.key
                 if self._in_flight.get(key) is message:
                     del self._in_flight[key]
-                if message.settled:  # reported as dropped by a shutdown that timed out
+                if message.settled:  # reported as dropped by a shutdown or drain that timed out
+                    self._pop_abandoned(message)
                     continue
                 if result.verdict is Verdict.DELIVERED:
                     if on_delivered is None:
@@ -404,6 +532,18 @@ class DeliveryEngine:
             self._idle.notify_all()
         if failures or delivered:
             self._callbacks_then_settle(delivered, failures)
+
+    def _pop_abandoned(self, message: _Message) -> None:
+        """A message reported dropped while in flight has returned: let its lane go on."""
+        key = message.key
+        lane = self._lanes.get(key)
+        if lane and lane[0] is message:
+            lane.popleft()
+            if not lane:
+                del self._lanes[key]
+            elif not self._stopping:
+                self._ready.append(key)
+                self._has_work.notify()
 
     def _callbacks_then_settle(
         self, delivered: list[_Message], failures: list[tuple[_Message, Exception]]
@@ -434,6 +574,8 @@ class DeliveryEngine:
         message.settled = True
         self._pending -= 1
         setattr(self._counters, outcome, getattr(self._counters, outcome) + 1)
+        if message.stored is not None:
+            self._removed.append(message.stored)
 
     def _report_delivered(self, payload: Any) -> None:
         callback = self.on_delivered
@@ -450,10 +592,261 @@ class DeliveryEngine:
             logger.warning("%s: a message was not delivered: %s", self._name, error)
             return
         try:
-            callback(error, payload)
+            callback(as_delivery_error(error), payload)
         except Exception:
             # A broken callback must not stop delivery: log it and carry on.
             logger.exception("%s: on_error raised; delivery continues", self._name)
+
+    # -- the durable store's side (only with a store) ------------------------------------------
+
+    def _open_store(self) -> None:
+        """Open the store (raising `StoreError` at construction) and take over what dead owners left."""
+        store = self._store
+        assert store is not None
+        LIVE_OWNERS.add(self._owner)
+        try:
+            store.open(self._owner, self._lease)
+        except BaseException:
+            LIVE_OWNERS.discard(self._owner)
+            raise
+        self._store_open = True
+        self._claim()
+        self._start_writer()
+
+    def _claim(self) -> None:
+        store = self._store
+        assert store is not None
+        with self._cond:
+            room = self._max_queue_size - self._pending
+        if room <= 0:
+            return
+        with self._store_lock:
+            claimed = store.claim(self._owner, self._lease, room)
+        self._adopt(claimed)
+
+    def _adopt(self, records: list[StoredMessage]) -> None:
+        """Queue messages taken over from the store in front of this engine's own, per key, by id."""
+        if not records:
+            return
+        codec = self._codec
+        assert codec is not None
+        decoded: list[tuple[StoredMessage, Any]] = []
+        unreadable: list[int] = []
+        for record in records:
+            try:
+                decoded.append((record, codec.decode(record.data)))
+            except Exception as error:
+                logger.warning(
+                    "%s: a stored message (id %s) cannot be read and is removed: %s",
+                    self._name,
+                    record.id,
+                    error,
+                )
+                unreadable.append(record.id)
+        logger.info("%s: took over %d stored messages from %s", self._name, len(decoded), self._store_name())
+        inserted: dict[str, int] = {}
+        with self._cond:
+            self._removed.extend(unreadable)
+            for record, payload in decoded:
+                key = record.key
+                message = _Message(payload, key, stored=record.id)
+                self._counters.queued += 1
+                self._pending += 1
+                lane = self._lanes.get(key)
+                if lane is None:
+                    self._lanes[key] = deque([message])
+                    self._ready.append(key)
+                    self._has_work.notify()
+                    inserted[key] = 1
+                    continue
+                if key not in inserted:
+                    # Older than this engine's own messages of the key: in front of them, behind
+                    # the one in flight (it cannot be called back).
+                    inserted[key] = 1 if self._in_flight.get(key) is lane[0] else 0
+                lane.insert(inserted[key], message)
+                inserted[key] += 1
+            while (
+                len(self._ready) > self._idle_workers * self._max_batch_size
+                and len(self._workers) < self._max_in_flight
+            ):
+                self._start_worker()
+
+    def _store_name(self) -> str:
+        return getattr(self._store, "description", type(self._store).__name__)
+
+    def _start_writer(self) -> None:
+        self._writer = threading.Thread(
+            target=self._write_loop, name=f"{self._name}-store-writer", daemon=True
+        )
+        self._writer.start()
+
+    def _write_loop(self) -> None:
+        store = self._store
+        assert store is not None
+        next_claim = time.monotonic() + self._lease / 3
+        while True:
+            self._writer_wake.wait(self._sync_interval)
+            self._writer_wake.clear()
+            if os.getpid() != self._pid:
+                return
+            stopping = self._stopping
+            try:
+                if not self._store_open:  # a forked child: a new owner on a new connection
+                    LIVE_OWNERS.add(self._owner)
+                    store.open(self._owner, self._lease)
+                    self._store_open = True
+                self._write_once()
+                if not stopping and time.monotonic() >= next_claim:
+                    with self._store_lock:
+                        store.renew(self._owner, self._lease)
+                    self._claim()
+                    next_claim = time.monotonic() + self._lease / 3
+            except Exception as error:
+                logger.warning(
+                    "%s: writing to %s failed (retrying): %s", self._name, self._store_name(), error
+                )
+            finally:
+                with self._cond:
+                    self._synced += 1
+                    self._idle.notify_all()
+            if stopping:
+                return
+
+    def _write_once(self, *, final: bool = False) -> None:
+        """Commit what was accepted since the last write, and remove what settled, in one transaction.
+
+        `final`: at shutdown, `_unwritten` holds exactly what must stay in the store.
+        """
+        store, codec = self._store, self._codec
+        assert store is not None
+        assert codec is not None
+        with self._cond:
+            batch = self._unwritten if final else [m for m in self._unwritten if not m.settled]
+            removed = self._removed
+            self._unwritten, self._removed = [], []
+        if not batch and not removed:
+            return
+        added: list[tuple[str, bytes]] = []
+        kept: list[_Message] = []
+        for message in batch:
+            try:
+                added.append((message.key, codec.encode(message.payload)))
+            except Exception as error:
+                logger.warning("%s: a message cannot be stored (kept in memory only): %s", self._name, error)
+                continue
+            kept.append(message)
+        try:
+            with self._store_lock:
+                ids = store.write(self._owner, added, removed)
+        except BaseException:
+            with self._cond:  # written by the next round
+                self._unwritten[:0] = kept
+                self._removed[:0] = removed
+            raise
+        late: list[int] = []
+        with self._cond:
+            for message, stored in zip(kept, ids, strict=True):
+                message.stored = stored
+                if message.settled and not final:  # settled while it was being written
+                    late.append(stored)
+        if late:
+            try:
+                with self._store_lock:
+                    store.write(self._owner, (), late)
+            except BaseException:
+                with self._cond:
+                    self._removed.extend(late)
+                raise
+
+    def _remove_delivered(self, batch: list[_Message], results: Sequence[SendResult]) -> None:
+        """Take delivered messages out of the store before they count as settled.
+
+        At once, not in the writer's next round: a message is sent again after a crash only if
+        it was in flight (sent, its removal not yet committed), never because it waited for a round.
+        """
+        store = self._store
+        assert store is not None
+        done = [
+            message
+            for message, result in zip(batch, results, strict=True)
+            if result.verdict is Verdict.DELIVERED and message.stored is not None
+        ]
+        if not done or os.getpid() != self._pid or not self._store_open:
+            return
+        try:
+            with self._store_lock:
+                store.write(
+                    self._owner, (), [message.stored for message in done if message.stored is not None]
+                )
+        except Exception as error:
+            logger.warning(
+                "%s: removing delivered messages from %s failed: %s", self._name, self._store_name(), error
+            )
+            return
+        with self._cond:
+            for message in done:
+                message.stored = None
+
+    def _sync_now(self, timeout: float = 5.0) -> None:
+        """Wake the writer and wait for one full round (what was accepted until now is stored)."""
+        writer = self._writer
+        if writer is None or not writer.is_alive():
+            return
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            target = self._synced + 2  # the round under way may have started before this call
+            while self._synced < target and writer.is_alive():
+                self._writer_wake.set()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._idle.wait(min(remaining, self._sync_interval))
+
+    def _close_store(self) -> int:
+        """At shutdown: leave what is still pending in the store for the next process; close it."""
+        store = self._store
+        assert store is not None
+        writer = self._writer
+        if writer is not None and writer is not threading.current_thread():
+            self._writer_wake.set()
+            writer.join(5.0)
+        with self._cond:
+            left = [message for lane in self._lanes.values() for message in lane if not message.settled]
+            self._unwritten = [message for message in self._unwritten if not message.settled]
+            for message in left:
+                message.settled = True  # neither delivered nor dropped: left in the store
+                self._pending -= 1
+            self._lanes.clear()
+            self._ready.clear()
+            self._timers.clear()
+            self._idle.notify_all()
+        try:
+            if os.getpid() == self._pid and self._store_open:
+                self._write_once(final=True)  # the left ones not written yet, and what settled
+                with self._store_lock:
+                    store.release(self._owner)
+                if left:
+                    logger.info(
+                        "%s: %d undelivered messages stay in %s for the next start",
+                        self._name,
+                        len(left),
+                        self._store_name(),
+                    )
+        except Exception as error:
+            logger.warning("%s: closing %s failed: %s", self._name, self._store_name(), error)
+            lost = [message for message in left if message.stored is None]
+            for message in lost:
+                self._report(
+                    MessageDropped(f"it could not be written to the store: {error}"), message.payload
+                )
+        finally:
+            self._store_open = False  # a send that returns later must not touch what is released
+            LIVE_OWNERS.discard(self._owner)
+            try:
+                store.close()
+            except Exception:
+                logger.debug("%s: closing the store failed", self._name, exc_info=True)
+        return len(left)
 
     # -- process lifecycle ------------------------------------------------------------------------------
 
@@ -465,10 +858,6 @@ class DeliveryEngine:
         self._closed = closed
 
 
-class EngineClosed(RuntimeError):
-    """Raised by `submit` after `shutdown`."""
-
-
 def _positive_int(name: str, value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive integer, not {value!r}")
@@ -478,9 +867,19 @@ _engines: weakref.WeakSet[DeliveryEngine] = weakref.WeakSet()
 
 
 def _shutdown_all_at_exit() -> None:
+    # Never raises, and one engine failing never keeps the others from delivering.
     for engine in list(_engines):
-        if not engine.closed or engine.stats().pending:
-            engine.shutdown()
+        try:
+            if not engine.closed or engine.stats().pending:
+                engine.shutdown()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                logger.exception("%s: delivering at exit failed", engine._name)
+
+
+def live_engines() -> list[DeliveryEngine]:
+    """The engines of this process that are not shut down (for the SIGTERM handler)."""
+    return [engine for engine in list(_engines) if not engine.closed or engine.stats().pending]
 
 
 def _after_fork() -> None:

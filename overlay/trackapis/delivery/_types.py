@@ -8,6 +8,30 @@ from typing import Any, Protocol
 
 import attrs
 
+from .._errors import (
+    DeliveryError,
+    EngineClosed,
+    MessageDropped,
+    MessageFailed,
+    TrackapisError,
+    as_delivery_error,
+)
+
+__all__ = [
+    "DeliveredCallback",
+    "DeliveryError",
+    "DeliveryStats",
+    "EngineClosed",
+    "ErrorCallback",
+    "FlushResult",
+    "MessageDropped",
+    "MessageFailed",
+    "SendResult",
+    "Sender",
+    "SenderFactory",
+    "Verdict",
+]
+
 
 class Verdict(enum.Enum):
     DELIVERED = "delivered"
@@ -19,12 +43,13 @@ class Verdict(enum.Enum):
 class SendResult:
     """A sender's verdict on one message.
 
-    `error` is what `on_error` receives when the message finally fails; `retry_after` is the
-    server's requested wait in seconds, if any.
+    `error` is what `on_error` receives when the message finally fails: always a
+    `TrackapisError` (`retry` and `fail` wrap anything else in a `MessageFailed` caused by it);
+    `retry_after` is the server's requested wait in seconds, if any.
     """
 
     verdict: Verdict
-    error: Exception | None = None
+    error: TrackapisError | None = None
     retry_after: float | None = None
 
     @classmethod
@@ -32,12 +57,12 @@ class SendResult:
         return _DELIVERED
 
     @classmethod
-    def retry(cls, error: Exception, retry_after: float | None = None) -> SendResult:
-        return cls(Verdict.RETRY, error, retry_after)
+    def retry(cls, error: BaseException, retry_after: float | None = None) -> SendResult:
+        return cls(Verdict.RETRY, as_delivery_error(error, "the attempt failed"), retry_after)
 
     @classmethod
-    def fail(cls, error: Exception) -> SendResult:
-        return cls(Verdict.FAIL, error)
+    def fail(cls, error: BaseException) -> SendResult:
+        return cls(Verdict.FAIL, as_delivery_error(error))
 
 
 _DELIVERED = SendResult(Verdict.DELIVERED)
@@ -57,16 +82,8 @@ class Sender(Protocol):
 
 
 SenderFactory = Callable[[], Sender]
-ErrorCallback = Callable[[Exception, Any], object]
+ErrorCallback = Callable[[TrackapisError, Any], object]
 DeliveredCallback = Callable[[Any], object]
-
-
-class MessageDropped(Exception):
-    """A message that was accepted but will not be sent; the message says why."""
-
-
-class MessageFailed(Exception):
-    """A message whose sender raised instead of answering."""
 
 
 @attrs.frozen

@@ -43,6 +43,15 @@ from seven_segments_client.models import (
 )
 from trackapis.testing import AttributionFake, InteraktFake, SevenSegmentsFake, serve
 
+__all__ = [
+    "ANALYSIS_ID",
+    "SECRET_PLACEHOLDER",
+    "TOKEN",
+    "Demo",
+    "Printer",
+    "main",
+]
+
 TOKEN = "12345678-90ab-cdef-1234-567890abcdef"
 ANALYSIS_ID = "2f86608f-24f5-11e3-9950-c48508494cf5"
 SECRET_PLACEHOLDER = "[secret]"

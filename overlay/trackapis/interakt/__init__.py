@@ -21,6 +21,7 @@ from .._errors import (
 from .._retry import RetryPolicy
 from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageFailed
 from ._client import DEFAULT_HOST, InteraktClient
+from ._fields import EventFields, UserFields
 from ._payload import InteraktMessage
 from ._response import TrackResponse
 
@@ -44,6 +45,7 @@ __all__ = [
     "AuthenticationError",
     "ClientClosedError",
     "DeliveryStats",
+    "EventFields",
     "FlushResult",
     "InteraktClient",
     "InteraktMessage",
@@ -55,4 +57,5 @@ __all__ = [
     "TrackResponse",
     "TrackapisError",
     "TransportError",
+    "UserFields",
 ]

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Unpack
 
 import httpx
 
-from .._config import DEFAULT_DEADLINE, ConnectionConfig, Verify, positive_int
-from .._http._answer import Call
+from .._config import (
+    DEFAULT_DEADLINE,
+    READ_ANSWER_CAP,
+    TRACK_ANSWER_CAP,
+    ConnectionConfig,
+    Verify,
+    positive_int,
+)
+from .._http._answer import Answer, Call
 from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
 from .._lifecycle import AsyncClient
+from .._operations import decoded
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
+from ._fields import OPERATIONS, EventFields, UserFields
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
@@ -77,6 +88,7 @@ class AsyncInteraktClient(AsyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """Create or update a user; see `InteraktClient.user()` for the arguments."""
         _, message = user_message(
@@ -85,6 +97,7 @@ class AsyncInteraktClient(AsyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
 
@@ -97,6 +110,7 @@ class AsyncInteraktClient(AsyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """Record an event of a user; see `InteraktClient.user()` for the arguments."""
         _, message = event_message(
@@ -106,15 +120,24 @@ class AsyncInteraktClient(AsyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return await self._send(message)
 
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId; see `InteraktClient.call()`."""
+        request = build_operation(OPERATIONS, operation, body, params)
+        answer = await self._send_kwargs(request.kwargs, READ_ANSWER_CAP)
+        return decoded(answer.content, answer.headers.get("content-type", ""))
+
     async def _send(self, message: InteraktMessage) -> TrackResponse:
+        return parse_response(await self._send_kwargs(request_kwargs(message)))
+
+    async def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
         self._check_open()
         config = self._config
-        call = Call.from_kwargs(config.base_url, request_kwargs(message))
+        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
         deadline = Deadline(config.deadline, config.timeout)
-        answer = await send_async(
+        return await send_async(
             self._backend.exchange, call, config.policy, deadline, error_message_of, redact=self._redact
         )
-        return parse_response(answer)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
 
-from .._config import DEFAULT_DEADLINE, ConnectionConfig, DeliveryOptions, Verify
-from .._errors import ClientClosedError
+from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify
+from .._errors import ClientClosedError, TrackapisError
 from .._http._redact import Redactor
 from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
@@ -18,17 +18,21 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
+    open_store,
 )
 from ._auth import basic_authorization
+from ._fields import EventFields, UserFields
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of
 
 if TYPE_CHECKING:
     import httpx
 
+    from .._http._answer import Answer
     from .._http._httpx import HttpxBackend
 
 logger = logging.getLogger("trackapis.interakt")
@@ -38,7 +42,7 @@ DEFAULT_HOST: Final = "https://api.interakt.ai"
 # bounds a whole attempt: connect, send and the full answer).
 DEFAULT_TIMEOUT: Final = 10.0
 
-ErrorHandler = Callable[[Exception, InteraktMessage], object]
+ErrorHandler = Callable[[TrackapisError, InteraktMessage], object]
 DeliveredHandler = Callable[[InteraktMessage], object]
 
 
@@ -140,6 +144,15 @@ class _HttpxSender:
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
 
+def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
+    spool = open_store(store)
+    if spool is None:
+        return {"store_sync_interval": sync_interval}
+    from ._codec import InteraktCodec
+
+    return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
+
+
 def _encode(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
@@ -176,6 +189,9 @@ class InteraktClient(SyncClient):
         verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
             or a CA bundle path.
         transport: An httpx transport, for tests (all requests then go through httpx).
+        store: Where the queue lives: `"memory"` (default), or a spool file that survives a crash
+            or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -197,6 +213,8 @@ class InteraktClient(SyncClient):
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
         options = DeliveryOptions.from_arguments(locals())
@@ -216,6 +234,7 @@ class InteraktClient(SyncClient):
             on_error=self._report,
             **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
+            **_store_options(store, store_sync_interval),
         )
         self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
 
@@ -233,6 +252,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> bool:
         """Create or update a user; its traits replace earlier values of the same traits.
 
@@ -241,7 +261,11 @@ class InteraktClient(SyncClient):
             phone_number: Digits only, without the country code.
             country_code: The phone number's country calling code.
             traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
-            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string.
+            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string
+                (sent in UTC, as `2024-05-01T12:00:00Z`).
+            **fields: The request schema's other properties, derived from specs/interakt.yaml
+                (`UserFields`, `EventFields`): `full_phone_number`, `tags`, and whatever a
+                regenerated spec adds. None means not sent.
 
         Returns:
             True once queued (or sent, in sync mode); False when the queue was full, in which case
@@ -258,6 +282,7 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -270,6 +295,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> bool:
         """Record an event (an action) of a user; see `user()` for the arguments and errors."""
         lane, message = event_message(
@@ -279,6 +305,7 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._dispatch(message, lane)
 
@@ -290,6 +317,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> tuple[bool, InteraktMessage]:
         """`user()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = user_message(
@@ -298,6 +326,7 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -310,6 +339,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> tuple[bool, InteraktMessage]:
         """`event()` in the background, also returning the queued request (path and JSON body)."""
         lane, message = event_message(
@@ -319,6 +349,7 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._queue(message, lane), message
 
@@ -330,6 +361,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[UserFields],
     ) -> TrackResponse:
         """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = user_message(
@@ -338,6 +370,7 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
 
@@ -350,6 +383,7 @@ class InteraktClient(SyncClient):
         country_code: str = "+91",
         traits: dict[str, Any] | None = None,
         created_at: Any = None,
+        **fields: Unpack[EventFields],
     ) -> TrackResponse:
         """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
         _, message = event_message(
@@ -359,8 +393,31 @@ class InteraktClient(SyncClient):
             country_code=country_code,
             traits=traits,
             created_at=created_at,
+            fields=fields,
         )
         return self._send_now(message)
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/interakt.yaml by its operationId, now, in the caller's thread.
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones): the
+        same credentials, retries and errors, with the body as given (checked as JSON).
+
+        Returns:
+            The answer's JSON (its text when not JSON; None when empty).
+
+        Raises:
+            ValueError, TypeError: An unknown operation, a bad body or parameter.
+            APIError, TransportError: When delivery failed.
+        """
+        from .._config import READ_ANSWER_CAP
+        from .._operations import decoded
+        from .._operations import operation as build
+        from ._fields import OPERATIONS
+
+        request = build(OPERATIONS, operation, body, params)
+        answer = self._send_kwargs(request.kwargs, READ_ANSWER_CAP)
+        return decoded(answer.content, answer.headers.get("content-type", ""))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -377,31 +434,31 @@ class InteraktClient(SyncClient):
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
     def _send_now(self, message: InteraktMessage) -> TrackResponse:
-        from .._http._answer import Call
-        from .._http._driver import send
         from ._generated import request_kwargs
         from ._response import parse_response
+
+        return parse_response(self._send_kwargs(request_kwargs(message)))
+
+    def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
+        """Send a generated operation's request now, with retries within the deadline."""
+        from .._http._answer import Call
+        from .._http._driver import send
 
         self._life.check_open()
         connection = self._connection
         config = connection.config
-        call = Call.from_kwargs(config.base_url, request_kwargs(message))
+        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
         deadline = Deadline(config.deadline, config.timeout)
-        answer = send(
-            self._life.backend().exchange,
-            call,
-            config.policy,
-            deadline,
-            error_message_of,
-            redact=connection.redact,
+        backend = self._life.backend()
+        return send(
+            backend.exchange, call, config.policy, deadline, error_message_of, redact=connection.redact
         )
-        return parse_response(answer)
 
     def _report_delivered(self, message: InteraktMessage) -> None:
         if self._on_delivered is not None:
             self._on_delivered(message)
 
-    def _report(self, error: Exception, message: InteraktMessage) -> None:
+    def _report(self, error: TrackapisError, message: InteraktMessage) -> None:
         if self._on_error is None:
             logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
             return

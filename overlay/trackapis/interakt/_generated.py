@@ -27,8 +27,15 @@ def request_model(message: InteraktMessage) -> UserRequest | EventRequest:
 
 
 def request_kwargs(message: InteraktMessage) -> dict[str, Any]:
-    """The httpx request for a message, as the generated client builds it."""
+    """The httpx request for a message, as the generated client builds it, with the queued body.
+
+    The body is sent as it was made at the call site (not the model's re-serialisation), so that
+    every path sends the same JSON: date-times in UTC with `Z`, fields the models do not know.
+    """
     model = request_model(message)
     if isinstance(model, (UserByUserId, UserByPhone)):
-        return track_user._get_kwargs(body=model)
-    return track_event._get_kwargs(body=model)
+        kwargs = track_user._get_kwargs(body=model)
+    else:
+        kwargs = track_event._get_kwargs(body=model)
+    kwargs["json"] = message.body
+    return kwargs

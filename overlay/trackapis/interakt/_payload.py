@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import decimal
-import math
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from .._encoding import to_json
+from .._encoding import id_text, text, to_json, utc_text
+from .._spec_fields import wire_fields
 from ._country_codes import COUNTRY_CALLING_CODES
+from ._fields import CHECKS, WIRE_NAMES
 
 USERS_PATH = "/v1/public/track/users/"
 EVENTS_PATH = "/v1/public/track/events/"
@@ -33,7 +32,7 @@ def identify(user_id: Any, phone_number: Any, country_code: Any) -> tuple[str, d
     delivered in order; a user named by id and a user named by phone alone are different lanes,
     because nothing here can tell they are the same.
     """
-    uid = user_id if type(user_id) is str and user_id else _user_id(user_id)
+    uid = user_id if type(user_id) is str and user_id.isascii() and user_id else _user_id(user_id)
     phone = None if phone_number is None else _phone_number(phone_number)
     if phone is not None:
         code = _country_code(country_code)
@@ -78,25 +77,48 @@ def created_at_of(created_at: Any) -> datetime.datetime | None:
 
 
 def user_message(
-    *, user_id: Any, phone_number: Any, country_code: Any, traits: Any, created_at: Any
+    *,
+    user_id: Any,
+    phone_number: Any,
+    country_code: Any,
+    traits: Any,
+    created_at: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> tuple[str, InteraktMessage]:
-    """The lane and the request for a `user` call, or a `TypeError`/`ValueError` naming the argument."""
+    """The lane and the request for a `user` call, or a `TypeError`/`ValueError` naming the argument.
+
+    `fields`: the spec's other `UserFields` properties, by their keyword names (see `_fields`).
+    """
     lane, body = identify(user_id, phone_number, country_code)
     _add_details(body, traits, created_at)
+    if fields:
+        body.update(wire_fields(fields, WIRE_NAMES["UserFields"], CHECKS["UserFields"], call="user"))
     return lane, InteraktMessage(USERS_PATH, body)
 
 
 def event_message(
-    event: Any, *, user_id: Any, phone_number: Any, country_code: Any, traits: Any, created_at: Any
+    event: Any,
+    *,
+    user_id: Any,
+    phone_number: Any,
+    country_code: Any,
+    traits: Any,
+    created_at: Any,
+    fields: Mapping[str, Any] | None = None,
 ) -> tuple[str, InteraktMessage]:
-    """The lane and the request for an `event` call, or a `TypeError`/`ValueError` naming the argument."""
+    """The lane and the request for an `event` call, or a `TypeError`/`ValueError` naming the argument.
+
+    `fields`: the spec's other `EventFields` properties, by their keyword names (see `_fields`).
+    """
     if type(event) is not str and not isinstance(event, str):
         raise TypeError(f"event must be a string naming the action, not {type(event).__name__}")
     if not event or event.isspace():
         raise ValueError("event must not be empty: name the action, e.g. 'Order Placed'")
     lane, body = identify(user_id, phone_number, country_code)
-    body["event"] = event
+    body["event"] = event if type(event) is str and event.isascii() else text(str.__str__(event), "event")
     _add_details(body, traits, created_at)
+    if fields:
+        body.update(wire_fields(fields, WIRE_NAMES["EventFields"], CHECKS["EventFields"], call="event"))
     return lane, InteraktMessage(EVENTS_PATH, body)
 
 
@@ -107,19 +129,16 @@ def _add_details(body: dict[str, Any], traits: Any, created_at: Any) -> None:
     if created_at is not None:
         moment = created_at_of(created_at)
         assert moment is not None
-        body["createdAt"] = moment.isoformat()
+        body["createdAt"] = utc_text(moment, "created_at")
 
 
 def _user_id(user_id: Any) -> str | None:
-    # The original SDK took any number or string and sent its str(); it also dropped falsy ids,
-    # so user_id=0 was refused. Here only None and "" mean "no id".
-    if user_id is None or user_id == "":
+    # The original SDK took any number or string and sent its str() (a float as "1.0", a complex
+    # as "(1+2j)"); it also dropped falsy ids, so user_id=0 was refused. Here an id is a string or
+    # an int, and only None and "" mean "no id".
+    if user_id is None or (type(user_id) is str and not user_id):
         return None
-    if isinstance(user_id, bool) or not isinstance(user_id, (str, numbers.Number)):
-        raise TypeError(f"user_id must be a string or a number, not {type(user_id).__name__}")
-    if isinstance(user_id, (float, decimal.Decimal)) and not math.isfinite(user_id):
-        raise ValueError(f"user_id must be a finite number, not {user_id!r}")
-    return user_id if isinstance(user_id, str) else str(user_id)
+    return id_text(user_id, argument="user_id") or None
 
 
 def _phone_number(phone_number: Any) -> str | None:

@@ -28,7 +28,8 @@ from ._async import AsyncAuthenticatedSevenSegmentsClient, AsyncSevenSegmentsCli
 from ._client import DEFAULT_FLUSH_INTERVAL, MAX_BULK_COMMANDS, SevenSegmentsClient
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT
 from ._export import AuthenticatedSevenSegmentsClient
-from ._payload import Customer, SevenSegmentsCommand
+from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
+from ._payload import Customer, SevenSegmentsCommand, checked_customer
 from ._response import AnalysisType, BulkCommandError, ExportFormat, ExportResult
 
 __all__ = [
@@ -45,11 +46,14 @@ __all__ = [
     "BulkCommandError",
     "ClientClosedError",
     "Customer",
+    "CustomerUpdateFields",
     "DeliveryStats",
+    "EventTrackFields",
     "ExportFormat",
     "ExportResult",
     "FlushResult",
     "FunnelResult",
+    "HtmlRequestFields",
     "InvalidResponseError",
     "MessageDropped",
     "MessageFailed",
@@ -62,4 +66,5 @@ __all__ = [
     "TableResult",
     "TrackapisError",
     "TransportError",
+    "checked_customer",
 ]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, overload
+from collections.abc import Mapping
+from typing import Any, Literal, Unpack, overload
 
 import httpx
 
@@ -23,6 +24,8 @@ from .._http._driver import send_async
 from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
 from .._lifecycle import AsyncClient
+from .._operations import answer
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
@@ -32,6 +35,7 @@ from ._connection import (
     basic_authorization,
 )
 from ._export import export_call, readable
+from ._fields import OPERATIONS, CustomerUpdateFields, EventTrackFields, HtmlRequestFields
 from ._payload import Customer, company_token, html_kwargs, track_command, update_command
 from ._response import (
     AnalysisType,
@@ -72,6 +76,15 @@ class _AsyncBase(AsyncClient):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self._config.base_url!r}>"
+
+    async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones); see
+        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
+        """
+        kwargs = build_operation(OPERATIONS, operation, body, params).kwargs
+        return answer(await self._send(kwargs, READ_ANSWER_CAP))
 
     async def _send(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
         self._check_open()
@@ -138,18 +151,26 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         *,
         properties: dict[str, Any] | None = None,
         timestamp: Any = None,
+        **fields: Unpack[EventTrackFields],
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
-        command = track_command(self._token, customer, event_type, properties, timestamp)
+        command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
         await self._send(command.kwargs())
 
-    async def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> None:
+    async def update(
+        self,
+        customer: Customer,
+        properties: dict[str, Any] | None = None,
+        **fields: Unpack[CustomerUpdateFields],
+    ) -> None:
         """Identify a customer and update its properties."""
-        await self._send(update_command(self._token, customer, properties).kwargs())
+        await self._send(update_command(self._token, customer, properties, fields).kwargs())
 
-    async def get_html(self, customer: Customer, html_campaign_name: str) -> str:
+    async def get_html(
+        self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
+    ) -> str:
         """The HTML of a campaign for a customer."""
-        kwargs = html_kwargs(self._token, customer, html_campaign_name)
+        kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
         return html_of(await self._send(kwargs, READ_ANSWER_CAP))
 
     async def server_time(self) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, Unpack
 
 import httpx
 
@@ -19,7 +19,7 @@ from .._config import (
     DeliveryOptions,
     Verify,
 )
-from .._errors import ClientClosedError
+from .._errors import ClientClosedError, TrackapisError
 from .._http._answer import Answer
 from .._http._driver import attempt
 from .._lifecycle import Lifecycle, SyncClient
@@ -28,12 +28,15 @@ from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
+    DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
     EngineClosed,
     SendResult,
     Verdict,
+    open_store,
 )
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection
+from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
 from ._payload import (
     Command,
     Customer,
@@ -54,7 +57,7 @@ MAX_BULK_COMMANDS: Final = 50
 # a trickle of events still arrives within a tenth of a second.
 DEFAULT_FLUSH_INTERVAL: Final = 0.1
 
-ErrorHandler = Callable[[Exception, SevenSegmentsCommand], object]
+ErrorHandler = Callable[[TrackapisError, SevenSegmentsCommand], object]
 DeliveredHandler = Callable[[SevenSegmentsCommand], object]
 
 
@@ -84,6 +87,17 @@ class _BulkSender:
 
     def close(self) -> None:
         self._backend.close()
+
+
+def _store_options(store: str, sync_interval: float, background: bool) -> dict[str, Any]:
+    spool = open_store(store)
+    if spool is None:
+        return {"store_sync_interval": sync_interval}
+    if not background:
+        raise ValueError("store applies to background delivery: pass background=True with it")
+    from ._codec import CommandCodec
+
+    return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
 
 
 class SevenSegmentsClient(SyncClient):
@@ -122,6 +136,9 @@ class SevenSegmentsClient(SyncClient):
         verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
             or a CA bundle path.
         transport: An httpx transport, for tests.
+        store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
+            survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
+        store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
     """
 
     def __init__(
@@ -144,6 +161,8 @@ class SevenSegmentsClient(SyncClient):
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
         rate_limit_per_minute: float | None = None,
+        store: str = "memory",
+        store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         self._token = company_token(token)
         config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
@@ -169,6 +188,7 @@ class SevenSegmentsClient(SyncClient):
             on_error=self._report,
             **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
+            **_store_options(store, store_sync_interval, self.background),
         )
         self._life = Lifecycle("SevenSegmentsClient", self._connection.backend, self._engine)
 
@@ -190,6 +210,7 @@ class SevenSegmentsClient(SyncClient):
         *,
         properties: dict[str, Any] | None = None,
         timestamp: Any = None,
+        **fields: Unpack[EventTrackFields],
     ) -> bool:
         """Track an event of a customer (`POST /crm/events`).
 
@@ -198,6 +219,8 @@ class SevenSegmentsClient(SyncClient):
             event_type: The event, e.g. `"purchase"`.
             properties: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
             timestamp: When it happened: an aware datetime, or UNIX seconds. Default: when received.
+            **fields: The request schema's other properties, derived from specs/seven_segments.yaml
+                (`EventTrackFields`: `age`, and whatever a regenerated spec adds). None: not sent.
 
         Returns:
             True once sent (or queued, when buffered); False when the queue was full, in which
@@ -208,24 +231,45 @@ class SevenSegmentsClient(SyncClient):
             ClientClosedError: After `shutdown()`.
             APIError, TransportError: When sending now failed (not buffered).
         """
-        return self._dispatch(track_command(self._token, customer, event_type, properties, timestamp))
+        return self._dispatch(
+            track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
+        )
 
-    def update(self, customer: Customer, properties: dict[str, Any] | None = None) -> bool:
+    def update(
+        self,
+        customer: Customer,
+        properties: dict[str, Any] | None = None,
+        **fields: Unpack[CustomerUpdateFields],
+    ) -> bool:
         """Identify a customer and update its properties (`POST /crm/customers`); see `track()`."""
-        return self._dispatch(update_command(self._token, customer, properties))
+        return self._dispatch(update_command(self._token, customer, properties, fields))
 
-    def get_html(self, customer: Customer, html_campaign_name: str) -> str:
+    def get_html(
+        self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
+    ) -> str:
         """The HTML of a campaign for a customer, fetched now (with retries).
 
         Raises:
             APIError: e.g. 404 for an unknown campaign. TransportError, InvalidResponseError.
         """
-        kwargs = html_kwargs(self._token, customer, html_campaign_name)
+        kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
         return html_of(self._send_now(kwargs, READ_ANSWER_CAP))
 
     def server_time(self) -> float:
         """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
         return server_time_of(self._send_now(get_system_time._get_kwargs(), READ_ANSWER_CAP))
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones); see
+        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
+        """
+        from .._operations import answer
+        from .._operations import operation as build
+        from ._fields import OPERATIONS
+
+        return answer(self._send_now(build(OPERATIONS, operation, body, params).kwargs, READ_ANSWER_CAP))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -247,7 +291,7 @@ class SevenSegmentsClient(SyncClient):
         if self._on_delivered is not None:
             self._on_delivered(payload.message())
 
-    def _report(self, error: Exception, payload: Any) -> None:
+    def _report(self, error: TrackapisError, payload: Any) -> None:
         command: SevenSegmentsCommand = payload.message()
         if self._on_error is None:
             logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Literal, overload
 
@@ -14,10 +13,12 @@ from seven_segments_client.models import ExportRequest, FunnelResult, ReportResu
 from seven_segments_client.types import UNSET
 
 from .._config import EXPORT_ANSWER_CAP, ConnectionConfig, Verify, positive_int
-from .._encoding import to_json
+from .._encoding import short_repr, text, to_json
 from .._errors import InvalidResponseError
 from .._http._answer import Answer
 from .._lifecycle import Lifecycle, SyncClient
+from .._operations import answer
+from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
@@ -26,6 +27,7 @@ from ._connection import (
     Connection,
     basic_authorization,
 )
+from ._fields import OPERATIONS
 from ._response import (
     ANALYSIS_TYPES,
     EXPORT_FORMATS,
@@ -45,6 +47,10 @@ class ExportCall:
     kwargs: dict[str, Any]
 
 
+# Comparisons bound an int too (math.isfinite would overflow); 1e12 s is ~ year 33658.
+_MAX_SECONDS = 1e12
+
+
 def export_call(
     analysis_type: Any,
     analysis_id: Any,
@@ -60,6 +66,7 @@ def export_call(
         raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
     if not isinstance(analysis_id, str) or not analysis_id:
         raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
+    analysis_id = text(str.__str__(analysis_id), "analysis_id")
     # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
     if format is not None and format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
@@ -69,17 +76,21 @@ def export_call(
             raise ValueError(
                 f"timezone must be a time zone name such as 'Europe/Bratislava', not {timezone!r}"
             )
-        body.timezone = timezone
+        body.timezone = text(str.__str__(timezone), "timezone")
     if execution_time is not None:
         if (
             isinstance(execution_time, bool)
             or not isinstance(execution_time, (int, float))
-            or not 0 <= execution_time < math.inf
+            or not 0 <= execution_time < _MAX_SECONDS
         ):
-            raise ValueError(f"execution_time must be UNIX seconds (a number >= 0), not {execution_time!r}")
+            raise ValueError(
+                f"execution_time must be UNIX seconds (a number >= 0), not {short_repr(execution_time)}"
+            )
         body.execution_time = execution_time
     if company is not None and (not isinstance(company, str) or not company):
         raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")
+    if company is not None:
+        company = text(str.__str__(company), "company")
     if extra:
         encoded = to_json(dict(extra), argument="data")
         assert isinstance(encoded, dict)
@@ -246,6 +257,43 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
             company=company,
         )
         return self._export(call)[0]
+
+    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
+        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
+
+        For operations the methods above do not cover yet (a regenerated spec's new ones); see
+        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
+        """
+        request = build_operation(OPERATIONS, operation, body, params)
+        self._life.check_open()
+        connection = self._connection
+        return answer(connection.send(self._life.backend(), connection.call(request.kwargs, self._cap)))
+
+    def export_data(
+        self, analysis_type: AnalysisType, data: Mapping[str, Any], *, company: str | None = None
+    ) -> Any:
+        """An export with its request body given as a mapping, answered as the API's JSON.
+
+        `data` holds `analysis_id` and optionally `timezone`, `execution_time`, `format`, and
+        any other field (sent as given), as in 7SEGMENTS' documentation and the original SDK.
+        Returns the JSON answer (the CSV text for `csv`). Raises as `export_analysis()`.
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(
+                f"data must be a mapping such as {{'analysis_id': '...'}}, not {type(data).__name__}"
+            )
+        fields = dict(data)
+        call = export_call(
+            analysis_type,
+            fields.pop("analysis_id", None),
+            format=fields.pop("format", None),
+            timezone=fields.pop("timezone", None),
+            execution_time=fields.pop("execution_time", None),
+            company=company,
+            extra=fields,
+        )
+        typed, raw = self._export(call)
+        return typed if raw is None else raw
 
     def _export(self, call: ExportCall) -> tuple[ExportResult, Any]:
         """Send a prepared export; the typed result and the raw JSON (None for CSV)."""

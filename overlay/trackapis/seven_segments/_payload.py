@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -24,7 +23,9 @@ from seven_segments_client.models import (
     Properties,
 )
 
-from .._encoding import to_json
+from .._encoding import short_repr, text, to_json
+from .._spec_fields import with_fields
+from ._fields import CHECKS, WIRE_NAMES
 
 CommandName = Literal["crm/customers", "crm/events"]
 Customer = str | Mapping[str, str]
@@ -69,7 +70,7 @@ def company_token(token: Any, *, argument: str = "token") -> str:
         raise TypeError(f"{argument} must be the company token as a string, not {type(token).__name__}")
     if not token.strip():
         raise ValueError(f"{argument} must not be empty: use your 7SEGMENTS company token")
-    return token
+    return text(str.__str__(token), argument)
 
 
 def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
@@ -77,7 +78,7 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
     if isinstance(customer, str):
         if not customer:
             raise ValueError(f"{argument} must not be empty: give the customer's registered id")
-        return CustomerIds(registered=customer)
+        return CustomerIds(registered=text(str.__str__(customer), argument))
     if not isinstance(customer, Mapping):
         raise TypeError(
             f"{argument} must be a registered id (a string) or a mapping such as "
@@ -90,7 +91,18 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
             raise TypeError(f"{argument}: id types must be non-empty strings, not {kind!r}")
         if not isinstance(value, str) or not value:
             raise TypeError(f"{argument}[{kind!r}] must be a non-empty string id, not {value!r}")
-    return CustomerIds.from_dict(dict(customer))
+    return CustomerIds.from_dict(
+        {
+            text(str.__str__(k), argument): text(str.__str__(v), f"{argument}[{k!r}]")
+            for k, v in customer.items()
+        }
+    )
+
+
+def checked_customer(customer: Any, *, argument: str = "customer") -> Customer:
+    """A customer as given (a registered id, or a copy of the ids by type), or an error naming `argument`."""
+    customer_ids(customer, argument=argument)
+    return customer if isinstance(customer, str) else dict(customer)
 
 
 def lane_of(token: str, ids: CustomerIds) -> str:
@@ -115,6 +127,9 @@ def properties_of(properties: Any) -> Properties:
     return Properties.from_dict(encoded)
 
 
+_MAX_SECONDS = 1e12
+
+
 def timestamp_of(timestamp: Any) -> float | None:
     """An aware datetime or UNIX seconds -> UNIX seconds (the wire's `timestamp`)."""
     if timestamp is None:
@@ -132,22 +147,36 @@ def timestamp_of(timestamp: Any) -> float | None:
             f"timestamp must be an aware datetime or UNIX seconds (int or float), "
             f"not {type(timestamp).__name__}"
         )
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"timestamp must be a finite time at or after 1970-01-01, not {timestamp!r}")
+    # Comparisons, not math.isfinite, which overflows on a huge int; 1e12 s is ~ year 33658.
+    if not 0 <= seconds < _MAX_SECONDS:  # also False for NaN
+        raise ValueError(
+            f"timestamp must be a finite time at or after 1970-01-01, not {short_repr(timestamp)}"
+        )
     return seconds
 
 
-def update_command(token: str, customer: Any, properties: Any) -> Command:
+def update_command(
+    token: str, customer: Any, properties: Any, fields: Mapping[str, Any] | None = None
+) -> Command:
     ids = customer_ids(customer)
     model = CustomerUpdate(ids=ids, company_id=token, properties=properties_of(properties))
-    return Command(model, lane_of(token, ids))
+    return Command(with_fields(model, fields, WIRE_NAMES, CHECKS, call="update"), lane_of(token, ids))
 
 
-def track_command(token: str, customer: Any, event_type: Any, properties: Any, timestamp: Any) -> Command:
+def track_command(
+    token: str,
+    customer: Any,
+    event_type: Any,
+    properties: Any,
+    timestamp: Any,
+    *,
+    fields: Mapping[str, Any] | None = None,
+) -> Command:
     if not isinstance(event_type, str):
         raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
     if not event_type.strip():
         raise ValueError("event_type must not be empty: name the event, e.g. 'purchase'")
+    event_type = text(str.__str__(event_type), "event_type")
     ids = customer_ids(customer)
     model = EventTrack(
         customer_ids=ids, company_id=token, type_=event_type, properties=properties_of(properties)
@@ -155,17 +184,21 @@ def track_command(token: str, customer: Any, event_type: Any, properties: Any, t
     seconds = timestamp_of(timestamp)
     if seconds is not None:
         model.timestamp = seconds
-    return Command(model, lane_of(token, ids))
+    return Command(with_fields(model, fields, WIRE_NAMES, CHECKS, call="track"), lane_of(token, ids))
 
 
-def html_kwargs(token: str, customer: Any, campaign: Any) -> dict[str, Any]:
+def html_kwargs(
+    token: str, customer: Any, campaign: Any, fields: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     if not isinstance(campaign, str):
         raise TypeError(
             f"html_campaign_name must be the campaign's name as a string, not {type(campaign).__name__}"
         )
     if not campaign:
         raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
+    campaign = text(str.__str__(campaign), "html_campaign_name")
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="get_html")
     return get_html._get_kwargs(body=body)
 
 

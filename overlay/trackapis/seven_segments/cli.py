@@ -23,6 +23,12 @@ from ._export import AuthenticatedSevenSegmentsClient, export_call
 from ._payload import Customer
 from ._response import ANALYSIS_TYPES, EXPORT_FORMATS
 
+__all__ = [
+    "PASSWORD_VARIABLE",
+    "USERNAME_VARIABLE",
+    "main",
+]
+
 USERNAME_VARIABLE = "SEVEN_SEGMENTS_USERNAME"
 PASSWORD_VARIABLE = "SEVEN_SEGMENTS_PASSWORD"
 

@@ -27,6 +27,7 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 
 __all__ = [
     "API_NAMES",
+    "FAKES",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",

@@ -28,6 +28,12 @@ from ._specs import API_NAMES, ApiName, spec_path
 if TYPE_CHECKING:
     import schemathesis
 
+__all__ = [
+    "CREDENTIALS",
+    "DEFAULT_MAX_EXAMPLES",
+    "contract_schema",
+]
+
 DEFAULT_MAX_EXAMPLES: Final = 50
 # The credentials each API's security schemes need, with the fakes' defaults.
 CREDENTIALS: Final[Mapping[ApiName, Mapping[str, str]]] = {

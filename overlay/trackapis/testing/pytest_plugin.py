@@ -30,6 +30,21 @@ if TYPE_CHECKING:
     from ..interakt import InteraktClient
     from ..seven_segments import AuthenticatedSevenSegmentsClient, SevenSegmentsClient
 
+__all__ = [
+    "SEVEN_SEGMENTS_TEST_TOKEN",
+    "attributionio_fake",
+    "attributionio_fake_client",
+    "attributionio_fake_options",
+    "interakt_fake",
+    "interakt_fake_client",
+    "interakt_fake_env",
+    "interakt_fake_options",
+    "seven_segments_fake",
+    "seven_segments_fake_client",
+    "seven_segments_fake_exports",
+    "seven_segments_fake_options",
+]
+
 SEVEN_SEGMENTS_TEST_TOKEN = "test-company-token"
 
 

@@ -1,0 +1,201 @@
+"""The durable store: the SQLite spool, the engine's writer, takeover of what a dead owner left."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trackapis._retry import RetryPolicy
+from trackapis.delivery import DeliveryEngine, SendResult, StoreError, open_store
+from trackapis.delivery._store_sqlite import SQLiteStore
+
+FAST = RetryPolicy(max_retries=3, backoff_initial=0.001, backoff_max=0.005)
+
+
+class JsonCodec:
+    def encode(self, payload: Any) -> bytes:
+        return json.dumps(payload).encode()
+
+    def decode(self, data: bytes) -> Any:
+        return json.loads(data)
+
+
+class Gate:
+    """A sender that records what it sends and holds every send until `open` is set."""
+
+    def __init__(self, opened: bool = True) -> None:
+        self.open = threading.Event()
+        if opened:
+            self.open.set()
+        self.lock = threading.Lock()
+        self.sent: list[Any] = []
+
+    def factory(self) -> Gate:
+        return self
+
+    def send(self, payloads: Sequence[Any]) -> list[SendResult]:
+        self.open.wait(10)
+        with self.lock:
+            self.sent.extend(payloads)
+        return [SendResult.delivered()] * len(payloads)
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'spool.db'}"
+
+
+@pytest.fixture
+def engines() -> Iterator[list[DeliveryEngine]]:
+    made: list[DeliveryEngine] = []
+    yield made
+    for engine in made:
+        engine.shutdown(timeout=5)
+
+
+def engine_on(url: str, sender: Gate, engines: list[DeliveryEngine], **options: Any) -> DeliveryEngine:
+    options.setdefault("retry_policy", FAST)
+    options.setdefault("on_error", lambda error, payload: None)
+    engine = DeliveryEngine(sender.factory, store=open_store(url), codec=JsonCodec(), **options)
+    engines.append(engine)
+    return engine
+
+
+def rows(url: str) -> int:
+    path = url.removeprefix("sqlite:///")
+    return int(sqlite3.connect(path).execute("SELECT COUNT(*) FROM messages").fetchone()[0])
+
+
+def test_store_urls() -> None:
+    assert open_store("memory") is None
+    assert open_store(None) is None
+    store = open_store("sqlite:///spool.db")
+    assert isinstance(store, SQLiteStore)
+    assert store.path == Path("spool.db")
+    store = open_store("sqlite:////var/tmp/spool.db")
+    assert isinstance(store, SQLiteStore)
+    assert store.path == Path("/var/tmp/spool.db")
+    with pytest.raises(ValueError, match="store"):
+        open_store("postgres://db/x")
+    with pytest.raises(ValueError, match="store"):
+        open_store("sqlite://")
+    with pytest.raises(TypeError, match="store"):
+        open_store(5)
+
+
+def test_leftovers_are_delivered_by_the_next_engine_in_per_key_order(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    held = Gate(opened=False)
+    first = engine_on(spool, held, engines, max_in_flight=2)
+    for n in range(30):
+        first.submit({"key": f"k{n % 3}", "n": n}, f"k{n % 3}")
+    result = first.shutdown(timeout=0)  # the server never answered: everything stays in the spool
+    assert result.dropped == 0
+    assert result.pending == 30
+    assert rows(spool) == 30
+    held.open.set()
+
+    second_sender = Gate()
+    second = engine_on(spool, second_sender, engines)
+    second.submit({"key": "k0", "n": 100}, "k0")  # a new message queues behind the leftovers
+    assert second.flush(timeout=10).delivered == 31
+    for key in ("k0", "k1", "k2"):
+        ns = [p["n"] for p in second_sender.sent if p["key"] == key]
+        assert ns == sorted(ns)
+    assert [p["n"] for p in second_sender.sent if p["key"] == "k0"][-1] == 100
+    second.shutdown(timeout=5)
+    assert rows(spool) == 0
+
+
+def test_two_live_engines_on_one_spool_never_take_each_others_messages(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    held, other = Gate(opened=False), Gate()
+    first = engine_on(spool, held, engines)
+    for n in range(20):
+        first.submit({"n": n}, f"k{n}")
+    first._sync_now()
+    second = engine_on(spool, other, engines)
+    second._claim()
+    assert other.sent == []  # the first engine is alive: its messages stay its own
+    held.open.set()
+    assert first.flush(timeout=10).delivered == 20
+    assert sorted(p["n"] for p in held.sent) == list(range(20))
+
+
+def test_a_dead_owners_messages_are_taken_over(spool: str, engines: list[DeliveryEngine]) -> None:
+    path = spool.removeprefix("sqlite:///")
+    store = open_store(spool)
+    assert store is not None
+    store.open("ghost", 60)
+    store.write("ghost", [("k", b'{"n": 1}'), ("k", b'{"n": 2}')], [])
+    store.close()
+    # The ghost's process is gone (a pid that cannot exist) though its lease has not expired.
+    sqlite3.connect(path, isolation_level=None).execute(
+        "UPDATE owners SET pid = 2147483646 WHERE owner = 'ghost'"
+    )
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    assert engine.flush(timeout=10).delivered == 2
+    assert sender.sent == [{"n": 1}, {"n": 2}]
+
+
+def test_a_corrupt_spool_is_a_clear_error_at_construction(tmp_path: Path) -> None:
+    path = tmp_path / "spool.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="not a usable SQLite spool"):
+        DeliveryEngine(Gate().factory, store=open_store(f"sqlite:///{path}"), codec=JsonCodec())
+
+
+def test_a_locked_spool_is_a_clear_error_at_construction(spool: str) -> None:
+    holder = sqlite3.connect(spool.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            DeliveryEngine(Gate().factory, store=open_store(spool), codec=JsonCodec())
+    finally:
+        holder.execute("ROLLBACK")
+
+
+def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        DeliveryEngine(
+            Gate().factory, store=open_store(f"sqlite:///{tmp_path}/no/spool.db"), codec=JsonCodec()
+        )
+
+
+def test_a_full_spool_drops_and_reports(spool: str, engines: list[DeliveryEngine]) -> None:
+    dropped: list[Any] = []
+    held = Gate(opened=False)
+    engine = engine_on(spool, held, engines, max_queue_size=5, on_error=lambda e, p: dropped.append(p))
+    accepted = [engine.submit({"n": n}, "k") for n in range(8)]
+    assert accepted == [True] * 5 + [False] * 3
+    assert dropped == [{"n": 5}, {"n": 6}, {"n": 7}]
+    held.open.set()
+    assert engine.flush(timeout=10).delivered == 5
+
+
+def test_delivered_messages_leave_the_spool(spool: str, engines: list[DeliveryEngine]) -> None:
+    engine = engine_on(spool, Gate(), engines)
+    for n in range(50):
+        engine.submit({"n": n}, f"k{n % 7}")
+    assert engine.flush(timeout=10).delivered == 50
+    engine._sync_now()
+    assert rows(spool) == 0
+
+
+def test_a_store_needs_a_codec_and_a_sane_sync_interval(spool: str) -> None:
+    with pytest.raises(TypeError, match="codec"):
+        DeliveryEngine(Gate().factory, store=open_store(spool))
+    with pytest.raises(ValueError, match="store_sync_interval"):
+        DeliveryEngine(Gate().factory, store_sync_interval=0)
