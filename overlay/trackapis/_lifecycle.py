@@ -18,7 +18,11 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 from ._errors import ClientClosedError
 
 if TYPE_CHECKING:
+    from ._config import ConnectionConfig
+    from ._http._answer import Answer, Call
     from ._http._httpx import AsyncHttpxBackend
+    from ._http._redact import Redactor
+    from ._retry import Deadline
     from .delivery import DeliveryEngine, DeliveryStats, FlushResult
 
 
@@ -133,10 +137,55 @@ class SyncClient:
 
 
 class AsyncClient:
-    """The lifecycle methods of the async clients (state: `self._backend` and `self._closed`)."""
+    """The async clients' connection and lifecycle: `_connect()` in `__init__`, then `_send_*`."""
 
+    # How the API's error bodies carry their message (a staticmethod in each facade).
+    _error_text: Callable[[Any], str | None]
+    _config: ConnectionConfig
+    _redact: Redactor
     _backend: AsyncHttpxBackend
     _closed: bool
+
+    def _connect(
+        self,
+        config: ConnectionConfig,
+        headers: dict[str, str],
+        *,
+        max_connections: Any,
+        transport: Any,
+        redact: Redactor,
+    ) -> None:
+        from ._config import positive_int
+        from ._http._httpx import AsyncHttpxBackend
+
+        self._config, self._redact, self._closed = config, redact, False
+        self._backend = AsyncHttpxBackend(
+            config,
+            headers,
+            max_connections=positive_int("max_connections", max_connections),
+            transport=transport,
+            redact=redact,
+        )
+
+    async def _send_call(self, call: Call, deadline: Deadline | None = None) -> Answer:
+        """Send now with retries within the deadline (a new one by default); the 2xx answer, or raise."""
+        from ._http._driver import send_async
+        from ._retry import Deadline
+
+        self._check_open()
+        config = self._config
+        deadline = deadline or Deadline(config.deadline, config.timeout)
+        return await send_async(
+            self._backend.exchange, call, config.policy, deadline, self._error_text, redact=self._redact
+        )
+
+    async def _send_kwargs(self, kwargs: dict[str, Any], cap: int | None = None) -> Answer:
+        """`_send_call` for a generated operation's request (cap: the tracking calls' by default)."""
+        from ._config import TRACK_ANSWER_CAP
+        from ._http._answer import Call
+
+        call = Call.from_kwargs(self._config.base_url, kwargs, cap=cap or TRACK_ANSWER_CAP)
+        return await self._send_call(call)
 
     @property
     def closed(self) -> bool:

@@ -8,14 +8,11 @@ from typing import Any, Unpack
 
 import httpx
 
-from .._config import Verify, positive_int
+from .._config import Verify
 from .._errors import APIError
-from .._http._answer import Answer, Call
-from .._http._driver import send_async
-from .._http._httpx import AsyncHttpxBackend
 from .._lifecycle import AsyncClient
 from .._operations import answer
-from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_CONNECTIONS,
@@ -54,6 +51,8 @@ class AsyncAttributionClient(AsyncClient):
         transport: An httpx async transport, for tests.
     """
 
+    _error_text = staticmethod(_message)
+
     def __init__(
         self,
         api_key: str,
@@ -82,14 +81,13 @@ class AsyncAttributionClient(AsyncClient):
             proxy=proxy,
             verify=verify,
         )
-        self._backend = AsyncHttpxBackend(
+        self._connect(
             self._settings.public,
             {},
-            max_connections=positive_int("max_connections", max_connections),
+            max_connections=max_connections,
             transport=transport,
             redact=self._settings.redact,
         )
-        self._closed = False
 
     def __repr__(self) -> str:
         return (
@@ -113,7 +111,7 @@ class AsyncAttributionClient(AsyncClient):
         )
         cid, request = self._settings.customer_request(client_id, flags)
         try:
-            response = await self._call(request)
+            response = await self._send_call(request)
         except APIError as error:
             if error.status == 404:
                 return None
@@ -137,7 +135,7 @@ class AsyncAttributionClient(AsyncClient):
         model = identity_request(
             self._settings.public_key, attributionio_id, client, user_agent, fields=fields
         )
-        response = await self._call(self._settings.trigger_request(model))
+        response = await self._send_call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
     async def trigger_event(
@@ -164,8 +162,8 @@ class AsyncAttributionClient(AsyncClient):
         settings = self._settings
         deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
-            self._call(settings.trigger_request(event), deadline),
-            self._call(settings.trigger_request(identity), deadline),
+            self._send_call(settings.trigger_request(event), deadline),
+            self._send_call(settings.trigger_request(identity), deadline),
             return_exceptions=True,
         )
         if isinstance(event_outcome, BaseException):
@@ -184,16 +182,4 @@ class AsyncAttributionClient(AsyncClient):
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""
-        return answer(await self._call(self._settings.operation_request(operation, body, params)))
-
-    async def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
-        self._check_open()
-        settings = self._settings
-        return await send_async(
-            self._backend.exchange,
-            request,
-            settings.policy,
-            deadline or settings.deadline(),
-            _message,
-            redact=settings.redact,
-        )
+        return answer(await self._send_call(self._settings.operation_request(operation, body, params)))

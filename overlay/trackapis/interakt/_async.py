@@ -10,19 +10,14 @@ import httpx
 from .._config import (
     DEFAULT_DEADLINE,
     READ_ANSWER_CAP,
-    TRACK_ANSWER_CAP,
     ConnectionConfig,
     Verify,
-    positive_int,
 )
-from .._http._answer import Answer, Call
-from .._http._driver import send_async
-from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
 from .._lifecycle import AsyncClient
 from .._operations import decoded
 from .._operations import operation as build_operation
-from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
 from ._fields import OPERATIONS, EventFields, UserFields
@@ -51,6 +46,8 @@ class AsyncInteraktClient(AsyncClient):
         transport: An httpx async transport, for tests.
     """
 
+    _error_text = staticmethod(error_message_of)
+
     def __init__(
         self,
         api_key: str,
@@ -65,17 +62,15 @@ class AsyncInteraktClient(AsyncClient):
         verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
         authorization = basic_authorization(api_key)
-        self._redact = Redactor(authorization)
-        self._backend = AsyncHttpxBackend(
-            self._config,
+        self._connect(
+            config,
             {"Authorization": authorization},
-            max_connections=positive_int("max_connections", max_connections),
+            max_connections=max_connections,
             transport=transport,
-            redact=self._redact,
+            redact=Redactor(authorization),
         )
-        self._closed = False
 
     def __repr__(self) -> str:
         return f"<AsyncInteraktClient base_url={self._config.base_url!r}>"
@@ -132,12 +127,3 @@ class AsyncInteraktClient(AsyncClient):
 
     async def _send(self, message: InteraktMessage) -> TrackResponse:
         return parse_response(await self._send_kwargs(request_kwargs(message)))
-
-    async def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
-        self._check_open()
-        config = self._config
-        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
-        deadline = Deadline(config.deadline, config.timeout)
-        return await send_async(
-            self._backend.exchange, call, config.policy, deadline, error_message_of, redact=self._redact
-        )

@@ -14,19 +14,15 @@ from .._config import (
     DEFAULT_DEADLINE,
     EXPORT_ANSWER_CAP,
     READ_ANSWER_CAP,
-    TRACK_ANSWER_CAP,
     ConnectionConfig,
     Verify,
     positive_int,
 )
-from .._http._answer import Answer, Call
-from .._http._driver import send_async
-from .._http._httpx import AsyncHttpxBackend
 from .._http._redact import Redactor
 from .._lifecycle import AsyncClient
 from .._operations import answer
 from .._operations import operation as build_operation
-from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
     DEFAULT_EXPORT_TIMEOUT,
@@ -49,6 +45,8 @@ from ._response import (
 
 
 class _AsyncBase(AsyncClient):
+    _error_text = staticmethod(error_message_of)
+
     def __init__(
         self,
         *,
@@ -63,16 +61,13 @@ class _AsyncBase(AsyncClient):
         transport: httpx.AsyncBaseTransport | None,
         authorization: str | None,
     ) -> None:
-        self._config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
-        self._redact = Redactor(authorization)
-        self._backend = AsyncHttpxBackend(
-            self._config,
+        self._connect(
+            ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET),
             {} if authorization is None else {"Authorization": authorization},
-            max_connections=positive_int("max_connections", max_connections),
+            max_connections=max_connections,
             transport=transport,
-            redact=self._redact,
+            redact=Redactor(authorization),
         )
-        self._closed = False
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self._config.base_url!r}>"
@@ -84,16 +79,7 @@ class _AsyncBase(AsyncClient):
         `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
         """
         kwargs = build_operation(OPERATIONS, operation, body, params).kwargs
-        return answer(await self._send(kwargs, READ_ANSWER_CAP))
-
-    async def _send(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
-        self._check_open()
-        config = self._config
-        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
-        deadline = Deadline(config.deadline, config.timeout)
-        return await send_async(
-            self._backend.exchange, call, config.policy, deadline, error_message_of, redact=self._redact
-        )
+        return answer(await self._send_kwargs(kwargs, READ_ANSWER_CAP))
 
 
 class AsyncSevenSegmentsClient(_AsyncBase):
@@ -155,7 +141,7 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
         command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
-        await self._send(command.kwargs())
+        await self._send_kwargs(command.kwargs())
 
     async def update(
         self,
@@ -164,18 +150,18 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         **fields: Unpack[CustomerUpdateFields],
     ) -> None:
         """Identify a customer and update its properties."""
-        await self._send(update_command(self._token, customer, properties, fields).kwargs())
+        await self._send_kwargs(update_command(self._token, customer, properties, fields).kwargs())
 
     async def get_html(
         self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
     ) -> str:
         """The HTML of a campaign for a customer."""
         kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
-        return html_of(await self._send(kwargs, READ_ANSWER_CAP))
+        return html_of(await self._send_kwargs(kwargs, READ_ANSWER_CAP))
 
     async def server_time(self) -> float:
         """The server's clock in UNIX seconds."""
-        return server_time_of(await self._send(get_system_time._get_kwargs(), READ_ANSWER_CAP))
+        return server_time_of(await self._send_kwargs(get_system_time._get_kwargs(), READ_ANSWER_CAP))
 
 
 class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
@@ -296,5 +282,5 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             execution_time=execution_time,
             company=company,
         )
-        response = await self._send(call.kwargs, self._cap)
+        response = await self._send_kwargs(call.kwargs, self._cap)
         return export_of(readable(response, call), call.analysis_type, call.format)[0]
