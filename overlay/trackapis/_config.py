@@ -11,19 +11,20 @@ from __future__ import annotations
 import functools
 import math
 import os
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
-from . import __version__
 from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 
 if TYPE_CHECKING:
     import ssl
 
-# The one User-Agent every request sends.
-USER_AGENT: Final = f"trackapis/{__version__}"
+# The one User-Agent every request sends. The package sets `__version__` before importing its
+# submodules; reading it here (not `from . import`) keeps this module below the package's layers.
+USER_AGENT: Final = f"trackapis/{sys.modules[__package__ or 'trackapis'].__version__}"
 
 # A call in the caller's code (its attempts and the waits between them) ends within this many
 # seconds: room for the default 4 attempts of 10 s each and the backoffs between them.
