@@ -249,30 +249,32 @@ def test_attributionio_calls_refuse_well_or_deliver(
 
 
 @pytest.fixture
-def pyttributionio_shim(attributionio_fake: AttributionFake) -> Iterator[PyttributionIo]:
-    PyttributionIo.PRIVATE_API_URL = attributionio_fake.url + "/api/v1"
-    PyttributionIo.PUBLIC_API_URL = attributionio_fake.url
+def pyttributionio_shim(
+    attributionio_fake: AttributionFake, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[PyttributionIo]:
+    # monkeypatch restores the class attributes: `del` would remove the shim's own defaults.
+    monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", attributionio_fake.url + "/api/v1")
+    monkeypatch.setattr(PyttributionIo, "PUBLIC_API_URL", attributionio_fake.url)
     shim = PyttributionIo("test-public-key", "test-secret", max_retries=0)
     yield shim
     shim.close()
-    del PyttributionIo.PRIVATE_API_URL, PyttributionIo.PUBLIC_API_URL
 
 
 def test_a_huge_client_id_is_a_clear_error_and_the_shim_logs_and_returns_none(
     attributionio_fake: AttributionFake,
     attributionio_fake_client: AttributionClient,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     huge = "x" * 1_000_000
     with pytest.raises(ValueError, match="client_id is 1000000 characters long"):
         attributionio_fake_client.fetch_customer(huge)
+    monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", attributionio_fake.url + "/api/v1")
     shim = PyttributionIo("test-public-key", "test-secret")
-    PyttributionIo.PRIVATE_API_URL = attributionio_fake.url + "/api/v1"
     try:
         with caplog.at_level(logging.ERROR):
             assert shim.fetch_customer_info_base(huge) is None
     finally:
-        del PyttributionIo.PRIVATE_API_URL
         shim.close()
     assert "client_id is 1000000 characters long" in caplog.text
     assert attributionio_fake.requests == []

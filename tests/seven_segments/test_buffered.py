@@ -260,7 +260,10 @@ def test_a_script_that_never_shuts_down_delivers_and_exits(seven_segments_fake: 
         from seven_segments import SevenSegments
         token, url = os.environ["TOKEN"], os.environ["URL"]
         for customer in range(5):
-            client = SevenSegments(token, customer=f"c{customer}", target=url, buffered=True)
+            # A long bound: what is proven is delivery at exit, not how fast a loaded machine is.
+            client = SevenSegments(
+                token, customer=f"c{customer}", target=url, buffered=True, shutdown_timeout=60
+            )
             for n in range(20):
                 client.track("step", {"n": n})
     """
