@@ -69,18 +69,7 @@ class AsyncAttributionClient(AsyncClient):
         verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._settings = Settings.build(
-            api_key,
-            api_secret,
-            private_host=private_base_url,
-            public_host=base_url,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
+        self._settings = Settings.from_arguments(locals())
         self._connect(
             self._settings.public,
             {},

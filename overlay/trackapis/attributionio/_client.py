@@ -93,32 +93,13 @@ class Settings:
     redact: Redactor = attrs.field(repr=False)
 
     @classmethod
-    def build(
-        cls,
-        api_key: Any,
-        api_secret: Any,
-        *,
-        private_host: Any,
-        public_host: Any,
-        timeout: Any,
-        deadline: Any,
-        max_retries: int,
-        retry_policy: RetryPolicy | None,
-        proxy: Any = None,
-        verify: Any = True,
-    ) -> Settings:
-        key, secret = check_credentials(api_key, api_secret)
-        public = ConnectionConfig.build(
-            base_url=public_host,
-            example=DEFAULT_PUBLIC_HOST,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
+    def from_arguments(cls, arguments: Mapping[str, Any]) -> Settings:
+        """The settings from a client constructor's own arguments (its `locals()`), by their names."""
+        key, secret = check_credentials(arguments["api_key"], arguments["api_secret"])
+        public = ConnectionConfig.from_arguments(arguments, example=DEFAULT_PUBLIC_HOST)
+        private = public.at(
+            arguments["private_base_url"], argument="private_base_url", example=DEFAULT_PRIVATE_HOST
         )
-        private = public.at(private_host, argument="private_base_url", example=DEFAULT_PRIVATE_HOST)
         return cls(key, secret, public, private, Redactor(secret))
 
     @property
@@ -294,18 +275,7 @@ class AttributionClient(SyncClient):
         store: str = "memory",
         store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
-        self._settings = Settings.build(
-            api_key,
-            api_secret,
-            private_host=private_base_url,
-            public_host=base_url,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            proxy=proxy,
-            verify=verify,
-        )
+        self._settings = Settings.from_arguments(locals())
         positive_int("max_connections", max_connections)
         options = DeliveryOptions.from_arguments(locals())
         if on_error is not None and not callable(on_error):
