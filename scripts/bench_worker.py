@@ -34,24 +34,19 @@ def _configure(track: object, url: str) -> None:
         track.store = os.environ["BENCH_STORE"]  # type: ignore[attr-defined]
 
 
+def _send_and_flush(track: object, events: list[dict[str, object]]) -> dict[str, float]:
+    started = time.perf_counter()
+    for event in events:
+        track.event(**event)  # type: ignore[attr-defined]
+    track.flush()  # type: ignore[attr-defined]
+    return {"seconds": time.perf_counter() - started, "events": len(events)}
+
+
 def throughput(url: str, n: int) -> dict[str, float]:
     import track
 
     _configure(track, url)
-    events = _events(n)
-    started = time.perf_counter()
-    for event in events:
-        track.event(**event)
-    track.flush()
-    return {"seconds": time.perf_counter() - started, "events": n}
-
-
-def _burst(n: int) -> list[dict[str, object]]:
-    # One event for each of n users: every event a lane of its own, as after a quiet spell.
-    return [
-        {"user_id": f"burst-user-{i}", "event": "Order Placed", "traits": {"orderNumber": f"B{i}"}}
-        for i in range(n)
-    ]
+    return _send_and_flush(track, _events(n))
 
 
 def burst(url: str, n: int, warm: bool) -> dict[str, float]:
@@ -63,12 +58,12 @@ def burst(url: str, n: int, warm: bool) -> dict[str, float]:
         track.event(user_id="warm-up", event="Warm Up")
         track.flush()
         time.sleep(0.6)  # idle: the workers are parked waiting for work
-    events = _burst(n)
-    started = time.perf_counter()
-    for event in events:
-        track.event(**event)
-    track.flush()
-    return {"seconds": time.perf_counter() - started, "events": n}
+    # One event for each of n users: every event a lane of its own, as after a quiet spell.
+    events: list[dict[str, object]] = [
+        {"user_id": f"burst-user-{i}", "event": "Order Placed", "traits": {"orderNumber": f"B{i}"}}
+        for i in range(n)
+    ]
+    return _send_and_flush(track, events)
 
 
 def httpx_loop(url: str, n: int) -> dict[str, float]:

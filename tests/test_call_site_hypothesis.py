@@ -263,18 +263,13 @@ def pyttributionio_shim(
 def test_a_huge_client_id_is_a_clear_error_and_the_shim_logs_and_returns_none(
     attributionio_fake: AttributionFake,
     attributionio_fake_client: AttributionClient,
+    pyttributionio_shim: PyttributionIo,
     caplog: pytest.LogCaptureFixture,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     huge = "x" * 1_000_000
     with pytest.raises(ValueError, match="client_id is 1000000 characters long"):
         attributionio_fake_client.fetch_customer(huge)
-    monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", attributionio_fake.url + "/api/v1")
-    shim = PyttributionIo("test-public-key", "test-secret")
-    try:
-        with caplog.at_level(logging.ERROR):
-            assert shim.fetch_customer_info_base(huge) is None
-    finally:
-        shim.close()
+    with caplog.at_level(logging.ERROR):
+        assert pyttributionio_shim.fetch_customer_info_base(huge) is None
     assert "client_id is 1000000 characters long" in caplog.text
     assert attributionio_fake.requests == []

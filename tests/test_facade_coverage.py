@@ -12,6 +12,7 @@ callable without new code.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import importlib
 import sys
@@ -280,7 +281,12 @@ def test_every_seven_segments_property_is_sent_through_the_facade(
         per_call.get_html(customer, "Banner", **samples("seven_segments", "HtmlRequestFields"))
         with pytest.raises(APIError):  # no such analysis: the request was made all the same
             seven_segments_fake_exports.export_analysis(
-                "funnel", "a-1", format="native-json", timezone="UTC", execution_time=1_700_000_000
+                "funnel",
+                "a-1",
+                format="native-json",
+                timezone="UTC",
+                execution_time=1_700_000_000,
+                **samples("seven_segments", "ExportRequestFields"),
             )
         tracked = ["updateCustomer", "trackEvent", "getHtml", "bulk"]
         for operation, body in _assert_sent(
@@ -315,3 +321,55 @@ def test_every_attributionio_property_is_sent_through_the_facade(
         client.call(operation, body=body)
         assert attributionio_fake.requests_to(operation)[-1].json() == body
     assert attributionio_fake.requests_to("triggerEvent")[0].json()["event"]["is_informational"] is True
+
+
+def test_a_property_the_spec_gains_becomes_a_checked_keyword(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec("interakt")
+    spec["components"]["schemas"]["EventFields"]["properties"]["loyaltyTier"] = {
+        "type": "string",
+        "enum": ["gold", "silver"],
+    }
+    (tmp_path / "interakt.yaml").write_text(yaml.safe_dump(spec))
+    monkeypatch.setattr(codegen, "SPECS", tmp_path)
+    namespace: dict[str, Any] = {}
+    exec(codegen.facade_fields_module("interakt"), namespace)
+
+    annotation = namespace["EventFields"].__annotations__["loyalty_tier"]
+    assert getattr(annotation, "__forward_arg__", annotation) == "Literal['gold', 'silver']"
+    assert "loyalty_tier" not in namespace["UserFields"].__annotations__
+    from trackapis._spec_fields import wire_fields
+
+    names, checks = namespace["WIRE_NAMES"]["EventFields"], namespace["CHECKS"]["EventFields"]
+    assert wire_fields({"loyalty_tier": "gold"}, names, checks, call="event") == {"loyaltyTier": "gold"}
+    with pytest.raises(ValueError, match="loyalty_tier must be one of 'gold', 'silver'"):
+        wire_fields({"loyalty_tier": "bronze"}, names, checks, call="event")
+
+
+def test_the_async_clients_take_the_fields_and_call_any_operation(
+    seven_segments_fake: SevenSegmentsFake, attributionio_fake: AttributionFake
+) -> None:
+    from trackapis.attributionio import AsyncAttributionClient
+    from trackapis.seven_segments import AsyncSevenSegmentsClient
+
+    async def main() -> tuple[Any, Any]:
+        async with AsyncSevenSegmentsClient("test-company-token", base_url=seven_segments_fake.url) as seven:
+            await seven.track("john", "purchase", age=3.5)
+            time = await seven.call("getSystemTime")
+        async with AsyncAttributionClient(
+            "test-public-key",
+            "test-secret",
+            base_url=attributionio_fake.url,
+            private_base_url=attributionio_fake.url,
+        ) as attribution:
+            await attribution.trigger_event("cookie-1", "signup", client_id="c-1", is_informational=True)
+            customer = await attribution.call("getCustomer", client_id="c-1", show_all=True)
+        return time, customer
+
+    time, customer = asyncio.run(main())
+    assert isinstance(time["time"], float)
+    assert "customer" in customer
+    assert seven_segments_fake.requests_to("trackEvent")[-1].json()["age"] == 3.5
+    assert attributionio_fake.requests_to("triggerEvent")[-1].json()["event"]["is_informational"] is True
+    assert attributionio_fake.requests_to("getCustomer")[-1].query[-1] == ("secret", "test-secret")

@@ -57,6 +57,10 @@ class PyttributionIo:
     GET_REQUEST: ClassVar[str] = "GET"
     PRIVATE_API_URL: ClassVar[str] = "https://attribution.io/api/v1"
     PUBLIC_API_URL: ClassVar[str] = "https://api.attribution.io/"
+    # The original's retry constants (10 tries, 5 s apart), kept so that code reading or setting
+    # them still runs; retries here are `max_retries` with backoff, all within `deadline`.
+    REQUEST_RETRY_AMOUNT: ClassVar[int] = 10
+    REQUEST_RETRY_DELAY: ClassVar[int] = 5
     # The original exposed `requests.RequestException` here; nothing it raises escapes these methods.
     RequestException: ClassVar[type[Exception]] = TrackapisError
 

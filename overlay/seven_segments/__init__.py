@@ -35,7 +35,13 @@ from trackapis.seven_segments import (
     checked_customer,
 )
 
-__all__ = ["AuthenticatedSevenSegments", "InvalidRequest", "ServiceUnavailable", "SevenSegments"]
+__all__ = [
+    "AuthenticatedSevenSegments",
+    "InvalidRequest",
+    "NoCustomer",
+    "ServiceUnavailable",
+    "SevenSegments",
+]
 
 __version__ = _trackapis_version
 
@@ -46,6 +52,10 @@ class InvalidRequest(TrackapisError):
 
 class ServiceUnavailable(TrackapisError):
     """The original's error for a 5xx answer; here also for a connection error or timeout."""
+
+
+class NoCustomer(InvalidRequest, ValueError):
+    """A call that needs the current customer, made before there is one (raised when not silent)."""
 
 
 _combined: dict[tuple[type[TrackapisError], type[TrackapisError]], type[TrackapisError]] = {}
@@ -81,7 +91,7 @@ class SevenSegments:
         logger: Where failures go when silent; default the `seven_segments` logger.
         timeout: Seconds to connect and to wait for each read (the original had none).
         buffered: Queue `track()` and `update()` and deliver them through /bulk in the background
-            (failures then go to `on_error`, or to `logger`).
+            (failures then go to `on_error`, or to `logger`); `background=True` says the same.
         on_error: With `buffered`, called as `on_error(error, command)` for each command that failed.
         client_options: Further keyword arguments of `trackapis.seven_segments.SevenSegmentsClient`.
     """
@@ -104,11 +114,12 @@ class SevenSegments:
         self._customer: Customer | None = None
         if customer is not None:
             self._customer = _checked(customer)
+        background = bool(client_options.pop("background", False)) or buffered
         self.client = SevenSegmentsClient(
             token,
             base_url=target or DEFAULT_TARGET,
             timeout=timeout,
-            background=buffered,
+            background=background,
             on_error=on_error if on_error is not None else self._log_undelivered,
             **client_options,
         )
@@ -122,9 +133,15 @@ class SevenSegments:
         return self._customer
 
     def identify(self, customer: Customer | None = None, properties: dict[str, Any] | None = None) -> bool:
-        """Make `customer` the current one and send its properties (an empty update if none)."""
-        if customer is not None:
-            self._customer = _checked(customer)
+        """Make `customer` the current one and send its properties (an empty update if none).
+
+        `identify()` without a customer resets it, as the original did; nothing is sent then and
+        it returns False (a later call without a customer is reported as `track()` says).
+        """
+        if customer is None:
+            self._customer = None
+            return False
+        self._customer = _checked(customer)
         return self.update(properties or {})
 
     def update(self, properties: dict[str, Any]) -> bool:
@@ -132,12 +149,21 @@ class SevenSegments:
 
         Returns True once sent (or queued); False when silent and it failed (the failure is logged).
         """
-        customer = self._current()
+        customer = self._current("update")
+        if customer is None:
+            return False
         return self._call("update", lambda: self.client.update(customer, properties))
 
     def track(self, event_type: str, properties: dict[str, Any] | None = None, timestamp: Any = None) -> bool:
-        """Track an event of the current customer; `timestamp`: an aware datetime or UNIX seconds."""
-        customer = self._current()
+        """Track an event of the current customer; `timestamp`: an aware datetime or UNIX seconds.
+
+        Without a current customer nothing is sent: with `silent=True` (the default) that is
+        logged and it returns False; with `silent=False` it raises `NoCustomer` (an
+        `InvalidRequest` and a `ValueError`).
+        """
+        customer = self._current("track")
+        if customer is None:
+            return False
         return self._call(
             "track",
             lambda: self.client.track(customer, event_type, properties=properties, timestamp=timestamp),
@@ -145,7 +171,9 @@ class SevenSegments:
 
     def get_html(self, html_campaign_name: str) -> str | None:
         """The campaign's HTML for the current customer; None if silent and it failed."""
-        customer = self._current()
+        customer = self._current("get_html")
+        if customer is None:
+            return None
         try:
             return self.client.get_html(customer, html_campaign_name)
         except TrackapisError as error:
@@ -162,11 +190,14 @@ class SevenSegments:
         """Deliver what is queued, then stop. Idempotent."""
         return self.client.shutdown(timeout)
 
-    def _current(self) -> Customer:
+    def _current(self, what: str) -> Customer | None:
         if self._customer is None:
-            raise ValueError(
+            error = NoCustomer(
                 "customer is not set: pass customer= to SevenSegments() or call identify() first"
             )
+            if not self._silent:
+                raise error
+            self._logger.error("seven_segments: %s not sent: %s", what, error)
         return self._customer
 
     def _call(self, what: str, send: Any) -> bool:

@@ -12,6 +12,7 @@
     │   └── EngineClosed            (delivery) the engine was shut down; clients raise ClientClosedError
     └── DeliveryError           (background delivery) what `on_error` receives besides the above
         ├── MessageDropped          accepted but never sent: queue full, or shutdown timed out
+        ├── MessageUnknown          in flight when a bounded shutdown gave up: it may have arrived
         └── MessageFailed           the sender raised, or answered nonsense; `__cause__` has why
 
 `on_error(error, message)` always receives a `TrackapisError`: an `APIError` or
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidResponseError",
     "MessageDropped",
     "MessageFailed",
+    "MessageUnknown",
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
@@ -123,6 +125,13 @@ class DeliveryError(TrackapisError):
 
 class MessageDropped(DeliveryError):
     """A message that was accepted but will not be sent: the queue was full, or shutdown gave up."""
+
+
+class MessageUnknown(DeliveryError):
+    """A message in flight when a bounded shutdown gave up waiting: it may or may not have arrived.
+
+    Counted as `unknown` (never as dropped) in `FlushResult` and `DeliveryStats`.
+    """
 
 
 class MessageFailed(DeliveryError):

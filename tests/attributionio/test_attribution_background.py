@@ -11,7 +11,6 @@ from trackapis.attributionio import (
     AttributionClient,
     AuthenticationError,
     ClientClosedError,
-    MessageDropped,
     ServerError,
     TriggerMessage,
 )
@@ -138,8 +137,9 @@ def test_close_with_a_hung_server_reports_what_was_abandoned(attributionio_fake:
 
     result = client.close(0.2)
 
-    assert result.dropped == 2
-    assert all(isinstance(reason, MessageDropped) for reason in reasons)
+    # The one in flight may have arrived: unknown, never counted or reported as dropped.
+    assert (result.dropped, result.unknown) == (1, 1)
+    assert sorted(type(reason).__name__ for reason in reasons) == ["MessageDropped", "MessageUnknown"]
 
 
 def test_fetch_still_answers_in_background_mode(attributionio_fake: AttributionFake) -> None:

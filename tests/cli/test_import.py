@@ -97,7 +97,7 @@ def test_jsonl_validation_names_the_line_and_the_field(in_env: InteraktFake, tmp
     assert failed[3].startswith("line 3: event is missing")
     assert failed[4].startswith("line 4: unknown field 'colour'")
     assert failed[5].startswith("line 5: created_at must be an ISO-8601")
-    assert failed[6].startswith("line 6: user_id must be a string or a number")
+    assert failed[6].startswith("line 6: user_id must be a string or an int")
     assert failed[7] == "line 7: expected a JSON object, found list"
     assert [e.event for _, e in in_env.events] == ["A"]
 

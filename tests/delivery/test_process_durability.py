@@ -15,7 +15,7 @@ import sys
 import textwrap
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,9 @@ def _arrived(fake: InteraktFake, run: str) -> collections.Counter[int]:
     return collections.Counter(event.traits["n"] for _, event in fake.events if event.event == run)
 
 
-def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(fake: InteraktFake) -> None:
+def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(
+    fake: InteraktFake, record_property: Callable[[str, object], None]
+) -> None:
     script = """
         import os, sys, time, track
         track.api_key, track.host = os.environ["FAKE_KEY"], os.environ["FAKE_URL"]
@@ -102,13 +104,15 @@ def test_sigterm_with_the_opt_in_delivers_or_reports_every_event(fake: InteraktF
     reported = {int(line.split()[1]) for line in stderr.splitlines() if line.startswith("REPORTED ")}
     lost = set(range(EVENTS)) - set(arrived) - reported
     print(f"SIGTERM: {before} delivered before, {len(arrived)} in all, {len(reported)} reported")
+    record_property("delivered", len(arrived))
+    record_property("reported", len(reported))
     assert lost == set()
     assert len(arrived) > before  # the drain delivered
     assert max(arrived.values()) == 1
 
 
 def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
-    fake: InteraktFake, tmp_path: Path
+    fake: InteraktFake, tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     spool = f"sqlite:///{tmp_path / 'spool.db'}"
     run = f"kill-{uuid.uuid4().hex}"
@@ -163,6 +167,7 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         f"kill -9: {sum(before.values())} delivered before the kill, "
         f"{len(twice)} sent twice (in flight at the kill), second process: {out.strip()}"
     )
+    record_property("sent_twice", len(twice))
     assert missing == set()
     assert max(arrived.values()) <= 2
     assert len(twice) <= MAX_IN_FLIGHT
@@ -174,3 +179,24 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         assert deduplicated == sorted(deduplicated), f"user-{user}: {ns}"
     last = [event for event in fake.user("user-0").events if event.event == run][-1]  # type: ignore[union-attr]
     assert last.traits["n"] == -1
+
+
+def test_an_infinite_shutdown_timeout_never_breaks_the_exit(interakt_fake: InteraktFake) -> None:
+    # Two clients, one with shutdown_timeout=inf and one with 1e10: both deliver at exit, exit 0.
+    child = _start(
+        """
+        import os
+        from trackapis.interakt import InteraktClient
+        url, key = os.environ["FAKE_URL"], os.environ["FAKE_KEY"]
+        first = InteraktClient(key, base_url=url, shutdown_timeout=float("inf"))
+        second = InteraktClient(key, base_url=url, shutdown_timeout=1e10)
+        first.event("inf", user_id="a")
+        second.event("huge", user_id="b")
+        """,
+        interakt_fake,
+        RUN="exit",
+    )
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert sorted(event.event for _, event in interakt_fake.events) == ["huge", "inf"]

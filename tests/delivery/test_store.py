@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -150,6 +151,24 @@ def test_a_dead_owners_messages_are_taken_over(spool: str, engines: list[Deliver
     assert sender.sent == [{"n": 1}, {"n": 2}]
 
 
+def test_a_live_process_keeps_its_messages_past_its_lease(spool: str, engines: list[DeliveryEngine]) -> None:
+    path = spool.removeprefix("sqlite:///")
+    store = open_store(spool)
+    assert store is not None
+    store.open("starved", 60)
+    store.write("starved", [("k", b'{"n": 1}')], [])
+    store.close()
+    # Its lease ran out (its writer was starved), but its process (here: our parent) still runs.
+    sqlite3.connect(path, isolation_level=None).execute(
+        "UPDATE owners SET pid = ?, expires = expires - 100 WHERE owner = 'starved'", (os.getppid(),)
+    )
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    assert engine.flush(timeout=5).delivered == 0
+    assert sender.sent == []
+    assert rows(spool) == 1
+
+
 def test_a_corrupt_spool_is_a_clear_error_at_construction(tmp_path: Path) -> None:
     path = tmp_path / "spool.db"
     path.write_bytes(b"this is not a database" * 100)
@@ -199,3 +218,29 @@ def test_a_store_needs_a_codec_and_a_sane_sync_interval(spool: str) -> None:
         DeliveryEngine(Gate().factory, store=open_store(spool))
     with pytest.raises(ValueError, match="store_sync_interval"):
         DeliveryEngine(Gate().factory, store_sync_interval=0)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads running (3.12+)
+def test_a_forked_child_uses_the_spool_as_an_owner_of_its_own(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    sender = Gate()
+    engine = engine_on(spool, sender, engines)
+    engine.submit({"n": "parent"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            engine.submit({"n": "child"}, "c")
+            if engine.flush(timeout=10).delivered == 1 and engine.shutdown(timeout=5).pending == 0:
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    engine.submit({"n": "after"}, "p")
+    assert engine.flush(timeout=10).delivered == 1
+    engine.shutdown(timeout=5)
+    assert rows(spool) == 0

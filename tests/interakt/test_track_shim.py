@@ -2,42 +2,22 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import track
+from track_helpers import KEY, SECRET_KEY, configured
 
-from trackapis.interakt import TrackResponse
 from trackapis.testing import InteraktFake, serve
 
-KEY = "test-interakt-key"
-SECRET_KEY = base64.b64encode(f"{KEY}:".encode()).decode()
 BASIC = "Basic " + SECRET_KEY
-DEFAULTS = {
-    name: getattr(track, name)
-    for name in (
-        "api_key",
-        "host",
-        "sync_mode",
-        "debug",
-        "timeout",
-        "max_retries",
-        "max_queue_size",
-        "on_error",
-    )
-}
 
 
 @pytest.fixture(autouse=True)
-def configured(interakt_fake: InteraktFake) -> Iterator[None]:
-    track.api_key = SECRET_KEY
-    track.host = interakt_fake.url
-    yield
-    track.shutdown(5)
-    for name, value in DEFAULTS.items():
-        setattr(track, name, value)
+def _configured(interakt_fake: InteraktFake) -> Iterator[None]:
+    with configured(interakt_fake.url):
+        yield
 
 
 def test_seed_readme_calls_send_what_the_original_sent(interakt_fake: InteraktFake) -> None:
@@ -115,8 +95,13 @@ def test_settings_changed_after_the_first_call_take_effect(interakt_fake: Intera
 def test_sync_mode_returns_the_answer_and_shutdown_works(interakt_fake: InteraktFake) -> None:
     track.sync_mode = True
     answer = track.event(user_id="u", event="Signed Up")
-    assert isinstance(answer, TrackResponse)
+    assert isinstance(answer, track.request.Response)
     assert answer.status_code == 201
+    assert answer.ok
+    assert answer
+    assert answer.json()["result"] is True
+    assert answer.json()["id"]  # the event id, as `resp.json()["id"]` read it from the original
+    assert answer.headers["Content-Type"].startswith("application/json")
     track.shutdown()  # the original raised AttributeError here
     assert len(interakt_fake.events) == 1
 

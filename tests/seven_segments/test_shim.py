@@ -81,11 +81,41 @@ def test_identify_makes_the_customer_current(seven_segments_fake: SevenSegmentsF
     )
 
 
-def test_no_customer_is_a_clear_error(seven_segments_fake: SevenSegmentsFake) -> None:
-    with pytest.raises(ValueError, match="customer"):
-        _client(seven_segments_fake).track("purchase")
+def test_no_customer_is_a_clear_error_when_not_silent(seven_segments_fake: SevenSegmentsFake) -> None:
+    with pytest.raises(ValueError, match="customer") as caught:
+        _client(seven_segments_fake, silent=False).track("purchase")
+    assert isinstance(caught.value, InvalidRequest)
     with pytest.raises(TypeError, match="customer"):
         _client(seven_segments_fake, customer=42)
+
+
+def test_no_customer_when_silent_is_logged_and_returns_false(
+    seven_segments_fake: SevenSegmentsFake, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The vendor's later SDK test starts with a track() before any identify(): with the default
+    # silent=True that never raises; nothing is sent (the API would refuse it) and it is logged.
+    client = _client(seven_segments_fake)
+    with caplog.at_level(logging.ERROR, logger="seven_segments"):
+        assert client.track("purchase") is False
+        assert client.update({"a": 1}) is False
+        assert client.get_html("Banner left") is None
+    assert len([r for r in caplog.records if "customer is not set" in r.getMessage()]) == 3
+    assert seven_segments_fake.requests == []
+
+
+def test_identify_without_a_customer_resets_it(seven_segments_fake: SevenSegmentsFake) -> None:
+    client = _client(seven_segments_fake, customer="john")
+    assert client.identify() is False
+    assert client.customer is None
+    assert client.track("purchase") is False
+    assert seven_segments_fake.requests == []
+
+
+def test_background_true_is_buffered(seven_segments_fake: SevenSegmentsFake) -> None:
+    client = _client(seven_segments_fake, customer="john", background=True)
+    assert client.track("purchase") is True
+    assert client.flush(5).delivered == 1
+    assert [r.path for r in seven_segments_fake.requests] == ["/bulk"]
 
 
 def test_silent_failures_are_logged_and_return_false(

@@ -38,6 +38,7 @@ from ._types import (
     FlushResult,
     MessageDropped,
     MessageFailed,
+    MessageUnknown,
     Sender,
     SenderFactory,
     SendResult,
@@ -94,6 +95,7 @@ class _Counters:
     retried: int = 0
     failed: int = 0
     dropped: int = 0
+    unknown: int = 0  # in flight when a bounded shutdown gave up: may or may not have arrived
 
 
 class DeliveryEngine:
@@ -280,7 +282,9 @@ class DeliveryEngine:
     def stats(self) -> DeliveryStats:
         with self._cond:
             c = self._counters
-            return DeliveryStats(c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending)
+            return DeliveryStats(
+                c.queued, c.delivered, c.retried, c.failed, c.dropped, self._pending, c.unknown
+            )
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Wait until nothing is pending, or `timeout` seconds (None or infinite: no limit).
@@ -306,6 +310,7 @@ class DeliveryEngine:
                 failed=after.failed - before.failed,
                 dropped=after.dropped - before.dropped,
                 pending=self._pending,
+                unknown=after.unknown - before.unknown,
             )
 
     def shutdown(self, timeout: float | None = None) -> FlushResult:
@@ -328,8 +333,10 @@ class DeliveryEngine:
             left = self._close_store()
             result = attrs.evolve(result, pending=left)
         else:
-            dropped = self._abandon_pending("the shutdown timeout expired")
-            result = attrs.evolve(result, dropped=result.dropped + dropped, pending=0)
+            dropped, unknown = self._abandon_pending("the shutdown timeout expired")
+            result = attrs.evolve(
+                result, dropped=result.dropped + dropped, unknown=result.unknown + unknown, pending=0
+            )
         # One short grace period for all of them, not one each: a worker stuck on a hung server
         # must not stretch shutdown past its timeout (it is a daemon thread; exit does not wait).
         current, grace = threading.current_thread(), time.monotonic() + _JOIN_GRACE
@@ -352,28 +359,32 @@ class DeliveryEngine:
         if self._store is not None:
             self._sync_now()
             return result
-        dropped = self._abandon_pending("the process was stopped (SIGTERM) before it could be sent")
-        return attrs.evolve(result, dropped=result.dropped + dropped, pending=0)
+        dropped, unknown = self._abandon_pending("the process was stopped (SIGTERM)")
+        return attrs.evolve(
+            result, dropped=result.dropped + dropped, unknown=result.unknown + unknown, pending=0
+        )
 
-    def _abandon_pending(self, why: str) -> int:
-        """Report everything pending as dropped.
+    def _abandon_pending(self, why: str) -> tuple[int, int]:
+        """Report everything pending as dropped, except a message in flight: its fate is unknown
+        (it may have arrived), and it is reported and counted as such. Returns both counts.
 
         A message in flight stays its lane's head until its worker returns.
         """
         abandoned: list[tuple[Exception, Any]] = []
+        unknown = 0
         with self._cond:
             for key, lane in list(self._lanes.items()):
                 head_in_flight = self._in_flight.get(key) is lane[0]
                 for message in lane:
                     if message.settled:
                         continue
-                    in_flight = head_in_flight and message is lane[0]
-                    reason = (
-                        f"it was in flight when {why}; it may or may not have arrived"
-                        if in_flight
-                        else f"{why} before it could be sent"
-                    )
-                    abandoned.append((MessageDropped(reason), message.payload))
+                    if head_in_flight and message is lane[0]:  # its fate is unknown, not dropped
+                        reason = f"it was in flight when {why}; it may or may not have arrived"
+                        abandoned.append((MessageUnknown(reason), message.payload))
+                        self._settle(message, "unknown")
+                        unknown += 1
+                        continue
+                    abandoned.append((MessageDropped(f"{why} before it could be sent"), message.payload))
                     self._settle(message, "dropped")
                 if head_in_flight:
                     # Popped when its worker returns (see _settle_batch); later messages of this
@@ -388,7 +399,7 @@ class DeliveryEngine:
             self._idle.notify_all()
         for error, payload in abandoned:
             self._report(error, payload)
-        return len(abandoned)
+        return len(abandoned) - unknown, unknown
 
     # -- the workers' side ----------------------------------------------------------------------------
 
@@ -490,6 +501,7 @@ class DeliveryEngine:
                 exc_info=logger.isEnabledFor(logging.DEBUG),
             )
             failure = MessageFailed(f"the sender raised {type(error).__name__}: {error}")
+            failure.__cause__ = error  # on_error sees what the sender raised
             return [SendResult.retry(failure)] * len(batch)
         if len(results) != len(batch):
             failure = MessageFailed(f"the sender answered {len(results)} results for {len(batch)} messages")
@@ -522,6 +534,13 @@ class DeliveryEngine:
                     delay = self._policy.delay(message.retries - 1, result.retry_after, rng=self._rng)
                     heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_ids), key))
                     self._has_work.notify()  # a waiting worker re-reads the time to the next timer
+                    logger.debug(
+                        "%s: attempt %d failed (%s); retrying in %.2f s",
+                        self._name,
+                        message.retries,
+                        result.error,
+                        delay,
+                    )
                     continue
                 else:
                     self._pop(message, None)  # settled once reported: see below

@@ -47,6 +47,8 @@ from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 
+from .._errors import TrackapisError
+
 P = TypeVar("P")
 
 # How often the writer commits what was accepted: the most a kill -9 can lose, in seconds.
@@ -61,7 +63,7 @@ DEFAULT_STORE_LEASE: Final = 10.0
 LIVE_OWNERS: Final[set[str]] = set()
 
 
-class StoreError(Exception):
+class StoreError(TrackapisError):
     """The store cannot be used: a corrupt or locked file, a wrong URL, an unreachable server."""
 
 

@@ -28,6 +28,9 @@ from ._store import LIVE_OWNERS, StoredMessage, StoreError
 _BUSY_TIMEOUT: Final = 5.0
 _OPEN_TIMEOUT: Final = 2.0
 _SCHEMA_VERSION: Final = "1"
+# On this host, an owner whose pid still runs is alive until its lease has been expired this many
+# times over (then its pid was reused by another process).
+_PID_REUSE_LEASES: Final = 10
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS trackapis_spool (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -89,6 +92,15 @@ class SQLiteStore:
 
     # -- connection ------------------------------------------------------------------------------
 
+    def _locked(self) -> threading.Lock:
+        # A forked child may inherit the lock held by its parent's writer: it takes a new one
+        # (and a new connection, in _db()).
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            self._lock = threading.Lock()
+            self._connection = None
+        return self._lock
+
     def _db(self) -> sqlite3.Connection:
         if self._connection is None or self._pid != os.getpid():
             # A forked child never uses its parent's connection (SQLite forbids it).
@@ -111,7 +123,7 @@ class SQLiteStore:
                 raise StoreError(
                     f"cannot open {self.description}: the directory {str(self.path.parent)!r} does not exist"
                 )
-            with self._lock:
+            with self._locked():
                 connection = self._connect(_OPEN_TIMEOUT)
                 try:
                     mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
@@ -164,7 +176,7 @@ class SQLiteStore:
     # -- the engine's calls ----------------------------------------------------------------------
 
     def write(self, owner: str, added: Sequence[tuple[str, bytes]], removed: Sequence[int]) -> list[int]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -190,7 +202,7 @@ class SQLiteStore:
             return ids
 
     def renew(self, owner: str, lease: float) -> None:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute(
                 "INSERT INTO owners (owner, host, pid, expires) VALUES (?, ?, ?, ?) "
@@ -199,19 +211,16 @@ class SQLiteStore:
             )
 
     def claim(self, owner: str, lease: float, limit: int) -> list[StoredMessage]:
-        with self._lock:
+        with self._locked():
             db = self._db()
             db.execute("BEGIN IMMEDIATE")
             try:
                 now, me = time.time(), os.getpid()
                 live: list[str] = []
                 dead: list[str] = []
-                for name, host, pid, expires in db.execute("SELECT owner, host, pid, expires FROM owners"):
-                    gone = expires < now or (
-                        host == self._host
-                        and ((pid == me and name not in LIVE_OWNERS) or (pid != me and not _pid_running(pid)))
-                    )
-                    (dead if gone and name != owner else live).append(name)
+                for row in db.execute("SELECT owner, host, pid, expires FROM owners"):
+                    gone = row[0] != owner and self._gone(*row, stale_before=now - _PID_REUSE_LEASES * lease)
+                    (dead if gone else live).append(row[0])
                 if owner not in live:
                     live.append(owner)
                 db.executemany("DELETE FROM owners WHERE owner = ?", [(name,) for name in dead])
@@ -235,16 +244,28 @@ class SQLiteStore:
                 raise
         return [StoredMessage(id_, key, bytes(data)) for id_, key, data in rows]
 
+    def _gone(self, name: str, host: str, pid: int, expires: float, *, stale_before: float) -> bool:
+        """Whether an owner is dead: its messages may be taken over."""
+        if host != self._host:
+            return expires < time.time()  # another host: only the lease can tell
+        if pid == os.getpid():
+            return name not in LIVE_OWNERS  # this process, a previous incarnation (same pid)
+        if not _pid_running(pid):
+            return True
+        # Its pid runs: a live owner whose writer was starved past its lease is still alive; only
+        # a lease expired long ago means the pid was reused by another process.
+        return expires < stale_before
+
     def count(self) -> int:
-        with self._lock:
+        with self._locked():
             return int(self._db().execute("SELECT COUNT(*) FROM messages").fetchone()[0])
 
     def release(self, owner: str) -> None:
-        with self._lock:
+        with self._locked():
             self._db().execute("DELETE FROM owners WHERE owner = ?", (owner,))
 
     def close(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._connection is not None and self._pid == os.getpid():
                 self._connection.close()
             self._connection = None

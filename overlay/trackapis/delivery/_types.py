@@ -13,6 +13,7 @@ from .._errors import (
     EngineClosed,
     MessageDropped,
     MessageFailed,
+    MessageUnknown,
     TrackapisError,
     as_delivery_error,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "FlushResult",
     "MessageDropped",
     "MessageFailed",
+    "MessageUnknown",
     "SendResult",
     "Sender",
     "SenderFactory",
@@ -90,8 +92,9 @@ DeliveredCallback = Callable[[Any], object]
 class DeliveryStats:
     """Counters since the engine started (or since a fork, in a child).
 
-    Every queued message ends in exactly one of delivered, failed and dropped; until then it is
-    pending. `retried` counts retry attempts, not messages.
+    Every queued message ends in exactly one of delivered, failed, dropped and unknown (in flight
+    when a bounded shutdown gave up); until then it is pending. `retried` counts retry attempts,
+    not messages.
     """
 
     queued: int
@@ -100,16 +103,22 @@ class DeliveryStats:
     failed: int
     dropped: int
     pending: int
+    unknown: int = 0
 
 
 @attrs.frozen
 class FlushResult:
-    """What settled while `flush()` waited, and what is still pending if it timed out."""
+    """What settled while `flush()` waited, and what is still pending if it timed out.
+
+    `unknown`: messages that were in flight when a bounded `shutdown()` gave up; they may or
+    may not have arrived (never counted as dropped).
+    """
 
     delivered: int
     failed: int
     dropped: int
     pending: int
+    unknown: int = 0
 
     @property
     def complete(self) -> bool:

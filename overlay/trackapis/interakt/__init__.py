@@ -19,10 +19,11 @@ from .._errors import (
     TransportError,
 )
 from .._retry import RetryPolicy
-from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageFailed
+from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageFailed, MessageUnknown
+from ._auth import basic_authorization
 from ._client import DEFAULT_HOST, InteraktClient
 from ._fields import EventFields, UserFields
-from ._payload import InteraktMessage
+from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ __all__ = [
     "InteraktMessage",
     "MessageDropped",
     "MessageFailed",
+    "MessageUnknown",
     "RateLimitError",
     "RetryPolicy",
     "ServerError",
@@ -58,4 +60,7 @@ __all__ = [
     "TrackapisError",
     "TransportError",
     "UserFields",
+    "basic_authorization",
+    "event_message",
+    "user_message",
 ]

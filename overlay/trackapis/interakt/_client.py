@@ -26,6 +26,7 @@ from ..delivery import (
 )
 from ._auth import basic_authorization
 from ._fields import EventFields, UserFields
+from ._lanes import LaneMemory
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of
 
@@ -98,14 +99,16 @@ class _LeanSender:
         connection = self._connection
         config = connection.config
         call = self._call("POST", config.base_url, message.path, (), _JSON_HEADERS, _encode(message.body))
-        return self._attempt(
+        result, answer = self._attempt(
             self._wire.exchange,
             call,
             config.timeout,
             config.policy,
             error_message_of,
             redact=connection.redact,
-        )[0]
+        )
+        _log_attempt(message, result.error if answer is None else answer.status)
+        return result
 
     def close(self) -> None:
         self._wire.close()
@@ -125,23 +128,32 @@ class _HttpxSender:
 
         connection = self._connection
         config = connection.config
-        return [
-            attempt(
+        results = []
+        for message in payloads:
+            call = Call.from_kwargs(config.base_url, request_kwargs(message))
+            result, answer = attempt(
                 self._backend.exchange,
-                Call.from_kwargs(config.base_url, request_kwargs(message)),
+                call,
                 config.timeout,
                 config.policy,
                 error_message_of,
                 redact=connection.redact,
-            )[0]
-            for message in payloads
-        ]
+            )
+            _log_attempt(message, result.error if answer is None else answer.status)
+            results.append(result)
+        return results
 
     def close(self) -> None:
         self._backend.close()
 
 
 _JSON_HEADERS: Final = {"Content-Type": "application/json"}
+
+
+def _log_attempt(message: InteraktMessage, outcome: object) -> None:
+    # Each attempt and its status (a retry shows as another attempt); never the credential.
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("POST %s %s -> %s", message.path, message.body, outcome)
 
 
 def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
@@ -237,6 +249,7 @@ class InteraktClient(SyncClient):
             **_store_options(store, store_sync_interval),
         )
         self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
+        self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "sync"
@@ -429,7 +442,7 @@ class InteraktClient(SyncClient):
 
     def _queue(self, message: InteraktMessage, lane: str) -> bool:
         try:
-            return self._engine.submit(message, lane)
+            return self._engine.submit(message, self._lanes.lane(lane, message.body))
         except EngineClosed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 

@@ -28,7 +28,7 @@ from ._async import AsyncAuthenticatedSevenSegmentsClient, AsyncSevenSegmentsCli
 from ._client import DEFAULT_FLUSH_INTERVAL, MAX_BULK_COMMANDS, SevenSegmentsClient
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT
 from ._export import AuthenticatedSevenSegmentsClient
-from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
+from ._fields import CustomerUpdateFields, EventTrackFields, ExportRequestFields, HtmlRequestFields
 from ._payload import Customer, SevenSegmentsCommand, checked_customer
 from ._response import AnalysisType, BulkCommandError, ExportFormat, ExportResult
 
@@ -50,6 +50,7 @@ __all__ = [
     "DeliveryStats",
     "EventTrackFields",
     "ExportFormat",
+    "ExportRequestFields",
     "ExportResult",
     "FlushResult",
     "FunnelResult",

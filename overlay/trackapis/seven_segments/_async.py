@@ -31,7 +31,13 @@ from ._connection import (
     basic_authorization,
 )
 from ._export import export_call, readable
-from ._fields import OPERATIONS, CustomerUpdateFields, EventTrackFields, HtmlRequestFields
+from ._fields import (
+    OPERATIONS,
+    CustomerUpdateFields,
+    EventTrackFields,
+    ExportRequestFields,
+    HtmlRequestFields,
+)
 from ._payload import Customer, company_token, html_kwargs, track_command, update_command
 from ._response import (
     AnalysisType,
@@ -207,6 +213,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> FunnelResult: ...
     @overload
     async def export_analysis(
@@ -218,6 +225,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ReportResult: ...
     @overload
     async def export_analysis(
@@ -229,6 +237,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> TableResult: ...
     @overload
     async def export_analysis(
@@ -240,6 +249,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> str: ...
     @overload
     async def export_analysis(
@@ -251,6 +261,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> dict[str, Any]: ...
     @overload
     async def export_analysis(
@@ -262,6 +273,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult: ...
     async def export_analysis(
         self,
@@ -272,6 +284,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         timezone: str | None = None,
         execution_time: float | None = None,
         company: str | None = None,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult:
         """Export an analysis; see `AuthenticatedSevenSegmentsClient.export_analysis()`."""
         call = export_call(
@@ -281,6 +294,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             timezone=timezone,
             execution_time=execution_time,
             company=company,
+            fields=fields,
         )
         response = await self._send_kwargs(call.kwargs, self._cap)
         return export_of(readable(response, call), call.analysis_type, call.format)[0]

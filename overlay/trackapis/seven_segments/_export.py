@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, overload
+from typing import Any, Literal, Unpack, overload
 
 import attrs
 import httpx
@@ -20,6 +20,7 @@ from .._lifecycle import Lifecycle, SyncClient
 from .._operations import answer
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._spec_fields import with_fields
 from ._connection import (
     DEFAULT_EXPORT_DEADLINE,
     DEFAULT_EXPORT_TIMEOUT,
@@ -27,7 +28,7 @@ from ._connection import (
     Connection,
     basic_authorization,
 )
-from ._fields import OPERATIONS
+from ._fields import CHECKS, OPERATIONS, WIRE_NAMES, ExportRequestFields
 from ._response import (
     ANALYSIS_TYPES,
     EXPORT_FORMATS,
@@ -60,6 +61,7 @@ def export_call(
     execution_time: Any,
     company: Any,
     extra: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> ExportCall:
     """Check an export's arguments at the call site and build its request."""
     if analysis_type not in ANALYSIS_TYPES:
@@ -95,6 +97,7 @@ def export_call(
         encoded = to_json(dict(extra), argument="data")
         assert isinstance(encoded, dict)
         body.additional_properties.update(encoded)
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="export_analysis")
     kwargs = export_analysis._get_kwargs(
         analysis_type, body=body, **({"company": company} if company is not None else {})
     )
@@ -162,6 +165,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> FunnelResult: ...
     @overload
     def export_analysis(
@@ -173,6 +177,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ReportResult: ...
     @overload
     def export_analysis(
@@ -184,6 +189,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> TableResult: ...
     @overload
     def export_analysis(
@@ -195,6 +201,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> str: ...
     @overload
     def export_analysis(
@@ -206,6 +213,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> dict[str, Any]: ...
     @overload
     def export_analysis(
@@ -217,6 +225,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = ...,
         execution_time: float | None = ...,
         company: str | None = ...,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult: ...
     def export_analysis(
         self,
@@ -227,6 +236,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
         timezone: str | None = None,
         execution_time: float | None = None,
         company: str | None = None,
+        **fields: Unpack[ExportRequestFields],
     ) -> ExportResult:
         """Export an analysis (`POST /analytics/{analysis_type}`).
 
@@ -255,6 +265,7 @@ class AuthenticatedSevenSegmentsClient(SyncClient):
             timezone=timezone,
             execution_time=execution_time,
             company=company,
+            fields=fields,
         )
         return self._export(call)[0]
 
