@@ -252,7 +252,7 @@ class DeliveryOptions:
     max_queue_size: int
     max_in_flight: int
     rate_limit_per_minute: float | None
-    shutdown_timeout: float
+    shutdown_timeout: float | None
 
     @classmethod
     def build(
@@ -272,7 +272,9 @@ class DeliveryOptions:
             positive_int("max_queue_size", max_queue_size),
             positive_int("max_in_flight", max_in_flight),
             rate,
-            seconds("shutdown_timeout", shutdown_timeout, zero=True),
+            # The engine's rule, checked there: seconds >= 0, and an infinite or huge value (or
+            # None) means no limit at exit (the exit hook bounds itself; see delivery/_engine.py).
+            shutdown_timeout,
         )
 
     @classmethod
