@@ -3,6 +3,8 @@
 Each spec is generated into an empty temporary directory (the generator's `--overwrite` leaves
 stale files behind), `py.typed` is added, and the result replaces `generated/<api>_client/`.
 The drift test in tests/ calls `generate_all` into a temporary root and compares.
+Afterwards it prints what changed in each spec since the last commit (`--since REV`), each change
+marked breaking or not, and a suggested CHANGELOG entry (scripts/spec_diff.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -62,9 +66,29 @@ def generate_all(dest_root: Path) -> None:
         generate(api, dest_root / f"{api}_client")
 
 
+def print_change_reports(revision: str = "HEAD") -> None:
+    """What changed in each spec since `revision` (breaking or not), and a CHANGELOG entry to adapt."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import spec_diff
+
+    for api in APIS:
+        path = SPECS / f"{api}.yaml"
+        before = spec_diff.committed(path, revision)
+        if before is None:
+            print(f"specs/{api}.yaml: not committed at {revision}; no change report")
+            continue
+        print()
+        print(spec_diff.report(api, spec_diff.diff(before, yaml.safe_load(path.read_text(encoding="utf-8")))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.parse_args()
+    parser.add_argument(
+        "--since",
+        default="HEAD",
+        help="git revision the change report compares the specs with (default HEAD)",
+    )
+    args = parser.parse_args()
     target = ROOT / "generated"
     with tempfile.TemporaryDirectory(prefix="trackapis-codegen-") as tmp:
         staged = Path(tmp)
@@ -75,6 +99,7 @@ def main() -> None:
             shutil.copytree(staged / name, target / name)
             print(f"generated/{name}/ <- specs/{api}.yaml")
     write_facade_fields()
+    print_change_reports(args.since)
 
 
 # -- typed facade fields: TypedDicts derived from the request schemas ---------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -49,3 +50,19 @@ def test_wheel_contents(tmp_path: Path) -> None:
     for spec in specs:
         packaged = zipfile.ZipFile(wheel).read(spec)
         assert packaged == (ROOT / "specs" / Path(spec).name).read_bytes()
+
+
+@pytest.mark.slow
+def test_sdist_contains_the_docs_the_readme_links_to(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "sdist", "-d", str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (sdist,) = tmp_path.glob("trackapis-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    docs = {f"docs/{path.name}" for path in (ROOT / "docs").glob("*.md")}
+    assert "docs/contract-testing.md" in docs
+    assert docs <= names

@@ -236,3 +236,43 @@ def test_attributionio_seed_requests_are_accepted(
     lists = {"pageviews", "touchpoints", "events", "identities"}
     expected = lists if "show_all" in flags else {name for name in lists if f"show_{name}" in flags}
     assert set(found.json()["customer"]) & lists == expected
+
+
+@pytest.mark.parametrize("api", API_NAMES)
+def test_every_operation_and_parameter_is_described(api: str) -> None:
+    document: Any = load_spec(api)  # type: ignore[arg-type]
+    missing = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            label = f"{method.upper()} {path}"
+            if not operation.get("description"):
+                missing.append(label)
+            for given in operation.get("parameters", []):
+                parameter = (
+                    document["components"]["parameters"][given["$ref"].rsplit("/", 1)[1]]
+                    if "$ref" in given
+                    else given
+                )
+                if not parameter.get("description"):
+                    missing.append(f"{label} parameter {parameter['name']}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("api", API_NAMES)
+def test_every_component_is_used(api: str) -> None:
+    document: Any = load_spec(api)  # type: ignore[arg-type]
+    text = repr(document)
+    unused = [
+        f"#/components/{kind}/{name}"
+        for kind, entries in document["components"].items()
+        if kind != "securitySchemes"
+        for name in entries
+        if f"'#/components/{kind}/{name}'" not in text
+    ]
+    assert unused == []
+
+
+def test_get_customer_documents_an_example() -> None:
+    document: Any = load_spec("attributionio")
+    answer = document["paths"]["/api/v1/{public_key}/customers/{client_id}"]["get"]["responses"]["200"]
+    assert answer["content"]["application/json"]["example"]["customer"]["client_id"]

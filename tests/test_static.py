@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,19 @@ def test_ruff_format_is_applied_to_hand_written_code() -> None:
     assert result.returncode == 0, (
         "run `ruff format overlay tests scripts`:\n" + result.stdout + result.stderr
     )
+
+
+@pytest.mark.slow
+def test_pyright_strict_passes_on_the_contract_testing_usage() -> None:
+    # tests/typing/pyrightconfig.json: strict mode, unnecessary `# type: ignore` is an error (so the
+    # deliberate assertion typo there must stay an error).
+    # The wheel bundles pyright (no npm download); skip its "newer version on PyPI?" network check.
+    result = subprocess.run(
+        [str(BIN / "pyright"), "-p", "tests/typing/pyrightconfig.json", "--pythonpath", sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

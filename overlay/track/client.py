@@ -307,20 +307,29 @@ def _json_keys(traits: Any) -> Any:
     return traits if _string_keys(traits) else _keys_of(traits)
 
 
-def _string_keys(value: Any) -> bool:
+# Deeper than this (or cyclic), traits are left as they are for the encoder to refuse by name:
+# it allows less nesting than this, so nothing it would accept is left unconverted.
+_KEY_DEPTH = 64
+
+
+def _string_keys(value: Any, depth: int = 0) -> bool:
     """Whether every mapping key in `value`, at any depth, is a string (nothing to convert)."""
+    if depth > _KEY_DEPTH:
+        return True
     if isinstance(value, dict):
-        return all(isinstance(key, str) and _string_keys(item) for key, item in value.items())
+        return all(isinstance(key, str) and _string_keys(item, depth + 1) for key, item in value.items())
     if isinstance(value, (list, tuple)):
-        return all(_string_keys(item) for item in value)
+        return all(_string_keys(item, depth + 1) for item in value)
     return True
 
 
-def _keys_of(value: Any) -> Any:
+def _keys_of(value: Any, depth: int = 0) -> Any:
+    if depth > _KEY_DEPTH:
+        return value
     if isinstance(value, dict):
-        return {_json_key(key): _keys_of(item) for key, item in value.items()}
+        return {_json_key(key): _keys_of(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_keys_of(item) for item in value]
+        return [_keys_of(item, depth + 1) for item in value]
     return value
 
 

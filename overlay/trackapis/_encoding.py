@@ -173,6 +173,8 @@ def short_repr(value: Any) -> str:
     """`repr(value)` cut to 60 characters, for error messages (also of an int too long to print)."""
     try:
         text = repr(value)
-    except ValueError:  # an int past the digit limit
-        return f"<an int of {value.bit_length()} bits>"
+    except (ValueError, RecursionError):  # an int past the digit limit (maybe inside), deep nesting
+        if isinstance(value, int):
+            return f"<an int of {value.bit_length()} bits>"
+        return f"<a {type(value).__name__} too large to print>"
     return text if len(text) <= 60 else text[:57] + "..."

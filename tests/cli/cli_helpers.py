@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from trackapis.testing import InteraktFake
+from trackapis.testing import TEST_CREDENTIALS, InteraktFake
 
-API_KEY = "test-interakt-key"
+API_KEY = TEST_CREDENTIALS["interakt"]["api_key"]
 
 
 def write_events(path: Path, count: int, *, users: int = 7) -> list[int]:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from cli_helpers import run_cli
 
 from trackapis.cli import main
-from trackapis.testing import AttributionFake, SevenSegmentsFake
+from trackapis.testing import TEST_CREDENTIALS, AttributionFake, SevenSegmentsFake
 
-PUBLIC_KEY = "test-public-key"
-SECRET = "test-secret"  # the fake's default (the session's fake is shared with other modules)
+PUBLIC_KEY = TEST_CREDENTIALS["attributionio"]["public_key"]
+SECRET = TEST_CREDENTIALS["attributionio"]["secret"]  # the session's fake is shared with other modules
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -25,33 +27,73 @@ def _attribution_env(fake: AttributionFake, **extra: str) -> dict[str, str]:
     return _env(
         ATTRIBUTIONIO_API_KEY=PUBLIC_KEY,
         ATTRIBUTIONIO_API_SECRET=SECRET,
-        ATTRIBUTIONIO_PUBLIC_HOST=fake.url,
-        ATTRIBUTIONIO_PRIVATE_HOST=fake.url,
+        ATTRIBUTIONIO_BASE_URL=fake.url,
+        ATTRIBUTIONIO_PRIVATE_BASE_URL=fake.url,
         **extra,
     )
 
 
-def test_seven_segments_track_is_the_seeds_command(seven_segments_fake: SevenSegmentsFake) -> None:
-    target = seven_segments_fake.url
-    result = run_cli(
+def test_seven_segments_track_follows_the_style_of_the_other_commands(
+    seven_segments_fake: SevenSegmentsFake,
+) -> None:
+    env = _env(SEVEN_SEGMENTS_TOKEN="tok", SEVEN_SEGMENTS_BASE_URL=seven_segments_fake.url)
+    track = run_cli(
         [
             "seven-segments",
+            "track",
+            "john123",
+            "purchase",
+            "--property",
+            "amount=5",
+            "--properties",
+            '{"n": 1}',
+        ],
+        env,
+    )
+    update = run_cli(
+        ["seven-segments", "update", '{"registered": "john123"}', "--property", "first_name=John"], env
+    )
+    no_token = run_cli(["seven-segments", "track", "john123", "purchase"], _env())
+
+    assert track.returncode == 0, track.stderr
+    assert update.returncode == 0, update.stderr
+    customer = seven_segments_fake.customer("tok", registered="john123")
+    assert customer is not None
+    assert [(e.type, e.properties) for e in customer.events] == [("purchase", {"n": 1, "amount": "5"})]
+    assert customer.properties == {"first_name": "John"}
+    assert no_token.returncode == 2
+    assert "SEVEN_SEGMENTS_TOKEN is not set" in no_token.stderr
+
+
+def test_the_seeds_command_line_keeps_its_shape(seven_segments_fake: SevenSegmentsFake) -> None:
+    # The seed README's: python -m seven_segments track "$COMPANY_TOKEN" "$CUSTOMER" purchase --properties ...
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seven_segments",
             "track",
             "tok",
             "john123",
             "purchase",
             "--properties",
+            "product=bottle",
             "amount=5",
             "--target",
-            target,
+            seven_segments_fake.url,
         ],
-        _env(),
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
     assert result.returncode == 0, result.stderr
     customer = seven_segments_fake.customer("tok", registered="john123")
     assert customer is not None
-    assert [(e.type, e.properties) for e in customer.events] == [("purchase", {"amount": "5"})]
+    assert [(e.type, e.properties) for e in customer.events] == [
+        ("purchase", {"product": "bottle", "amount": "5"})
+    ]
 
 
 def test_seven_segments_export_reads_credentials_from_the_environment(
@@ -70,12 +112,19 @@ def test_seven_segments_export_reads_credentials_from_the_environment(
         "r1",
         "--format",
         "table-json",
-        "--target",
+        "--base-url",
         seven_segments_fake.url,
     ]
 
-    ok = run_cli(args, _env(SEVEN_SEGMENTS_USERNAME="test-user", SEVEN_SEGMENTS_PASSWORD="test-password"))
-    wrong = run_cli(args, _env(SEVEN_SEGMENTS_USERNAME="test-user", SEVEN_SEGMENTS_PASSWORD="nope-secret"))
+    username = TEST_CREDENTIALS["seven_segments"]["username"]
+    ok = run_cli(
+        args,
+        _env(
+            SEVEN_SEGMENTS_USERNAME=username,
+            SEVEN_SEGMENTS_PASSWORD=TEST_CREDENTIALS["seven_segments"]["password"],
+        ),
+    )
+    wrong = run_cli(args, _env(SEVEN_SEGMENTS_USERNAME=username, SEVEN_SEGMENTS_PASSWORD="nope-secret"))
     missing = run_cli(args, _env())
 
     assert ok.returncode == 0, ok.stderr
@@ -87,11 +136,11 @@ def test_seven_segments_export_reads_credentials_from_the_environment(
     assert "SEVEN_SEGMENTS_USERNAME" in missing.stderr
 
 
-def test_seven_segments_help_lists_the_seeds_commands(capsys: pytest.CaptureFixture[str]) -> None:
+def test_seven_segments_help_lists_its_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["seven-segments", "--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("usage: trackapis seven-segments")
-    for command in ("track", "update", "get_html", "export"):
+    assert out.startswith("Usage: trackapis seven-segments")
+    for command in ("track", "update", "get-html", "export", "SEVEN_SEGMENTS_TOKEN"):
         assert command in out
 
 

@@ -1,4 +1,4 @@
-"""`trackapis interakt ...`, `fakes serve`, --help, the console script and the plug-in groups."""
+"""`trackapis interakt ...`, `fakes serve`, --help, completion, the console script, with and without a TTY."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import cli_env, run_cli
+from cli_helpers import cli_env, run_cli, write_events
+from pty_helpers import run_in_pty
 
-from trackapis.cli import CommandGroup, main, passthrough_group
+from trackapis.cli import main
 from trackapis.testing import InteraktFake
 
 
@@ -72,6 +73,8 @@ def test_a_retried_5xx_is_delivered(interakt_fake: InteraktFake) -> None:
         ),
         (["interakt", "event", " ", "--user-id", "1"], "event must not be empty"),
         (["interakt", "user", "--user-id", "1", "--host", "ftp://x"], "must be an http(s) URL"),
+        (["interakt", "user", "--max-retries", "-1"], "Invalid value for '--max-retries'"),
+        (["interakt", "usr"], "No such command 'usr'"),
     ],
 )
 def test_bad_arguments_exit_2_with_the_reason(
@@ -93,11 +96,18 @@ def test_missing_api_key_is_a_clear_error_and_nothing_is_sent(interakt_fake: Int
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ([], ["interakt", "import", "fakes", "INTERAKT_API_KEY", "examples:"]),
+        ([], ["interakt", "import", "fakes", "completion", "INTERAKT_API_KEY", "examples:"]),
         (["interakt", "user"], ["--user-id", "--trait NAME=VALUE", "INTERAKT_API_KEY", "examples:"]),
         (["import"], ["interakt users:", "Resuming:", "Failed rows:", "Exit status:", "users.csv"]),
-        (["import", "interakt"], ["--resend-uncertain", "--window", "--rate-limit-per-minute", "--state"]),
-        (["fakes", "serve"], ["--api", "--port", "test credentials"]),
+        (
+            ["import", "interakt"],
+            ["--resend-uncertain", "--window", "--rate-limit-per-minute", "--state", "--json", "--encoding"],
+        ),
+        (["import", "seven-segments"], ["--traits-from-extra-columns", "--base-url", "customers"]),
+        (["seven-segments", "track"], ["--property NAME=VALUE", "SEVEN_SEGMENTS_TOKEN", "examples:"]),
+        (["attributionio", "customer"], ["--identities", "--base-url", "ATTRIBUTIONIO_API_SECRET"]),
+        (["fakes", "serve"], ["--api", "--port", "test credentials", "TEST_CREDENTIALS"]),
+        (["completion"], ["bash", "zsh", "fish"]),
     ],
 )
 def test_help_explains_with_examples(args: list[str], expected: list[str]) -> None:
@@ -137,34 +147,110 @@ def test_fakes_serve_prints_a_loopback_url_that_answers() -> None:
         process.communicate(timeout=10)
 
 
-def test_a_passthrough_group_hands_its_arguments_to_main(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "seed_tool.py").write_text(
-        "CALLS = []\ndef main(argv):\n    CALLS.append(argv)\n    return 3\n", encoding="utf-8"
+@pytest.mark.parametrize(
+    ("shell", "expected"),
+    [
+        ("bash", "_TRACKAPIS_COMPLETE=bash_complete"),
+        ("zsh", "#compdef trackapis"),
+        ("fish", "complete --no-files --command trackapis"),
+    ],
+)
+def test_completion_scripts_are_the_libraries(shell: str, expected: str) -> None:
+    result = run_cli(["completion", shell], cli_env(None))
+
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+
+
+def test_completion_completes_commands_and_options() -> None:
+    env = cli_env(
+        None, _TRACKAPIS_COMPLETE="bash_complete", COMP_WORDS="trackapis import interakt --re", COMP_CWORD="3"
     )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    group = passthrough_group("seed", "the seed's commands", "seed_tool:main")
 
-    status = main(["seed", "export", "--analysis", "a1"], groups=[group])
+    result = subprocess.run(
+        [sys.executable, "-m", "trackapis"], env=env, capture_output=True, text=True, check=False
+    )
 
-    import seed_tool  # type: ignore[import-not-found]
-
-    assert status == 3
-    assert seed_tool.CALLS == [["export", "--analysis", "a1"]]
+    assert "plain,--resend-uncertain" in result.stdout
 
 
-def test_a_passthrough_group_whose_module_is_missing_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    group = passthrough_group("later", "not there yet", "no_such_module_xyz:main")
+def test_without_the_cli_extra_the_command_says_what_to_install(tmp_path: Path) -> None:
+    # A `click` that cannot be imported stands in for an install without the extra.
+    (tmp_path / "click.py").write_text("raise ImportError('no click', name='click')\n", encoding="utf-8")
+    env = cli_env(None, PYTHONPATH=str(tmp_path))
 
-    assert main(["later", "x"], groups=[group]) == 2
+    result = run_cli(["--help"], env)
+    library = subprocess.run(
+        [sys.executable, "-c", "import trackapis, trackapis.interakt, sys; print('click' in sys.modules)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
-    assert "this command is not available: No module named 'no_such_module_xyz'" in capsys.readouterr().err
+    assert result.returncode == 2
+    assert "pip install 'trackapis[cli]'" in result.stderr
+    assert library.stdout.strip() == "False"  # the library never needs the extra
 
 
-def test_groups_are_a_registry() -> None:
-    def register(subparsers: object, group: CommandGroup) -> None:
-        parser = subparsers.add_parser(group.name)  # type: ignore[attr-defined]
-        parser.set_defaults(handler=lambda args: 7)
+def test_without_a_tty_the_output_is_plain_text(interakt_fake: InteraktFake, tmp_path: Path) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 30)
 
-    assert main(["hello"], groups=[CommandGroup("hello", "says hello", register)]) == 7
+    result = run_cli(["import", "interakt", "events", str(source)], cli_env(interakt_fake))
+
+    assert result.returncode == 0, result.stderr
+    assert "\x1b[" not in result.stderr  # no colours, no cursor movement
+    assert "events.jsonl: 30 rows: 30 delivered (30 sent in this run, 0 retries)" in result.stderr
+    assert "30/30 100%" in result.stderr  # the plain progress line
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pty")
+def test_with_a_tty_the_output_has_colours_a_progress_bar_and_a_table(
+    interakt_fake: InteraktFake, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 30)
+    env = cli_env(interakt_fake, TERM="xterm-256color", COLUMNS="120")
+    env.pop("NO_COLOR", None)
+
+    status, output = run_in_pty(
+        [sys.executable, "-m", "trackapis", "import", "interakt", "events", str(source)], env
+    )
+
+    assert status == 0, output
+    assert "\x1b[" in output  # colours
+    assert "30/30" in output  # rich's progress bar
+    assert "eta" in output
+    assert "delivered" in output
+    assert "sent in this run" in output
+    assert "events.jsonl: 30 rows:" not in output  # not the plain line
+
+
+def test_the_json_summary_is_machine_readable(interakt_fake: InteraktFake, tmp_path: Path) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 5)
+
+    result = run_cli(
+        ["import", "interakt", "events", str(source), "--json", "--no-progress"], cli_env(interakt_fake)
+    )
+
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["delivered"] == summary["rows"] == 5
+    assert summary["complete"] is True
+    assert summary["stopped_because"] is None
+
+
+def test_a_command_loads_only_its_own_api() -> None:
+    code = (
+        "import sys\n"
+        "from trackapis.cli import main\n"
+        "main(['interakt', 'user', '--help'])\n"
+        "others = ('trackapis.attributionio', 'trackapis.seven_segments')\n"
+        "print(sorted(name for name in others if name in sys.modules))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+
+    assert result.stdout.splitlines()[-1] == "[]", result.stderr

@@ -60,18 +60,22 @@ def test_csv_users_take_other_columns_as_traits_and_list_invalid_rows(
         encoding="utf-8",
     )
 
-    status = main(["import", "interakt", "users", str(source), "--no-progress"])
+    status = main(
+        ["import", "interakt", "users", str(source), "--no-progress", "--traits-from-extra-columns"]
+    )
 
     assert status == 1
     assert in_env.user("42") is not None
     assert in_env.user("42").traits == {"name": "John Doe", "plan": "gold"}  # type: ignore[union-attr]
     assert in_env.user("43").traits == {"name": "Jane"}  # type: ignore[union-attr]
     with (tmp_path / "users.csv.failed.csv").open(encoding="utf-8", newline="") as stream:
-        failed = list(csv.DictReader(stream))
-    assert [row["_row"] for row in failed] == ["3", "5"]
-    assert failed[0]["_error"].startswith("row 3: user_id or phone_number is required")
-    assert failed[0]["name"] == "Nobody"
-    assert failed[1]["_error"] == "row 5: 6 cells, the header has 5"
+        header, *failed = list(csv.reader(stream))
+    assert header == ["_row", "_error", "user_id", "phone_number", "country_code", "name", "plan"]
+    assert [row[0] for row in failed] == ["3", "5"]
+    assert failed[0][1].startswith("line 3: user_id or phone_number is required")
+    assert failed[0][2:] == ["", "", "", "Nobody", "free"]
+    assert failed[1][1] == "line 5: 6 cells, the header has 5"
+    assert failed[1][2:] == ["44", "", "", "Bad", "x", "extra-cell"]  # its cells, to fix and re-import
 
 
 def test_jsonl_validation_names_the_line_and_the_field(in_env: InteraktFake, tmp_path: Path) -> None:
@@ -80,7 +84,7 @@ def test_jsonl_validation_names_the_line_and_the_field(in_env: InteraktFake, tmp
         {"user_id": "1", "event": "A"},
         "not json",
         {"user_id": "1"},
-        {"user_id": "1", "event": "B", "traits": {}, "colour": "red"},
+        {"user_id": "1", "event": "B", "traits": "red"},
         {"user_id": "1", "event": "C", "created_at": "yesterday"},
         {"user_id": ["x"], "event": "D"},
         [1, 2],
@@ -95,7 +99,7 @@ def test_jsonl_validation_names_the_line_and_the_field(in_env: InteraktFake, tmp
     assert sorted(failed) == [2, 3, 4, 5, 6, 7]
     assert failed[2].startswith("line 2: not valid JSON")
     assert failed[3].startswith("line 3: event is missing")
-    assert failed[4].startswith("line 4: unknown field 'colour'")
+    assert failed[4].startswith("line 4: traits must be a JSON object")
     assert failed[5].startswith("line 5: created_at must be an ISO-8601")
     assert failed[6].startswith("line 6: user_id must be a string or an int")
     assert failed[7] == "line 7: expected a JSON object, found list"
@@ -122,7 +126,8 @@ def test_rows_the_api_refuses_are_listed_with_the_reason_and_not_resent(
 
 def test_a_corrected_failed_rows_file_imports_as_it_is(in_env: InteraktFake, tmp_path: Path) -> None:
     source = tmp_path / "events.jsonl"
-    source.write_text(json.dumps({"user_id": "1", "traits": {"n": 1}}) + "\n", encoding="utf-8")
+    rows = [{"user_id": "1", "event": "A", "traits": {"n": 0}}, {"user_id": "1", "traits": {"n": 1}}]
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     main(["import", "interakt", "events", str(source), "--no-progress"])
     failed_file = tmp_path / "events.jsonl.failed.jsonl"
     fixed = [{**row, "event": "Fixed"} for row in read_jsonl(failed_file)]
@@ -130,20 +135,19 @@ def test_a_corrected_failed_rows_file_imports_as_it_is(in_env: InteraktFake, tmp
 
     assert main(["import", "interakt", "events", str(failed_file), "--no-progress"]) == 0
 
-    assert [(e.event, e.traits) for _, e in in_env.events] == [("Fixed", {"n": 1})]
+    assert [(e.event, e.traits) for _, e in in_env.events] == [("A", {"n": 0}), ("Fixed", {"n": 1})]
 
 
 def _run(fake: InteraktFake, source: Path, stop: Stop, *, window: int = 100) -> ImportSummary:
     settings = ImportSettings(max_in_flight=4, rate_limit_per_minute=None, max_retries=3)
 
-    class Args:
-        host = fake.url
+    options = {"base_url": fake.url}
 
     return run_import(
-        lambda sink: INTERAKT_IMPORT.create(Args(), "events", sink, settings),  # type: ignore[arg-type]
+        lambda sink: INTERAKT_IMPORT.create(options, "events", sink, settings),
         path=source,
         fmt="jsonl",
-        target_identity=INTERAKT_IMPORT.identity(Args(), "events"),  # type: ignore[arg-type]
+        target_identity=INTERAKT_IMPORT.identity(options, "events"),
         state_path=source.with_name("state"),
         failed_path=source.with_name("failed.jsonl"),
         stop=stop,
@@ -315,7 +319,9 @@ def test_missing_credentials_are_a_clear_error(interakt_fake: InteraktFake, tmp_
         ("events.txt", "{}\n", "cannot tell the format of events.txt"),
         ("events.csv", "", "events.csv is empty: a CSV import needs a header row"),
         ("events.csv", "user_id,,event\n1,2,3\n", "header column 2 has no name"),
-        ("events.jsonl", b"\xff\xfe{}\n", "events.jsonl is not UTF-8 text"),
+        ("events.csv", "user_id,event,user_id\n1,2,3\n", "names column 'user_id' twice"),
+        ("events.csv", b"user_id,\xffevent\n1,2\n", "the header (line 1) is not utf-8 text (byte 0xff"),
+        ("events.csv", 'user_id,"event\n1,2\n', "the header (line 1) has a quote that is never closed"),
     ],
 )
 def test_unusable_files_are_refused_before_sending(
@@ -345,31 +351,42 @@ def test_a_missing_file_is_refused(
     assert "nope.csv does not exist" in capsys.readouterr().err
 
 
-def test_resuming_over_a_changed_file_is_refused(
+def test_resuming_over_a_file_whose_sent_rows_changed_is_refused(
     in_env: InteraktFake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "events.jsonl"
     write_events(source, 3)
     assert main(["import", "interakt", "events", str(source), "--no-progress"]) == 0
-    write_events(source, 4)
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    source.write_text(lines[0] + lines[2] + lines[1], encoding="utf-8")  # rows moved: 2 and 3 changed
     requests = len(in_env.requests)
 
     assert main(["import", "interakt", "events", str(source), "--no-progress"]) == 2
 
-    assert "changed since the import" in capsys.readouterr().err
+    assert "line(s) 2, 3 are not what was sent" in capsys.readouterr().err
     assert len(in_env.requests) == requests
+
+
+def test_rows_added_after_a_complete_import_are_sent_alone(in_env: InteraktFake, tmp_path: Path) -> None:
+    source = tmp_path / "events.jsonl"
+    write_events(source, 3)
+    assert main(["import", "interakt", "events", str(source), "--no-progress"]) == 0
+    rows = write_events(source, 5)  # the same three rows, and two more
+
+    assert main(["import", "interakt", "events", str(source), "--no-progress"]) == 0
+
+    assert sorted(arrived(in_env)) == rows
 
 
 def test_the_api_key_never_appears_in_the_output(interakt_fake: InteraktFake, tmp_path: Path) -> None:
     write_events(tmp_path / "events.jsonl", 3)
-    env = cli_env(interakt_fake, INTERAKT_API_KEY="sekrit-key-123")  # wrong key: every row fails with 401
+    env = cli_env(interakt_fake, INTERAKT_API_KEY="sekrit-key-123")  # wrong key: refused with 401
 
     result = run_cli(["import", "interakt", "events", str(tmp_path / "events.jsonl")], env)
 
-    assert result.returncode == 1
-    outputs = (
-        result.stdout + result.stderr + (tmp_path / "events.jsonl.failed.jsonl").read_text(encoding="utf-8")
-    )
+    assert result.returncode == 2
+    assert not (tmp_path / "events.jsonl.failed.jsonl").exists()  # no row failed: the run did
+    outputs = result.stdout + result.stderr
     assert "-> 401" in outputs
     assert "sekrit" not in outputs
     assert "sekrit" not in (tmp_path / "events.jsonl.import-state").read_text(encoding="utf-8")

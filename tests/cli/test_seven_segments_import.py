@@ -75,7 +75,19 @@ def test_csv_customers_take_other_columns_as_properties_and_list_invalid_rows(
         encoding="utf-8",
     )
 
-    assert main(["import", "seven-segments", "customers", str(source), "--no-progress"]) == 1
+    assert (
+        main(
+            [
+                "import",
+                "seven-segments",
+                "customers",
+                str(source),
+                "--no-progress",
+                "--traits-from-extra-columns",
+            ]
+        )
+        == 1
+    )
 
     john = seven_env.customer(TOKEN, registered="john123")
     assert john is not None
@@ -94,7 +106,7 @@ def test_jsonl_validation_names_the_line_and_the_field(seven_env: SevenSegmentsF
     lines = [
         {"customer_id": "1", "type": "a", "timestamp": "2024-05-01T10:00:00Z"},
         {"customer_id": "1"},
-        {"customer_id": "1", "type": "b", "properties": {}, "colour": "red"},
+        {"customer_id": "1", "type": "b", "properties": "red"},
         {"customer_id": "1", "type": "c", "timestamp": "yesterday"},
         {"customer_id": "1", "type": "d", "timestamp": "2024-05-01T10:00:00"},
         {"ids": {"cookie": 5}, "type": "e"},
@@ -107,7 +119,7 @@ def test_jsonl_validation_names_the_line_and_the_field(seven_env: SevenSegmentsF
     failed = {row["_row"]: row["_error"] for row in read_jsonl(tmp_path / "events.jsonl.failed.jsonl")}
     assert sorted(failed) == [2, 3, 4, 5, 6]
     assert failed[2].startswith("line 2: type is missing")
-    assert failed[3].startswith("line 3: unknown field 'colour'")
+    assert failed[3].startswith("line 3: properties must be a JSON object")
     assert failed[4].startswith("line 4: timestamp must be UNIX seconds or an ISO-8601")
     assert failed[5].startswith("line 5: timestamp must have a time zone")
     assert failed[6].startswith("line 6: customer['cookie'] must be a non-empty string id")
@@ -149,14 +161,13 @@ def test_retried_commands_and_5xx_are_delivered_once(seven_env: SevenSegmentsFak
 def _run(fake: SevenSegmentsFake, source: Path, stop: Stop, *, window: int = 100) -> ImportSummary:
     settings = ImportSettings(max_in_flight=4, rate_limit_per_minute=None, max_retries=3)
 
-    class Args:
-        target = fake.url
+    options = {"base_url": fake.url}
 
     return run_import(
-        lambda sink: SEVEN_SEGMENTS_IMPORT.create(Args(), "events", sink, settings),  # type: ignore[arg-type]
+        lambda sink: SEVEN_SEGMENTS_IMPORT.create(options, "events", sink, settings),
         path=source,
         fmt="jsonl",
-        target_identity=SEVEN_SEGMENTS_IMPORT.identity(Args(), "events"),  # type: ignore[arg-type]
+        target_identity=SEVEN_SEGMENTS_IMPORT.identity(options, "events"),
         state_path=source.with_name("state"),
         failed_path=source.with_name("failed.jsonl"),
         stop=stop,

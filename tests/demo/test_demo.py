@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import subprocess
 import sys
+
+import pytest
+from pty_helpers import run_in_pty
 
 from trackapis.demo import DemoOptions, DemoSection, SectionReport, format_table, run
 from trackapis.demo._attributionio import AttributionSection
@@ -143,3 +147,19 @@ def test_the_attributionio_section_checks_the_fakes_records() -> None:
     problems = " ".join(section.problems)  # type: ignore[attr-defined]
     assert "arrived more than once" in problems
     assert "is missing events" in problems
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pty")
+def test_in_a_terminal_the_demo_draws_rich_bars_and_a_table() -> None:
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+
+    status, output = run_in_pty(
+        [sys.executable, "-m", "trackapis.demo", "--scale", "0.05", "--no-faults"], env
+    )
+
+    assert status == 0, output
+    assert "\x1b[" in output  # colours and redraws
+    assert "eta" in output  # rich's progress columns
+    assert re.search(r"Interakt\s+165\s+165\s", output), output  # the table's row
+    assert "CHECK OK" in output

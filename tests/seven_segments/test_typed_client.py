@@ -209,10 +209,63 @@ def test_export_sends_basic_auth_the_company_query_and_options(
     }
 
 
-def test_a_result_of_the_wrong_shape_is_an_invalid_response(seven_segments_fake: SevenSegmentsFake) -> None:
-    seven_segments_fake.add_analysis("funnel", "f", {"success": True, "header": [], "rows": []})
-    with pytest.raises(InvalidResponseError, match="not a funnel result"):
+def test_a_result_of_no_known_shape_is_an_invalid_response(seven_segments_fake: SevenSegmentsFake) -> None:
+    seven_segments_fake.add_analysis("funnel", "f", {"success": True, "series": []})
+    with pytest.raises(InvalidResponseError, match="not a funnel result in native-json nor another known"):
         _exports(seven_segments_fake).export_analysis("funnel", "f")
+
+
+@pytest.mark.parametrize(
+    ("body", "model"), [(TABLE, TableResult), (REPORT, ReportResult), (FUNNEL, FunnelResult)]
+)
+def test_every_shape_the_spec_allows_parses(
+    seven_segments_fake: SevenSegmentsFake, body: dict[str, Any], model: type[object]
+) -> None:
+    # The spec's 200 is FunnelResult | ReportResult | TableResult whatever was asked: a server
+    # answering another of them gets that model, not an error.
+    seven_segments_fake.add_analysis("funnel", "f", body)
+    assert isinstance(_exports(seven_segments_fake).export_analysis("funnel", "f"), model)
+
+
+def test_exports_send_accept_and_check_the_csv_answers_type(seven_segments_fake: SevenSegmentsFake) -> None:
+    seven_segments_fake.add_analysis("report", "r", "a,b\n1,2\n", format="csv")
+    seven_segments_fake.add_analysis("report", "r", REPORT)
+    exports = _exports(seven_segments_fake)
+    assert exports.export_analysis("report", "r", format="csv") == "a,b\n1,2\n"
+    exports.export_analysis("report", "r")
+    assert [r.headers["accept"] for r in seven_segments_fake.requests] == ["text/csv", "application/json"]
+
+    def json_instead_of_csv(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=TABLE)
+
+    wrong = AuthenticatedSevenSegmentsClient("u", "p", transport=httpx.MockTransport(json_instead_of_csv))
+    with pytest.raises(InvalidResponseError, match="asked for csv, got application/json"):
+        wrong.export_analysis("report", "r", format="csv")
+
+
+def _refusing(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json={"success": False, "errors": ["company is disabled"]})
+
+
+def test_a_2xx_with_success_false_is_an_error_for_track_and_update() -> None:
+    client = SevenSegmentsClient(TOKEN, transport=httpx.MockTransport(_refusing), retry_policy=FAST)
+    with pytest.raises(APIError, match="company is disabled") as tracked:
+        client.track("john123", "purchase")
+    with pytest.raises(APIError, match="/crm/customers -> 200: company is disabled"):
+        client.update("john123", {"plan": "gold"})
+    assert tracked.value.status == 200
+
+    async def main() -> None:
+        async_client = AsyncSevenSegmentsClient(
+            TOKEN, transport=httpx.MockTransport(_refusing), retry_policy=FAST
+        )
+        with pytest.raises(APIError, match="/crm/events -> 200"):
+            await async_client.track("john123", "purchase")
+        with pytest.raises(APIError, match="/crm/customers -> 200"):
+            await async_client.update("john123")
+        await async_client.aclose()
+
+    asyncio.run(main())
 
 
 def test_401_keeps_the_servers_message_and_never_shows_the_password(

@@ -9,6 +9,8 @@ from trackapis.testing import API_NAMES, FAKES, FakeAPI
 
 
 def test_all_is_sorted_and_without_duplicates() -> None:
+    # The order of ruff's RUF022 (as tests/test_exported_members.py checks for every module):
+    # SCREAMING_SNAKE_CASE, then CamelCase, then the rest.
     names = trackapis.testing.__all__
 
     # ruff's isort-style order (CONSTANTS, Classes, the rest), as tests/test_exported_members.py holds

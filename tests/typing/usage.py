@@ -47,7 +47,6 @@ from seven_segments_client.models import (
     FunnelResult,
     HtmlRequest,
     HtmlResult,
-    OtherAnalysisResult,
     ReportResult,
     SystemTime,
     TableResult,
@@ -64,7 +63,9 @@ def interakt(base_url: str, api_key: str) -> None:
     detailed = track_user.sync_detailed(client=client, body=by_phone)
     assert_type(detailed.status_code.value, int)
     event = EventByUserId(user_id="42", event="Order Placed", traits=traits)
-    assert_type(track_event.sync(client=client, body=event), EventTrackResult | InteraktError | None)
+    assert_type(
+        track_event.sync(client=client, body=event), EventTrackResult | InteraktError | TrackResult | None
+    )
     track_event.sync(
         client=client, body=EventByPhone(phone_number="9999999999", country_code="+91", event="Signed Up")
     )
@@ -72,7 +73,7 @@ def interakt(base_url: str, api_key: str) -> None:
 
 async def interakt_async(client: InteraktClient) -> None:
     result = await track_event.asyncio(client=client, body=EventByUserId(user_id="42", event="Order Placed"))
-    assert_type(result, EventTrackResult | InteraktError | None)
+    assert_type(result, EventTrackResult | InteraktError | TrackResult | None)
 
 
 def seven_segments(base_url: str, username: str, password: str) -> None:
@@ -99,9 +100,7 @@ def seven_segments(base_url: str, username: str, password: str) -> None:
     export = export_analysis.sync(
         "funnel", client=authenticated, body=ExportRequest(analysis_id="id"), company="token"
     )
-    assert_type(
-        export, SevenSegmentsError | FunnelResult | OtherAnalysisResult | ReportResult | TableResult | None
-    )
+    assert_type(export, SevenSegmentsError | FunnelResult | ReportResult | TableResult | None)
 
 
 def attributionio(private_url: str, public_url: str, public_key: str, secret: str) -> None:

@@ -20,7 +20,6 @@ from .funnel_result import FunnelResult
 from .funnel_total import FunnelTotal
 from .html_request import HtmlRequest
 from .html_result import HtmlResult
-from .other_analysis_result import OtherAnalysisResult
 from .properties import Properties
 from .report_groupings import ReportGroupings
 from .report_groupings_rows_item import ReportGroupingsRowsItem
@@ -51,7 +50,6 @@ __all__ = (
     "FunnelTotal",
     "HtmlRequest",
     "HtmlResult",
-    "OtherAnalysisResult",
     "Properties",
     "ReportGroupings",
     "ReportGroupingsRowsItem",

@@ -22,7 +22,9 @@ class ExportRequest:
         analysis_id (str):
         timezone (str | Unset):  Default: 'UTC'.
         execution_time (float | Unset): Evaluate the analysis as of this UNIX time.
-        format_ (ExportRequestFormat | Unset):  Default: 'native-json'.
+        format_ (ExportRequestFormat | Unset): `native-json` and `table-json` answer `application/json`; `csv` answers
+            `text/csv`.
+             Default: 'native-json'.
     """
 
     analysis_id: str

@@ -2,25 +2,52 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 from typing import Any, Final
 
-from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient, TrackapisError
-from ._common import EXIT_FAILED, EXIT_OK, CommandError, CommandGroup, add_group_parser, credential, setting
+import click
+
+from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient
+from ._common import (
+    EXIT_FAILED,
+    BaseUrl,
+    CommandError,
+    F,
+    command_errors,
+    credential,
+    max_retries_option,
+    print_json,
+)
 
 API_KEY_VARIABLE: Final = "ATTRIBUTIONIO_API_KEY"
 API_SECRET_VARIABLE: Final = "ATTRIBUTIONIO_API_SECRET"
-PUBLIC_HOST_VARIABLE: Final = "ATTRIBUTIONIO_PUBLIC_HOST"
-PRIVATE_HOST_VARIABLE: Final = "ATTRIBUTIONIO_PRIVATE_HOST"
+BASE_URL_VARIABLE: Final = "ATTRIBUTIONIO_BASE_URL"
+PRIVATE_BASE_URL_VARIABLE: Final = "ATTRIBUTIONIO_PRIVATE_BASE_URL"
+# The earlier names still work.
+BASE_URL: Final = BaseUrl(
+    BASE_URL_VARIABLE,
+    DEFAULT_PUBLIC_HOST,
+    ("--public-host",),
+    ("ATTRIBUTIONIO_PUBLIC_HOST",),
+    what="The public API's",
+)
+PRIVATE_BASE_URL: Final = BaseUrl(
+    PRIVATE_BASE_URL_VARIABLE,
+    DEFAULT_PRIVATE_HOST,
+    ("--private-host",),
+    ("ATTRIBUTIONIO_PRIVATE_HOST",),
+    name="--private-base-url",
+    dest="private_base_url",
+    what="The private API's",
+)
 
-_EXAMPLES = f"""\
+_EXAMPLES = f"""\b
 Credentials are read from the environment, never from the command line:
   export {API_KEY_VARIABLE}=<the account's public API key>
   export {API_SECRET_VARIABLE}=<the API secret>      # for `customer` only
-  export {PUBLIC_HOST_VARIABLE}=http://127.0.0.1:8000    # optional; default {DEFAULT_PUBLIC_HOST}
-  export {PRIVATE_HOST_VARIABLE}=http://127.0.0.1:8000   # optional; default {DEFAULT_PRIVATE_HOST}
+  export {BASE_URL_VARIABLE}=http://127.0.0.1:8000           # optional; default {DEFAULT_PUBLIC_HOST}
+  export {PRIVATE_BASE_URL_VARIABLE}=http://127.0.0.1:8000   # optional; default {DEFAULT_PRIVATE_HOST}
 
+\b
 examples:
   trackapis attributionio identity <AttrioP cookie value> --client-id john@example.com
   trackapis attributionio event <AttrioP cookie value> signup --client-id john@example.com
@@ -33,154 +60,102 @@ Exit status: 0 done, 1 not delivered or no such customer (the reason on stderr),
 """
 
 
-def _register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], group: CommandGroup) -> None:
-    parser = add_group_parser(
-        subparsers,
-        group,
-        description="Link a visitor to a customer, record an event, or fetch a customer, at Attribution.io.",
-        epilog=_EXAMPLES,
+@click.group("attributionio", epilog=_EXAMPLES)
+def attributionio_commands() -> None:
+    """Link visitors to customers, record events and fetch customers at Attribution.io."""
+
+
+def _connection_options(function: F) -> F:
+    return BASE_URL(PRIVATE_BASE_URL(max_retries_option(function)))
+
+
+def _visitor_options(function: F) -> F:
+    function = _connection_options(function)
+    function = click.option("--user-agent", help="The visitor's User-Agent (default: 'User-Agent unknown').")(
+        function
     )
-    commands = parser.add_subparsers(
-        dest="attributionio_command", required=True, metavar="{identity,event,customer}"
-    )
-
-    def command(name: str, help: str, description: str) -> argparse.ArgumentParser:
-        return commands.add_parser(
-            name,
-            help=help,
-            description=description,
-            epilog=_EXAMPLES,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-
-    identity = command(
-        "identity",
-        "link a visitor (their AttrioP_<key> cookie) to a client id",
-        "Link a visitor, named by their AttrioP_<key> cookie's value, to a client id.",
-    )
-    identity.add_argument("attributionio_id", help="the value of the visitor's AttrioP_<key> cookie")
-    _add_visitor_arguments(identity)
-    identity.set_defaults(handler=_identity)
-
-    event = command(
-        "event",
-        "record an event of a visitor (and link the visitor to the client id)",
-        "Record an event of a visitor; the identity linking the visitor is sent with it.",
-    )
-    event.add_argument("attributionio_id", help="the value of the visitor's AttrioP_<key> cookie")
-    event.add_argument("event_key", help="the event's key, as set in the Attribution.io dashboard")
-    _add_visitor_arguments(event)
-    event.add_argument("--last-url", help="the last URL the visitor saw (default: 'URL unknown')")
-    event.set_defaults(handler=_event)
-
-    customer = command(
-        "customer",
-        "fetch what Attribution.io knows of a customer (needs the API secret)",
-        "Fetch a customer by client id from the private API; prints it as JSON.",
-    )
-    customer.add_argument("client_id", help="an id the customer was identified by")
-    lists = customer.add_argument_group("lists to include")
-    for name in ("pageviews", "touchpoints", "events", "identities", "full"):
-        lists.add_argument(
-            f"--{name}", action="store_true", help=f"include {name}" if name != "full" else "all"
-        )
-    _add_connection_arguments(customer)
-    customer.set_defaults(handler=_customer)
+    return click.option("--client-id", help="Your id for the customer (default: a generated one).")(function)
 
 
-def _add_visitor_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--client-id", help="your id for the customer (default: a generated one)")
-    parser.add_argument("--user-agent", help="the visitor's User-Agent (default: 'User-Agent unknown')")
-    _add_connection_arguments(parser)
-
-
-def _add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    connection = parser.add_argument_group("connection")
-    connection.add_argument(
-        "--public-host",
-        help=f"the public API's base URL (default ${PUBLIC_HOST_VARIABLE}, else {DEFAULT_PUBLIC_HOST})",
-    )
-    connection.add_argument(
-        "--private-host",
-        help=f"the private API's base URL (default ${PRIVATE_HOST_VARIABLE}, else {DEFAULT_PRIVATE_HOST})",
-    )
-    connection.add_argument(
-        "--max-retries", type=int, default=3, help="retries after the first attempt (default 3)"
-    )
-
-
-def _client(args: argparse.Namespace, *, secret: bool) -> AttributionClient:
+def _call(params: dict[str, Any], *, secret: bool, call: Any) -> Any:
     api_key = credential(API_KEY_VARIABLE, what="the account's public API key")
     api_secret = credential(API_SECRET_VARIABLE, what="the API secret") if secret else None
-    try:
-        return AttributionClient(
+    base_url, private = BASE_URL.resolve(params), PRIVATE_BASE_URL.resolve(params)
+    with command_errors():
+        client = AttributionClient(
             api_key,
             api_secret,
-            base_url=setting(PUBLIC_HOST_VARIABLE, args.public_host, DEFAULT_PUBLIC_HOST),
-            private_base_url=setting(PRIVATE_HOST_VARIABLE, args.private_host, DEFAULT_PRIVATE_HOST),
-            max_retries=args.max_retries,
+            base_url=base_url,
+            private_base_url=private,
+            max_retries=params["max_retries"],
         )
-    except (ValueError, TypeError) as error:
-        raise CommandError(str(error)) from None
-
-
-def _call(args: argparse.Namespace, *, secret: bool, call: Any) -> Any:
-    with _client(args, secret=secret) as client:
-        try:
+        with client:
             return call(client)
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-        except TrackapisError as error:
-            raise CommandError(f"not delivered: {error}", exit_status=EXIT_FAILED) from None
 
 
-def _identity(args: argparse.Namespace) -> int:
+@attributionio_commands.command("identity", epilog=_EXAMPLES)
+@click.argument("attributionio_id")
+@_visitor_options
+def _identity(attributionio_id: str, client_id: str | None, user_agent: str | None, **params: Any) -> None:
+    """Link a visitor, named by their AttrioP_<key> cookie's value, to a client id."""
     result = _call(
-        args,
+        params,
         secret=False,
         call=lambda client: client.trigger_identity(
-            args.attributionio_id, client_id=args.client_id, user_agent=args.user_agent
+            attributionio_id, client_id=client_id, user_agent=user_agent
         ),
     )
     shown = {"client_id": result.client_id, "client_id_generated": result.client_id_generated}
-    print(json.dumps({**shown, "status": result.status}))
-    return EXIT_OK
+    print_json({**shown, "status": result.status})
 
 
-def _event(args: argparse.Namespace) -> int:
+@attributionio_commands.command("event", epilog=_EXAMPLES)
+@click.argument("attributionio_id")
+@click.argument("event_key")
+@_visitor_options
+@click.option("--last-url", help="The last URL the visitor saw (default: 'URL unknown').")
+def _event(
+    attributionio_id: str,
+    event_key: str,
+    client_id: str | None,
+    user_agent: str | None,
+    last_url: str | None,
+    **params: Any,
+) -> None:
+    """Record an event of a visitor (a client id is generated when none is given)."""
     result = _call(
-        args,
+        params,
         secret=False,
         call=lambda client: client.trigger_event(
-            args.attributionio_id,
-            args.event_key,
-            client_id=args.client_id,
-            user_agent=args.user_agent,
-            last_url=args.last_url,
+            attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
         ),
     )
-    shown: dict[str, Any] = {
-        "client_id": result.client_id,
-        "client_id_generated": result.client_id_generated,
-        "transaction_id": result.transaction_id,
-        "event_status": result.event_status,
-        "identity_status": result.identity_status,
-    }
-    print(json.dumps(shown))
-    return EXIT_OK
+    print_json(
+        {
+            "client_id": result.client_id,
+            "client_id_generated": result.client_id_generated,
+            "transaction_id": result.transaction_id,
+            "event_status": result.event_status,
+            "identity_status": result.identity_status,
+        }
+    )
 
 
-def _customer(args: argparse.Namespace) -> int:
-    flags = {
-        name: getattr(args, name) for name in ("pageviews", "touchpoints", "events", "identities", "full")
-    }
-    customer = _call(args, secret=True, call=lambda client: client.fetch_customer(args.client_id, **flags))
+_LISTS: Final = ("pageviews", "touchpoints", "events", "identities", "full")
+
+
+@attributionio_commands.command("customer", epilog=_EXAMPLES)
+@click.argument("client_id")
+@click.option("--pageviews", is_flag=True, help="Include the pageviews.")
+@click.option("--touchpoints", is_flag=True, help="Include the touchpoints.")
+@click.option("--events", is_flag=True, help="Include the events.")
+@click.option("--identities", is_flag=True, help="Include the identities.")
+@click.option("--full", is_flag=True, help="Include everything.")
+@_connection_options
+def _customer(client_id: str, **params: Any) -> None:
+    """Fetch what Attribution.io knows of a customer (needs the API secret); prints it as JSON."""
+    flags = {name: params.pop(name) for name in _LISTS}
+    customer = _call(params, secret=True, call=lambda client: client.fetch_customer(client_id, **flags))
     if customer is None:
-        raise CommandError(f"no such customer: {args.client_id!r}", exit_status=EXIT_FAILED)
-    print(json.dumps(customer.to_dict(), indent=2, ensure_ascii=False, default=str))
-    return EXIT_OK
-
-
-ATTRIBUTIONIO_COMMANDS = CommandGroup(
-    "attributionio", "link visitors, record events and fetch customers at Attribution.io", _register
-)
+        raise CommandError(f"no such customer: {client_id!r}", exit_status=EXIT_FAILED)
+    print_json(customer.to_dict(), indent=2)

@@ -2,80 +2,67 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Callable
+from pathlib import Path
 
-from ._common import EXIT_OK, CommandError, CommandGroup, add_group_parser
+import click
 
-_EXAMPLES = """\
+from ._common import CommandError, F
+
+_EXAMPLES = """\b
 examples:
   trackapis fakes serve --api interakt              # prints the URL, serves until Ctrl-C
   trackapis fakes serve --api all                   # one '<api> <url>' line per fake
   trackapis fakes serve --api interakt --port 8000 --interakt-api-key my-test-key
 
-Point the code under test at the printed URL, with the test credentials (defaults below).
-The fakes validate every request against the API's OpenAPI document: a request the real API
-would reject gets the error the spec documents. They bind to 127.0.0.1 only. They need the
-testing extra: pip install 'trackapis[testing]'.
+Point the code under test at the printed URL, with the test credentials (by default the fakes'
+own, `trackapis.testing.TEST_CREDENTIALS`: e.g. Interakt's key is test-interakt-key). The fakes
+validate every request against the API's OpenAPI document: a request the real API would reject
+gets the error the spec documents. They bind to
+127.0.0.1 only. They need the testing extra: pip install 'trackapis[testing]'.
 """
 
-
-def _register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], group: CommandGroup) -> None:
-    parser = add_group_parser(
-        subparsers, group, description="Run the fake APIs on 127.0.0.1.", epilog=_EXAMPLES
-    )
-    commands = parser.add_subparsers(dest="fakes_command", required=True, metavar="{serve}")
-    serve = commands.add_parser(
-        "serve",
-        help="serve one fake (or all) until interrupted",
-        description="Serve fakes until Ctrl-C. Prints each URL on stdout as soon as it listens.",
-        epilog=_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    serve.add_argument(
-        "--api",
-        choices=["interakt", "seven_segments", "attributionio", "all"],
-        required=True,
-        help="which API to fake",
-    )
-    serve.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default)")
-    credentials = serve.add_argument_group("test credentials the fakes expect (not real ones)")
-    credentials.add_argument("--interakt-api-key", default="test-interakt-key")
-    credentials.add_argument("--seven-segments-username", default="test-user")
-    credentials.add_argument("--seven-segments-password", default="test-password")
-    credentials.add_argument("--attributionio-public-key", default="test-public-key")
-    credentials.add_argument("--attributionio-secret", default="test-secret")
-    serve.set_defaults(handler=_serve)
+_APIS = ("interakt", "seven_segments", "attributionio")
 
 
-def _serve(args: argparse.Namespace) -> int:
+@click.group("fakes", epilog=_EXAMPLES)
+def fakes_commands() -> None:
+    """Run the fake APIs on 127.0.0.1 for tests in any language."""
+
+
+def _credential_option(name: str, api: str, key: str) -> Callable[[F], F]:
+    return click.option(name, help=f"A test credential (default: TEST_CREDENTIALS[{api!r}][{key!r}]).")
+
+
+@fakes_commands.command("serve", epilog=_EXAMPLES)
+@click.option("--api", type=click.Choice([*_APIS, "all"]), required=True, help="Which API to fake.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="The port; 0 picks a free one.")
+@click.option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An OpenAPI document of your own (one --api): validate against it, answer its examples.",
+)
+@click.option(
+    "--seed",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON file of data to serve (one --api), as POST /__fake/seed takes it.",
+)
+@_credential_option("--interakt-api-key", "interakt", "api_key")
+@_credential_option("--seven-segments-username", "seven_segments", "username")
+@_credential_option("--seven-segments-password", "seven_segments", "password")
+@_credential_option("--attributionio-public-key", "attributionio", "public_key")
+@_credential_option("--attributionio-secret", "attributionio", "secret")
+def _serve(api: str, port: int, spec: Path | None, seed: Path | None, **credentials: str | None) -> None:
+    """Serve one fake (or all) until Ctrl-C; prints each URL on stdout as soon as it listens,
+    then the credentials each accepts and its control plane (/__fake/)."""
     try:
-        from ..testing import __main__ as testing_cli
+        from ..testing import serve_fakes
     except ImportError as error:
         raise CommandError(
             f"the fakes need the testing extra ({error.name} is missing): pip install 'trackapis[testing]'"
         ) from None
-    forwarded = [
-        "serve",
-        "--api",
-        args.api,
-        "--port",
-        str(args.port),
-        "--interakt-api-key",
-        args.interakt_api_key,
-        "--seven-segments-username",
-        args.seven_segments_username,
-        "--seven-segments-password",
-        args.seven_segments_password,
-        "--attributionio-public-key",
-        args.attributionio_public_key,
-        "--attributionio-secret",
-        args.attributionio_secret,
-    ]
-    status = testing_cli.main(forwarded)
-    if status != EXIT_OK:
-        sys.stderr.flush()
-    return status
-
-
-FAKES_COMMANDS = CommandGroup("fakes", "run the fake APIs on 127.0.0.1 for tests in any language", _register)
+    apis = list(_APIS) if api == "all" else [api]
+    try:
+        serve_fakes(apis, port=port, credentials=credentials, spec=spec, seed=seed)
+    except (ValueError, RuntimeError, OSError) as error:
+        raise CommandError(str(error)) from None

@@ -7,16 +7,69 @@ customer, so they share a lane and settle in the order they were queued, which k
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections import deque
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, Protocol, TypeVar
 
-from .._lifecycle import SyncClient
-from ..delivery import MessageDropped
-from ._targets import OutcomeSink
+from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageUnknown
+from ..interakt import APIError, TransportError
+from ._common import command_errors
+from ._targets import ImportSettings, OutcomeSink
 
-Client = TypeVar("Client", bound=SyncClient)
+
+def run_failure(error: BaseException) -> bool:
+    """True for an error that is the run's (credentials, URL, unreachable server), not the row's.
+
+    Each of these means the API did not process the request, so sending the row again later
+    cannot make a duplicate: 401/403 (credentials), 404 (a wrong base URL: the tracking paths
+    exist), 429 after the retries, and a connection that could not be made.
+    """
+    if isinstance(error, APIError):
+        return error.status in (401, 403, 404, 405, 429)
+    if isinstance(error, TransportError):
+        # Only a connection never made: a reset or a timeout may come after the server got it.
+        cause = error.__cause__
+        if isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
+            return True
+        return type(cause).__name__ in ("ConnectError", "ProxyError")
+    return False
+
+
+class _BackgroundClient(Protocol):
+    """What the target uses of a client in background mode (the public clients all have it)."""
+
+    def flush(self, timeout: float | None = ...) -> FlushResult: ...
+
+    def shutdown(self, timeout: float | None = ...) -> Any: ...
+
+    def stats(self) -> DeliveryStats: ...
+
+
+Client = TypeVar("Client", bound=_BackgroundClient)
 Message = TypeVar("Message")
+
+
+def background_client(
+    make: Callable[..., Client], *args: Any, settings: ImportSettings, **options: Any
+) -> Callable[..., Client]:
+    """A factory of the client an import target sends through, with the importer's settings;
+    the target adds its `on_error` and `on_delivered`. A bad option ends the command (exit 2)."""
+
+    def client(**callbacks: Any) -> Client:
+        with command_errors():
+            return make(
+                *args,
+                max_retries=settings.max_retries,
+                max_in_flight=settings.max_in_flight,
+                rate_limit_per_minute=settings.rate_limit_per_minute,
+                **options,
+                **callbacks,
+            )
+        raise AssertionError("unreachable: command_errors re-raises")
+
+    return client
 
 
 class MatchedTarget(Generic[Client, Message]):
@@ -35,7 +88,11 @@ class MatchedTarget(Generic[Client, Message]):
 
     def _remember(self, row: int, message: Message) -> None:
         # Call with `_lock` held, together with the client's call that queued the message.
-        self._rows.setdefault(self._content_key(message), deque()).append(row)
+        self._remember_key(row, self._content_key(message))
+
+    def _remember_key(self, row: int, key: str) -> None:
+        # Call with `_lock` held; `key` must equal `_content_key` of the message the client reports.
+        self._rows.setdefault(key, deque()).append(row)
 
     def flush(self, timeout: float) -> bool:
         return self._client.flush(timeout).complete
@@ -66,7 +123,9 @@ class MatchedTarget(Generic[Client, Message]):
         row = self._take(message)
         if row is None:
             return
-        if isinstance(error, MessageDropped):
+        if isinstance(error, (MessageDropped, MessageUnknown)):  # given up on: it may have arrived
             self._sink.abandoned(row, str(error))
+        elif run_failure(error):
+            self._sink.run_failed(row, str(error))
         else:
             self._sink.failed(row, str(error))

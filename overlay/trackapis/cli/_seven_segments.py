@@ -1,34 +1,186 @@
-"""`trackapis seven-segments ...` (the seed's commands) and 7SEGMENTS as a target of `trackapis import`."""
+"""`trackapis seven-segments track|update|get-html|export` and 7SEGMENTS as a target of `trackapis import`.
+
+The commands follow the style of the others: the company token from `$SEVEN_SEGMENTS_TOKEN`,
+properties as `--property NAME=VALUE` or `--properties JSON`, the base URL as `--base-url`. The
+seed's own command line (`python -m seven_segments track TOKEN CUSTOMER purchase --properties
+product=bottle`) keeps its shape in `trackapis.seven_segments.cli`.
+"""
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
 from collections.abc import Mapping
 from typing import Any, Final
 
-from ..seven_segments import DEFAULT_TARGET, SevenSegmentsClient, SevenSegmentsCommand
-from ..seven_segments._payload import track_command, update_command
-from ..seven_segments.cli import main as seed_main
-from ._common import CommandError, credential, setting
-from ._matched import MatchedTarget
-from ._passthrough import passthrough_group
-from ._targets import ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
+import click
+
+from ..seven_segments import (
+    DEFAULT_TARGET,
+    DEFAULT_TIMEOUT,
+    AuthenticatedSevenSegmentsClient,
+    SevenSegmentsClient,
+    SevenSegmentsCommand,
+)
+from ..seven_segments.cli import export_credentials, parse_customer
+from ._common import (
+    BaseUrl,
+    F,
+    command_errors,
+    credential,
+    json_object,
+    name_value_pairs,
+    print_json,
+)
+from ._matched import MatchedTarget, background_client
+from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 TOKEN_VARIABLE: Final = "SEVEN_SEGMENTS_TOKEN"
-TARGET_VARIABLE: Final = "SEVEN_SEGMENTS_TARGET"
+BASE_URL_VARIABLE: Final = "SEVEN_SEGMENTS_BASE_URL"
+BASE_URL: Final = BaseUrl(BASE_URL_VARIABLE, DEFAULT_TARGET, ("--target",), ("SEVEN_SEGMENTS_TARGET",))
+USERNAME_VARIABLE: Final = "SEVEN_SEGMENTS_USERNAME"
+PASSWORD_VARIABLE: Final = "SEVEN_SEGMENTS_PASSWORD"
+_ANALYSIS_TYPES: Final = ("funnel", "report", "retention", "segmentation")
+_EXPORT_FORMATS: Final = ("native-json", "table-json", "csv")
 
-SEVEN_SEGMENTS_COMMANDS = passthrough_group(
-    "seven-segments",
-    "the 7SEGMENTS commands: track, update, get_html, export",
-    "trackapis.cli._seven_segments:seven_segments_main",
+_EXAMPLES = f"""\b
+Credentials are read from the environment, never from the command line:
+  export {TOKEN_VARIABLE}=<the company token>                 # track, update, get-html
+  export {USERNAME_VARIABLE}=... {PASSWORD_VARIABLE}=...   # export (a prompt in a terminal otherwise)
+  export {BASE_URL_VARIABLE}=http://127.0.0.1:8000           # optional; default {DEFAULT_TARGET}
+
+\b
+examples:
+  trackapis seven-segments track john123 purchase --property product=bottle --property amount=5
+  trackapis seven-segments track '{{"cookie": "abc"}}' purchase --properties '{{"amount": 5}}'
+  trackapis seven-segments update john123 --property first_name=John
+  trackapis seven-segments get-html john123 "Banner left"
+  trackapis seven-segments export funnel <analysis id>
+
+The customer is the registered id, or ids as JSON ('{{"cookie": "..."}}'). Exit status: 0 done,
+1 the API or the network failed (the reason on stderr), 2 bad arguments or missing credentials.
+"""
+
+
+@click.group("seven-segments", epilog=_EXAMPLES)
+def seven_segments_commands() -> None:
+    """Track events, update customers, get campaign HTML, export analyses at 7SEGMENTS."""
+
+
+def _connection_options(function: F) -> F:
+    function = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_TIMEOUT,
+        show_default=True,
+        help="Seconds per request.",
+    )(function)
+    return BASE_URL(function)
+
+
+def _property_options(function: F) -> F:
+    function = click.option(
+        "--properties", "properties_json", metavar="JSON", help="Properties as a JSON object."
+    )(function)
+    return click.option(
+        "--property",
+        "property_items",
+        multiple=True,
+        metavar="NAME=VALUE",
+        help="A property with a string value (repeat for more).",
+    )(function)
+
+
+def _properties(params: Mapping[str, Any]) -> dict[str, Any]:
+    properties = json_object(params["properties_json"], "--properties")
+    properties.update(name_value_pairs(params["property_items"], "--property"))
+    return properties
+
+
+def _customer_argument(text: str) -> Any:
+    with command_errors():
+        return parse_customer(text)
+
+
+def _tracking(params: Mapping[str, Any], call: Any) -> Any:
+    token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
+    with (
+        command_errors(),
+        SevenSegmentsClient(token, base_url=BASE_URL.resolve(params), timeout=params["timeout"]) as client,
+    ):
+        return call(client)
+
+
+@seven_segments_commands.command("track", epilog=_EXAMPLES)
+@click.argument("customer")
+@click.argument("event_type")
+@_property_options
+@click.option("--timestamp", type=float, help="When it happened, in UNIX seconds.")
+@_connection_options
+def _track(customer: str, event_type: str, timestamp: float | None, **params: Any) -> None:
+    """Track an event of a customer (e.g. purchase)."""
+    properties = _properties(params)
+    _tracking(
+        params,
+        lambda client: client.track(
+            _customer_argument(customer), event_type, properties=properties, timestamp=timestamp
+        ),
+    )
+    print_json({"status": "ok"})
+
+
+@seven_segments_commands.command("update", epilog=_EXAMPLES)
+@click.argument("customer")
+@_property_options
+@_connection_options
+def _update(customer: str, **params: Any) -> None:
+    """Identify a customer and update its properties."""
+    properties = _properties(params)
+    _tracking(params, lambda client: client.update(_customer_argument(customer), properties))
+    print_json({"status": "ok"})
+
+
+@seven_segments_commands.command("get-html", epilog=_EXAMPLES)
+@click.argument("customer")
+@click.argument("campaign")
+@_connection_options
+def _get_html(customer: str, campaign: str, **params: Any) -> None:
+    """Print an HTML campaign's HTML for a customer."""
+    click.echo(_tracking(params, lambda client: client.get_html(_customer_argument(customer), campaign)))
+
+
+@seven_segments_commands.command("export", epilog=_EXAMPLES)
+@click.argument("analysis_type", type=click.Choice(_ANALYSIS_TYPES))
+@click.argument("analysis_id")
+@click.option(
+    "--format", "export_format", type=click.Choice(_EXPORT_FORMATS), default="native-json", show_default=True
 )
-
-
-def seven_segments_main(argv: list[str]) -> int:
-    """The seed's command line (`track`, `update`, `get_html`, `export`) as `trackapis seven-segments`."""
-    return seed_main(argv, prog="trackapis seven-segments")
+@click.option("--timezone", help="Evaluate in this time zone (the API's default: UTC).")
+@click.option("--execution-time", type=float, help="Evaluate as of this UNIX time.")
+@click.option("--company", help="The company token, when the user has several companies.")
+@_connection_options
+def _export(analysis_type: str, analysis_id: str, **params: Any) -> None:
+    """Print an analysis as JSON (or CSV). Needs $SEVEN_SEGMENTS_USERNAME and $SEVEN_SEGMENTS_PASSWORD."""
+    with command_errors("export failed"):
+        username, password = export_credentials()
+        with AuthenticatedSevenSegmentsClient(
+            username,
+            password,
+            base_url=BASE_URL.resolve(params),
+            timeout=params["timeout"],
+        ) as client:
+            result = client.export_analysis(
+                analysis_type,  # checked by click.Choice
+                analysis_id,
+                format=params["export_format"],  # type: ignore[call-overload]
+                timezone=params["timezone"],
+                execution_time=params["execution_time"],
+                company=params["company"],
+            )
+    if isinstance(result, str):
+        click.echo(result, nl=not result.endswith("\n"))
+    else:
+        print_json(result.to_dict() if hasattr(result, "to_dict") else result, indent=2)
 
 
 # Row fields; `customer_id` names a registered customer, `ids` any ids by type.
@@ -40,61 +192,74 @@ _FIELDS: Final = {
 _ALIASES: Final = {"registered": "customer_id", "event_type": "type"}
 
 
+def _key(name: str, ids: Any, event_type: Any, properties: Any) -> str:
+    # What names a command's outcome: the command, customer, event and properties as the rows
+    # give them (the time stamp is left out: the client may stamp it). Rows with the same key
+    # name the same customer, so they share a lane and settle in the order they were queued.
+    content = [name, ids, event_type, properties or {}]
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+
+
 class SevenSegmentsImportTarget(MatchedTarget[SevenSegmentsClient, SevenSegmentsCommand]):
     """Rows to 7SEGMENTS through `SevenSegmentsClient`'s buffered /bulk delivery.
 
     Outcomes come back as commands and are matched to rows as `MatchedTarget` says.
     """
 
+    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any, *, extra_as_traits: bool) -> None:
+        super().__init__(kind, sink, client_factory)
+        self._extra_as_traits = extra_as_traits
+
     def submit(self, row: int, record: Mapping[str, Any]) -> None:
-        customer, fields = _row_fields(self._kind, record)
-        token = self._client.token
-        try:
-            # Built here too (the client builds the same) for the content that names the outcome.
-            if self._kind == "customers":
-                command = update_command(token, customer, fields.get("properties"))
-            else:
-                command = track_command(
-                    token, customer, fields["type"], fields.get("properties"), fields.get("timestamp")
-                )
-        except (ValueError, TypeError) as error:
-            raise RowInvalid(str(error)) from None
+        customer, fields = _row_fields(self._kind, record, extra_as_traits=self._extra_as_traits)
+        name = "crm/customers" if self._kind == "customers" else "crm/events"
         with self._lock:
-            if self._kind == "customers":
-                accepted = self._client.update(customer, fields.get("properties"))
-            else:
-                accepted = self._client.track(
-                    customer,
-                    fields["type"],
-                    properties=fields.get("properties"),
-                    timestamp=fields.get("timestamp"),
-                )
+            try:
+                if self._kind == "customers":
+                    accepted = self._client.update(customer, fields.get("properties"))
+                else:
+                    accepted = self._client.track(
+                        customer,
+                        fields["type"],
+                        properties=fields.get("properties"),
+                        timestamp=fields.get("timestamp"),
+                    )
+            except (ValueError, TypeError) as error:
+                raise RowInvalid(str(error)) from None
             if accepted:
-                self._remember(row, command.message())
+                key = _key(name, customer, fields.get("type"), fields.get("properties"))
+                self._remember_key(row, key)
         if not accepted:  # the queue was full: it was never sent
-            self._sink.failed(row, "dropped: the client's queue was full")
+            self._sink.run_failed(row, "dropped: the client's queue was full")
 
     def _content_key(self, message: SevenSegmentsCommand) -> str:
-        return message.name + json.dumps(message.data, sort_keys=True, separators=(",", ":"), default=str)
+        data = message.data
+        ids = data.get("customer_ids", data.get("ids"))
+        return _key(message.name, ids, data.get("type"), data.get("properties"))
 
 
-def _row_fields(kind: str, record: Mapping[str, Any]) -> tuple[Any, dict[str, Any]]:
-    # A record with `properties` names its properties there, so any other key is a mistake worth
-    # an error; a flat record (a CSV row) has its properties as the other columns.
+def _row_fields(
+    kind: str, record: Mapping[str, Any], *, extra_as_traits: bool = False
+) -> tuple[Any, dict[str, Any]]:
+    # Properties: a `properties` object, `properties.<name>` columns, or (asked for) every other column.
     allowed = _FIELDS[kind]
     nested = "properties" in record
     fields: dict[str, Any] = {}
     properties: dict[str, Any] = {}
+    prefixed: dict[str, Any] = {}
     for key, value in record.items():
         name = _ALIASES.get(key, key)
         if name in allowed:
             fields[name] = value
-        elif nested:
-            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
-        else:
+        elif key.startswith("properties.") and len(key) > len("properties."):
+            prefixed[key[len("properties.") :]] = value
+        elif extra_as_traits and not nested:
             properties[key] = value
+        else:
+            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
     if nested:
-        properties = _json_object(fields["properties"], "properties")
+        properties = dict(_json_object(fields["properties"], "properties"))
+    properties.update(prefixed)
     fields["properties"] = properties
     if kind == "events":
         if not fields.get("type"):
@@ -151,43 +316,34 @@ def _timestamp(value: Any) -> Any:
     return parsed
 
 
-def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--target", help=f"the API's base URL (default ${TARGET_VARIABLE}, else {DEFAULT_TARGET})"
-    )
-
-
-def _import_identity(args: argparse.Namespace, kind: str) -> str:
-    return f"seven-segments {kind} at {setting(TARGET_VARIABLE, args.target, DEFAULT_TARGET)}"
+def _import_identity(options: Mapping[str, Any], kind: str) -> str:
+    return f"seven-segments {kind} at {BASE_URL.resolve(options)}"
 
 
 def _create_import_target(
-    args: argparse.Namespace, kind: str, sink: OutcomeSink, settings: ImportSettings
+    options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
 ) -> SevenSegmentsImportTarget:
     token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    target = setting(TARGET_VARIABLE, args.target, DEFAULT_TARGET)
+    target = BASE_URL.resolve(options)
 
-    def client(**callbacks: Any) -> SevenSegmentsClient:
-        try:
-            return SevenSegmentsClient(
-                token,
-                base_url=target,
-                background=True,
-                max_retries=settings.max_retries,
-                max_in_flight=settings.max_in_flight,
-                rate_limit_per_minute=settings.rate_limit_per_minute,
-                **callbacks,
-            )
-        except (ValueError, TypeError) as error:
-            raise CommandError(str(error)) from None
-
-    return SevenSegmentsImportTarget(kind, sink, client)
+    client = background_client(
+        SevenSegmentsClient, token, base_url=target, background=True, settings=settings
+    )
+    return SevenSegmentsImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
 
 
 _ROW_HELP: Final = (
     "customer_id (the registered id), cookie, or ids (an object of id types to ids); "
-    "properties: in JSON Lines an object, in CSV every other column"
+    "properties: a properties object (in CSV a JSON cell), properties.<name> columns, or with "
+    "--traits-from-extra-columns every other column"
 )
+_IDENTITY: Final = ("customer_id", "registered", "cookie", "ids")
+COLUMNS: Final = {
+    "customers": Columns(_FIELDS["customers"] | frozenset(_ALIASES), (_IDENTITY,), "properties"),
+    "events": Columns(
+        _FIELDS["events"] | frozenset(_ALIASES), (_IDENTITY, ("type", "event_type")), "properties"
+    ),
+}
 
 SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
     name="seven-segments",
@@ -197,7 +353,9 @@ SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
         "events": "type (the event, e.g. purchase), optional timestamp (UNIX seconds or ISO-8601), "
         "and " + _ROW_HELP,
     },
-    add_arguments=_import_arguments,
+    columns=COLUMNS,
+    options=lambda: [BASE_URL.option()],
     identity=_import_identity,
     create=_create_import_target,
+    credentials=f"check {TOKEN_VARIABLE} (the company token) and the base URL",
 )

@@ -8,11 +8,12 @@ interruption; a target only validates and sends rows and reports each row's outc
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable, Mapping
+import difflib
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
+import click
 
 
 class RowInvalid(Exception):
@@ -27,6 +28,10 @@ class OutcomeSink(Protocol):
 
     def failed(self, row: int, reason: str) -> None:
         """The API refused the row, or retries ran out; it will not be sent again."""
+
+    def run_failed(self, row: int, reason: str) -> None:
+        """Refused because of the run, not the row (credentials, URL, unreachable server, full
+        queue): the request was not processed; the import stops and the next run sends it again."""
 
     def abandoned(self, row: int, reason: str) -> None:
         """The row was given up on while queued or in flight: it may or may not have arrived."""
@@ -59,9 +64,57 @@ class ImportSettings:
     max_in_flight: int
     rate_limit_per_minute: float | None
     max_retries: int
+    # CSV columns (JSON Lines keys) that are not fields become traits (properties).
+    extra_as_traits: bool = False
 
 
-TargetFactory = Callable[[argparse.Namespace, str, OutcomeSink, ImportSettings], ImportTarget]
+@attrs.frozen
+class Columns:
+    """The columns (JSON Lines keys) a kind of row may have, checked before anything is sent.
+
+    Args:
+        fields: The field names, aliases included.
+        required: Groups of fields of which each group needs at least one (e.g. the identity).
+        free_form: The name of the free-form object (`traits`, `properties`), or None. Its members
+            may be columns of their own, `traits.<name>`, or (with `--traits-from-extra-columns`)
+            any column that is not a field.
+    """
+
+    fields: frozenset[str]
+    required: tuple[tuple[str, ...], ...] = ()
+    free_form: str | None = None
+
+    def problems(self, present: Sequence[str], *, extra_as_traits: bool, noun: str = "column") -> list[str]:
+        """What is wrong with these columns (or JSON keys: `noun`), one sentence each (empty: fine)."""
+        problems = []
+        prefix = f"{self.free_form}." if self.free_form else None
+        unknown = [
+            name
+            for name in present
+            if name not in self.fields
+            and not (prefix and name.startswith(prefix) and len(name) > len(prefix))
+        ]
+        if unknown and not (extra_as_traits and self.free_form):
+            hints = []
+            for name in unknown:
+                close = difflib.get_close_matches(name, sorted(self.fields), n=1, cutoff=0.75)
+                hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+            text = f"unknown {noun}s: {', '.join(hints)}; the {noun}s are {', '.join(sorted(self.fields))}"
+            if self.free_form:
+                text += (
+                    f". To send a {noun} as one of the {self.free_form}, name it {self.free_form}.<name>"
+                    f"{' or put it in the ' + self.free_form + ' object' if noun == 'key' else ''}, "
+                    f"or pass --traits-from-extra-columns to send every unknown {noun} as one"
+                )
+            problems.append(text)
+        for group in self.required:
+            if not any(name in present for name in group):
+                names = " or ".join(repr(name) for name in group)
+                problems.append(f"no {names} {noun}: every row needs one")
+        return problems
+
+
+TargetFactory = Callable[[Mapping[str, Any], str, OutcomeSink, ImportSettings], ImportTarget]
 
 
 @attrs.frozen
@@ -72,16 +125,21 @@ class ImportTargetSpec:
         name: The target's name on the command line (`trackapis import <name> <kind> FILE`).
         help: One line for `--help`.
         kinds: Each kind of row (e.g. `users`) with a description of its fields for `--help`.
-        add_arguments: Adds the target's own options (host, limits) to its parser.
+        columns: Each kind's columns, checked against the file's before anything is sent.
+        options: Makes the target's own options (base URL); their values reach `identity` and
+            `create` by their parameter names.
         identity: A text naming the target and kind (and host): recorded in the state file, so that
             an import is never resumed into another API or account.
         create: Makes the target for one run; reads credentials from the environment and raises
             `CommandError` when they are missing.
+        credentials: What to tell a user whose credentials were refused (e.g. which variable).
     """
 
     name: str
     help: str
     kinds: Mapping[str, str]
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    identity: Callable[[argparse.Namespace, str], str]
+    columns: Mapping[str, Columns]
+    options: Callable[[], list[click.Option]]
+    identity: Callable[[Mapping[str, Any], str], str]
     create: TargetFactory
+    credentials: str = ""

@@ -73,7 +73,7 @@ class InteraktSection(WorkloadSection):
         seen: Counter[int] = Counter()
         for user_id, sent in self._sent_events.items():
             stored = fake.user(user_id)
-            arrived = [int(event.traits["seq"]) for event in stored.events] if stored else []
+            arrived = [int(str(event.traits["seq"])) for event in stored.events] if stored else []
             seen.update(arrived)
             if arrived != sorted(arrived):
                 problems.append(f"Interakt: user {user_id}'s events arrived out of order: {arrived[:10]}...")

@@ -1,4 +1,8 @@
-"""The demo runner: each section in turn with a progress bar, then the table and the checks."""
+"""The demo runner: each section in turn with a progress bar, then the table and the checks.
+
+On a terminal (with rich, from the `cli` extra that `.[dev]` installs) the bars and the table are
+rich's, in colour; elsewhere plain text, which the tests and CI logs read.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 import attrs
 
-from .._progress import ProgressBar
+from ..cli._progress import progress_bar
 from ._attributionio import AttributionSection
 from ._interakt import InteraktSection
 from ._section import DemoSection, SectionReport
@@ -62,13 +66,11 @@ SECTIONS: list[SectionFactory] = [_interakt, _seven_segments, _attributionio]
 _COLUMNS = ("API", "sent", "delivered", "retried", "failed", "dropped", "msg/s", "p50 ms", "p95 ms", "p99 ms")
 
 
-def format_table(reports: Sequence[SectionReport]) -> str:
-    """The final table, one row per API."""
-
+def _cells(reports: Sequence[SectionReport]) -> list[list[str]]:
     def milliseconds(value: float | None) -> str:
         return "-" if value is None else f"{value * 1000:.1f}"
 
-    rows = [list(_COLUMNS)]
+    rows = []
     for report in reports:
         rows.append(
             [
@@ -84,6 +86,12 @@ def format_table(reports: Sequence[SectionReport]) -> str:
                 milliseconds(report.percentile(0.99)),
             ]
         )
+    return rows
+
+
+def format_table(reports: Sequence[SectionReport]) -> str:
+    """The final table, one row per API, as plain text."""
+    rows = [list(_COLUMNS), *_cells(reports)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(_COLUMNS))]
     lines = []
     for row in rows:
@@ -96,7 +104,7 @@ def format_table(reports: Sequence[SectionReport]) -> str:
 
 
 def _run_section(section: DemoSection, stack: contextlib.ExitStack, options: DemoOptions) -> SectionReport:
-    bar = ProgressBar(section.planned(), label=f"{section.api:<10}", enabled=options.progress)
+    bar = progress_bar(section.planned(), label=f"{section.api:<10}", enabled=options.progress)
     done = threading.Event()
 
     def follow() -> None:
@@ -140,15 +148,38 @@ def run(
                 problems.append(
                     f"{report.api}: {report.failed} failed and {report.dropped} dropped (expected none)"
                 )
-    say("\n" + format_table(reports) + "\n\n")
+    console = _terminal(out)
+    if console is not None:  # a rich table, in colour
+        from ..cli._common import table
+
+        say("\n")
+        console.print(table(None, _COLUMNS, _cells(reports)))
+        say("\n")
+    else:
+        say("\n" + format_table(reports) + "\n\n")
     say(f"latency: from queueing a message to its delivery; total time {time.monotonic() - started:.1f} s\n")
     if problems:
         say(f"\nCHECK FAILED ({len(problems)} problems):\n")
         for problem in problems:
             say(f"  {problem}\n")
         return 1
-    say("CHECK OK: every message arrived exactly once, each user's in the order sent.\n")
+    ok = "CHECK OK: every message arrived exactly once, each user's in the order sent."
+    if console is not None:
+        console.print(ok, style="bold green", markup=False)
+    else:
+        say(ok + "\n")
     return 0
+
+
+def _terminal(out: TextIO) -> Any:
+    """A rich console on `out` when it is a terminal and rich is installed; else None (plain text)."""
+    try:
+        if not out.isatty():
+            return None
+        from rich.console import Console
+    except (ImportError, AttributeError, ValueError):
+        return None
+    return Console(file=out, highlight=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -101,7 +101,7 @@ class SevenSegmentsSection(WorkloadSection):
         seen: Counter[int] = Counter()
         for customer_id, sent in self._sent_events.items():
             stored = fake.customer(TOKEN, registered=customer_id)
-            arrived = [int(event.properties["seq"]) for event in stored.events] if stored else []
+            arrived = [int(str(event.properties["seq"])) for event in stored.events] if stored else []
             seen.update(arrived)
             if arrived != sorted(arrived):
                 problems.append(

@@ -43,6 +43,7 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
+    check_accepted,
     error_message_of,
     export_of,
     html_of,
@@ -147,7 +148,8 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     ) -> None:
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
         command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
-        await self._send_kwargs(command.kwargs())
+        kwargs = command.kwargs()
+        check_accepted(await self._send_kwargs(kwargs), kwargs["url"])  # 2xx with success: false
 
     async def update(
         self,
@@ -156,7 +158,8 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         **fields: Unpack[CustomerUpdateFields],
     ) -> None:
         """Identify a customer and update its properties."""
-        await self._send_kwargs(update_command(self._token, customer, properties, fields).kwargs())
+        kwargs = update_command(self._token, customer, properties, fields).kwargs()
+        check_accepted(await self._send_kwargs(kwargs), kwargs["url"])
 
     async def get_html(
         self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]

@@ -47,7 +47,7 @@ from ._payload import (
     track_command,
     update_command,
 )
-from ._response import bulk_results, error_message_of, html_of, server_time_of
+from ._response import bulk_results, check_accepted, error_message_of, html_of, server_time_of
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -275,7 +275,8 @@ class SevenSegmentsClient(SyncClient):
 
     def _dispatch(self, command: Command) -> bool:
         if not self.background:
-            self._send_now(command.kwargs())
+            kwargs = command.kwargs()
+            check_accepted(self._send_now(kwargs), kwargs["url"])  # 2xx with success: false
             return True
         try:
             return self._engine.submit(command, command.lane)

@@ -101,6 +101,11 @@ def export_call(
     kwargs = export_analysis._get_kwargs(
         analysis_type, body=body, **({"company": company} if company is not None else {})
     )
+    # csv answers text/csv, the other formats JSON; the answer's type is checked in export_of.
+    kwargs["headers"] = {
+        **kwargs.get("headers", {}),
+        "Accept": "text/csv" if format == "csv" else "application/json",
+    }
     return ExportCall(analysis_type, format or "native-json", kwargs)
 
 

@@ -88,9 +88,9 @@ def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
         raise ValueError(f"{argument} must name at least one id, e.g. {{'registered': 'john123'}}")
     for kind, value in customer.items():
         if not isinstance(kind, str) or not kind:
-            raise TypeError(f"{argument}: id types must be non-empty strings, not {kind!r}")
+            raise TypeError(f"{argument}: id types must be non-empty strings, not {short_repr(kind)}")
         if not isinstance(value, str) or not value:
-            raise TypeError(f"{argument}[{kind!r}] must be a non-empty string id, not {value!r}")
+            raise TypeError(f"{argument}[{kind!r}] must be a non-empty string id, not {short_repr(value)}")
     return CustomerIds.from_dict(
         {
             text(str.__str__(k), argument): text(str.__str__(v), f"{argument}[{k!r}]")

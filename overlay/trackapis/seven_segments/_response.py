@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
-from .._errors import InvalidResponseError, TrackapisError
+from .._errors import APIError, InvalidResponseError, TrackapisError
 from .._http._answer import Answer
 from ..delivery import SendResult
 
@@ -65,6 +65,17 @@ def _json(response: Answer, method: str, path: str) -> Any:
             f"{method} {path} -> {response.status_code}: the body is not JSON "
             f"({response.headers.get('content-type', 'no content type')}): {response.text[:100]!r}"
         ) from None
+
+
+def check_accepted(response: Answer, path: str) -> None:
+    """Raise `APIError` for a 2xx tracking answer whose body says `"success": false` (a refusal)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return  # no JSON body: the status decides
+    if isinstance(payload, dict) and payload.get("success") is False:
+        message = error_message_of(payload) or 'the server answered "success": false'
+        raise APIError(response.status_code, message, method="POST", path=path, body=response.text)
 
 
 def html_of(response: Answer) -> str:
@@ -125,24 +136,37 @@ def export_of(
 ) -> tuple[ExportResult, Any]:
     """The typed result and the raw JSON (None for CSV) of a 2xx export answer."""
     path = f"/analytics/{analysis_type}"
+    content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if export_format == "csv":
+        if content_type != "text/csv":
+            raise InvalidResponseError(
+                f"POST {path}: asked for csv, got {content_type or 'no content type'}: "
+                f"{response.text[:100]!r}"
+            )
         return response.text, None
     payload = _json(response, "POST", path)
     if not isinstance(payload, dict):
         raise InvalidResponseError(f"POST {path}: expected a JSON object, got {str(payload)[:100]}")
-    model: type[FunnelResult | ReportResult | TableResult] | None = None
+    # The spec allows exactly these shapes. The one the request asks for is tried first; a server
+    # answering another known shape gets that model, not an error (it is still what the spec says).
+    expected: list[type[FunnelResult | ReportResult | TableResult]] = []
     if export_format == "table-json":
-        model = TableResult
+        expected.append(TableResult)
     elif analysis_type == "funnel":
-        model = FunnelResult
+        expected.append(FunnelResult)
     elif analysis_type == "report":
-        model = ReportResult
-    if model is None:
+        expected.append(ReportResult)
+    models = [*expected, *(m for m in (FunnelResult, ReportResult, TableResult) if m not in expected)]
+    problems = []
+    for model in models:
+        try:
+            return model.from_dict(payload), payload
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problems.append(f"{model.__name__}: {type(error).__name__}: {error}")
+    if not expected:
+        # Retention and segmentation in native-json: no documented shape; kept as they come.
         return payload, payload
-    try:
-        return model.from_dict(payload), payload
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise InvalidResponseError(
-            f"POST {path}: not a {analysis_type} result in {export_format} "
-            f"({type(error).__name__}: {error}): {str(payload)[:100]}"
-        ) from None
+    raise InvalidResponseError(
+        f"POST {path}: not a {analysis_type} result in {export_format} nor another known export shape "
+        f"({'; '.join(problems)}): {str(payload)[:100]}"
+    ) from None

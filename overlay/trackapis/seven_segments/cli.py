@@ -125,7 +125,7 @@ def main(
 
 
 def _track(args: argparse.Namespace, out: TextIO) -> None:
-    customer = _customer(args.customer)
+    customer = parse_customer(args.customer)
     with SevenSegmentsClient(args.token, base_url=args.target, timeout=args.timeout) as client:
         if args.command == "track":
             client.track(
@@ -146,7 +146,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> None:
         execution_time=args.execution_time,
         company=args.company,
     )
-    username, password = _credentials()
+    username, password = export_credentials()
     with AuthenticatedSevenSegmentsClient(
         username, password, base_url=args.target, timeout=args.timeout
     ) as client:
@@ -157,22 +157,32 @@ def _export(args: argparse.Namespace, out: TextIO) -> None:
         print(json.dumps(raw, indent=2, ensure_ascii=False), file=out)
 
 
-def _credentials() -> tuple[str, str]:
+def export_credentials() -> tuple[str, str]:
+    """The export's username and password: the environment, else a prompt in a terminal.
+
+    Raises:
+        ValueError: Not set, and no terminal to ask in; the message says what to set.
+    """
     username = os.environ.get(USERNAME_VARIABLE)
     password = os.environ.get(PASSWORD_VARIABLE)
     interactive = sys.stdin is not None and sys.stdin.isatty()
     if not username:
         if not interactive:
-            raise _UsageError(f"set ${USERNAME_VARIABLE} and ${PASSWORD_VARIABLE} for export")
+            raise ValueError(f"set ${USERNAME_VARIABLE} and ${PASSWORD_VARIABLE} for export")
         username = input("7SEGMENTS username: ").strip()
     if password is None:
         if not interactive:
-            raise _UsageError(f"set ${PASSWORD_VARIABLE} for export")
+            raise ValueError(f"set ${PASSWORD_VARIABLE} for export")
         password = getpass.getpass("7SEGMENTS password: ")
     return username, password
 
 
-def _customer(text: str) -> Customer:
+def parse_customer(text: str) -> Customer:
+    """A customer on the command line: a registered id, or ids as a JSON object.
+
+    Raises:
+        ValueError: It starts with `{` and is not a JSON object.
+    """
     if not text.startswith("{"):
         return text
     try:

@@ -18,9 +18,12 @@ With pytest, enable the plugin (`-p trackapis.testing.pytest_plugin`) and use th
 
 from ._app import Call, DroppedConnection, FakeAPI, RecordedRequest, Reply
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
+from ._credentials import TEST_CREDENTIALS
 from ._faults import Fault, Faults
 from ._interakt import InteraktEvent, InteraktFake, InteraktUser
+from ._json import JsonObject, JsonValue
 from ._received import AttributionReceived, InteraktReceived, SevenSegmentsReceived, received
+from ._serve_fakes import serve_fakes
 from ._server import serve
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 from ._specs import API_NAMES, ApiName, load_spec, spec_path
@@ -28,6 +31,7 @@ from ._specs import API_NAMES, ApiName, load_spec, spec_path
 __all__ = [
     "API_NAMES",
     "FAKES",
+    "TEST_CREDENTIALS",
     "ApiName",
     "AttributionEvent",
     "AttributionFake",
@@ -42,6 +46,8 @@ __all__ = [
     "InteraktFake",
     "InteraktReceived",
     "InteraktUser",
+    "JsonObject",
+    "JsonValue",
     "RecordedRequest",
     "Reply",
     "SevenSegmentsCustomer",
@@ -51,6 +57,7 @@ __all__ = [
     "load_spec",
     "received",
     "serve",
+    "serve_fakes",
     "spec_path",
 ]
 

@@ -10,22 +10,26 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import parse_qsl, quote, unquote
 
 import attrs
 import httpx
 from jsonschema.exceptions import relevance
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from openapi_core.validation.request.exceptions import ParameterValidationError, SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+from ._examples import example_reply, resolve
 from ._faults import Fault, Faults
+from ._json import JsonObject, JsonValue
+from ._semantics import is_rfc3339_date_time, strict_query, with_ecma_patterns
 from ._specs import ApiName, loopback_spec
 
 logger = logging.getLogger("trackapis.testing")
@@ -64,9 +68,10 @@ class RecordedRequest:
     status: int | None = None
     received_at: float = attrs.field(factory=time.time, repr=False)
 
-    def json(self) -> Any:
+    def json(self) -> JsonValue:
         """The body, decoded as JSON."""
-        return json.loads(self.body)
+        decoded: JsonValue = json.loads(self.body)
+        return decoded
 
 
 @attrs.frozen
@@ -74,11 +79,17 @@ class Call:
     """A request that passed validation, as a handler sees it."""
 
     operation_id: str
-    body: Any
-    path_params: Mapping[str, Any]
-    query: Mapping[str, Any]
+    body: JsonValue
+    """The decoded JSON body (None without one); handlers narrow it with `json_object`."""
+    path_params: Mapping[str, str]
+    query: Mapping[str, object]
     raw_query: Mapping[str, str]
     headers: Mapping[str, str]
+
+    @property
+    def json_object(self) -> JsonObject:
+        """The body as a JSON object (empty when it is not one)."""
+        return self.body if isinstance(self.body, dict) else {}
 
 
 @attrs.frozen
@@ -86,7 +97,7 @@ class Reply:
     """What a handler answers."""
 
     status: int
-    body: Any
+    body: JsonValue | bytes
     headers: tuple[tuple[str, str], ...] = ()
     content_type: str = "application/json"
 
@@ -98,6 +109,8 @@ class _Route:
     template: str
     pattern: re.Pattern[str]
     takes_body: bool
+    operation: Mapping[str, Any] = attrs.field(eq=False, repr=False)
+    parameters: list[Mapping[str, Any]] = attrs.field(eq=False, repr=False)
 
 
 class _ValidationRequest:
@@ -122,6 +135,11 @@ class _ValidationRequest:
         self.parameters = RequestParameters(query=ImmutableMultiDict(query), header=headers, path=path_params)
 
 
+def handler_body(call: Call) -> dict[str, Any]:
+    """The validated JSON object body, for a fake's handlers (the spec guarantees its shape)."""
+    return cast(dict[str, Any], call.body)
+
+
 def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
     routes = []
     for template, path_item in document["paths"].items():
@@ -131,7 +149,14 @@ def _build_routes(document: Mapping[str, Any]) -> list[_Route]:
             if operation is not None:
                 pattern = re.compile(f"^{regex}$")
                 takes_body = "requestBody" in operation
-                routes.append(_Route(operation["operationId"], method.upper(), template, pattern, takes_body))
+                operation_id = operation.get("operationId") or f"{method.upper()} {template}"
+                parameters = [
+                    resolve(document, parameter)
+                    for parameter in [*path_item.get("parameters", []), *operation.get("parameters", [])]
+                ]
+                routes.append(
+                    _Route(operation_id, method.upper(), template, pattern, takes_body, operation, parameters)
+                )
     return routes
 
 
@@ -190,13 +215,30 @@ class FakeAPI:
 
     Subclasses name their spec in `api`, implement one `op_<operationId>` method per operation,
     `error_body`, and optionally `check_credentials`; state changes happen under `self.lock`.
+
+    `spec=` serves an OpenAPI document of your own (a vendor's newer version) instead of the
+    packaged one: every request is validated against it; the operations the fake keeps state for
+    behave as with the packaged spec; any other operation answers its first documented 2xx with
+    the spec's example, or a minimal schema-valid body. Its paths may not start with `/__fake`.
     """
 
     api: ClassVar[ApiName]
 
-    def __init__(self) -> None:
-        document = loopback_spec(self.api)
-        self._openapi = OpenAPI.from_dict(document)
+    def __init__(self, *, spec: str | os.PathLike[str] | None = None) -> None:
+        document = loopback_spec(self.api, spec)
+        clashing = [path for path in document["paths"] if path.startswith("/__fake")]
+        if clashing:
+            raise ValueError(f"the spec has paths under /__fake/, the fakes' control plane: {clashing}")
+        self.spec_path = None if spec is None else os.fspath(spec)
+        self._document = document
+        # JSON Schema semantics where openapi-core (Python's re, isodate) differs: see _semantics.
+        self._openapi = OpenAPI.from_dict(
+            with_ecma_patterns(document),
+            config=Config(
+                extra_format_validators={"date-time": is_rfc3339_date_time},
+                extra_format_unmarshallers={"date-time": str},
+            ),
+        )
         self._routes = _build_routes(document)
         self.lock = threading.RLock()
         self.faults = Faults()
@@ -208,7 +250,7 @@ class FakeAPI:
 
     # -- what subclasses provide ------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> Any:
+    def error_body(self, status: int, message: str) -> JsonValue:
         """The API's JSON error body."""
         raise NotImplementedError
 
@@ -218,6 +260,19 @@ class FakeAPI:
 
     def reset_state(self) -> None:
         """Forget what the API stored (subclasses)."""
+
+    def credentials(self) -> Mapping[str, str]:
+        """The credentials the fake accepts, by the name of the option that sets them."""
+        return {}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """Add data the fake serves, as `POST /__fake/seed` does (subclasses document their keys).
+
+        Raises:
+            ValueError: an unknown key or a malformed value.
+        """
+        if data:
+            raise ValueError(f"the {self.api} fake takes no seed data, not {', '.join(sorted(data))}")
 
     # -- public --------------------------------------------------------------------------------
 
@@ -236,6 +291,11 @@ class FakeAPI:
             self.reset_state()
             self.requests.clear()
         self.faults.clear()
+
+    @property
+    def operation_ids(self) -> list[str]:
+        """The operation ids of the spec the fake serves, in the spec's order."""
+        return [route.operation_id for route in self._routes]
 
     def requests_to(self, operation_id: str) -> list[RecordedRequest]:
         """The recorded requests routed to one operation."""
@@ -256,10 +316,15 @@ class FakeAPI:
             return
         body = await self._read_body(receive)
         method = scope["method"].upper()
+        if scope["path"].startswith("/__fake/"):
+            from ._control import handle
+
+            await self._send(send, handle(self, method, scope["path"], self._query(scope), body))
+            return
         # Route on the raw (still percent-encoded) path, so that %2F stays inside its parameter.
         raw_path = scope.get("raw_path")
         path = raw_path.decode("latin-1") if raw_path else quote(scope["path"])
-        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        query = self._query(scope)
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         route, allowed = self._route(method, path)
         recorded = RecordedRequest(
@@ -335,6 +400,9 @@ class FakeAPI:
             if route.takes_body and not isinstance(parsed, dict):
                 return {}, self.error(400, "body: a JSON object is required")
             return {name: _BOOLEANS.get(value, value) for name, value in query}, None
+        problem = strict_query(route.parameters, query)
+        if problem is not None:
+            return {}, self.error(400, problem)
         result = self._openapi.unmarshal_request(_ValidationRequest(route, path_params, query, headers, body))
         if result.errors:
             first = next(iter(result.errors))
@@ -343,7 +411,11 @@ class FakeAPI:
         return dict(result.parameters.query), None
 
     def _dispatch(self, route: _Route, call: Call) -> Reply:
-        handler: Callable[[Call], Reply] = getattr(self, f"op_{route.operation_id}")
+        handler: Callable[[Call], Reply] | None = getattr(self, f"op_{route.operation_id}", None)
+        if handler is None:
+            # An operation the fake has no state for (a user's newer spec): the spec's example.
+            status, content_type, body = example_reply(self._document, route.operation)
+            return Reply(status, body, content_type=content_type)
         try:
             with self.lock:
                 return handler(call)
@@ -368,6 +440,10 @@ class FakeAPI:
         if fault.body is not None:
             return Reply(fault.status, fault.body, headers, fault.content_type)
         return self.error(fault.status, f"injected fault: {fault.status}", *headers)
+
+    @staticmethod
+    def _query(scope: Scope) -> list[tuple[str, str]]:
+        return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
     @staticmethod
     async def _read_body(receive: Receive) -> bytes:

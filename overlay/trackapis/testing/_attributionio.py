@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
+from ._json import JsonObject, JsonValue
 
 _LISTS = ("pageviews", "touchpoints", "events", "identities")
 
@@ -47,18 +51,24 @@ class AttributionFake(FakeAPI):
         public_key: The account's public key (body of public calls, path of private ones).
         secret: The API secret the private API expects in the `secret` query parameter.
         disabled: Answer the private API with 403, as for a disabled account.
+        spec: An OpenAPI document of your own instead of the packaged one (see `FakeAPI`).
     """
 
     api = "attributionio"
 
     def __init__(
-        self, public_key: str = "test-public-key", secret: str = "test-secret", *, disabled: bool = False
+        self,
+        public_key: str = TEST_CREDENTIALS["attributionio"]["public_key"],
+        secret: str = TEST_CREDENTIALS["attributionio"]["secret"],
+        *,
+        disabled: bool = False,
+        spec: str | os.PathLike[str] | None = None,
     ) -> None:
         if not public_key:
             raise ValueError("public_key must be a non-empty string")
         if not secret:
             raise ValueError("secret must be a non-empty string")
-        super().__init__()
+        super().__init__(spec=spec)
         self.public_key = public_key
         self._secret = secret
         self.disabled = disabled
@@ -82,21 +92,22 @@ class AttributionFake(FakeAPI):
         with self.lock:
             return list(self._events)
 
-    def add_pageview(self, client_id: str, pageview: dict[str, Any]) -> None:
+    def add_pageview(self, client_id: str, pageview: Mapping[str, JsonValue]) -> None:
         with self.lock:
             self._pageviews[client_id].append(dict(pageview))
 
-    def add_touchpoint(self, client_id: str, touchpoint: dict[str, Any]) -> None:
+    def add_touchpoint(self, client_id: str, touchpoint: Mapping[str, JsonValue]) -> None:
         with self.lock:
             self._touchpoints[client_id].append(dict(touchpoint))
 
     # -- the API ---------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"message": message}
 
     def check_credentials(self, call: Call) -> Reply | None:
-        if call.operation_id == "getCustomer":
+        # The private API names the account in the path; the public one in the body's envelope.
+        if "public_key" in call.path_params:
             if (
                 call.path_params["public_key"] != self.public_key
                 or call.raw_query.get("secret") != self._secret
@@ -105,10 +116,51 @@ class AttributionFake(FakeAPI):
             if self.disabled:
                 return self.error(403, "the account is disabled")
             return None
-        envelope = call.body.get("identity") or call.body.get("event") or {}
-        if envelope.get("public_key") != self.public_key:
+        body = call.body if isinstance(call.body, dict) else {}
+        envelope = body.get("identity") or body.get("event")
+        public = call.operation_id in ("triggerIdentity", "triggerEvent") or isinstance(envelope, dict)
+        if public and (not isinstance(envelope, dict) or envelope.get("public_key") != self.public_key):
             return self.error(401, "unknown public_key")
         return None
+
+    def credentials(self) -> Mapping[str, str]:
+        return {"public_key": self.public_key, "secret": self._secret}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """`{"customers": [{"client_id": ..., "aliases": [...], "created_at": <unix seconds>,
+        "pageviews": [{...}], "touchpoints": [{...}]}]}`: customers `getCustomer` finds, each as
+        one identity (agent `seed`) plus its pageviews and touchpoints."""
+        unknown = set(data) - {"customers"}
+        if unknown:
+            raise ValueError(f"the attributionio fake seeds customers, not {', '.join(sorted(unknown))}")
+        customers = data.get("customers", [])
+        if not isinstance(customers, list) or not all(isinstance(c, dict) for c in customers):
+            raise ValueError("customers must be a list of objects")
+        for customer in customers:
+            if not isinstance(customer.get("client_id"), str) or not customer["client_id"]:
+                raise ValueError("each customer needs a client_id (a non-empty string)")
+            aliases = customer.get("aliases", [])
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise ValueError("aliases must be a list of strings")
+            created_at = customer.get("created_at", 0)
+            if isinstance(created_at, bool) or not isinstance(created_at, int):
+                raise ValueError("created_at must be an integer (unix seconds)")
+            for name in ("pageviews", "touchpoints"):
+                items = customer.get(name, [])
+                if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                    raise ValueError(f"{name} must be a list of objects")
+        with self.lock:
+            for customer in customers:
+                client_id = customer["client_id"]
+                self._identities.append(
+                    AttributionIdentity(
+                        client_id, list(customer.get("aliases", [])), customer.get("created_at", 0), "seed"
+                    )
+                )
+                for pageview in customer.get("pageviews", []):
+                    self._pageviews[client_id].append(dict(pageview))
+                for touchpoint in customer.get("touchpoints", []):
+                    self._touchpoints[client_id].append(dict(touchpoint))
 
     def reset_state(self) -> None:
         self._identities.clear()
@@ -117,7 +169,7 @@ class AttributionFake(FakeAPI):
         self._touchpoints.clear()
 
     def op_triggerIdentity(self, call: Call) -> Reply:
-        identity = call.body["identity"]
+        identity = handler_body(call)["identity"]
         self._identities.append(
             AttributionIdentity(
                 identity["client_id"],
@@ -129,7 +181,7 @@ class AttributionFake(FakeAPI):
         return Reply(200, {"status": "ok"})
 
     def op_triggerEvent(self, call: Call) -> Reply:
-        event = call.body["event"]
+        event = handler_body(call)["event"]
         self._events.append(
             AttributionEvent(
                 client_id=event["client_id"],

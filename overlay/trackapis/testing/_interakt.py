@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
+from ._json import JsonObject, JsonValue
+from ._semantics import basic_credentials
 
 
 @attrs.define
@@ -17,7 +22,7 @@ class InteraktEvent:
     """An event as the fake stored it. `created_at` is the string the client sent, if any."""
 
     event: str
-    traits: dict[str, Any]
+    traits: dict[str, JsonValue]
     created_at: str | None
     id: str
 
@@ -29,7 +34,7 @@ class InteraktUser:
     user_id: str | None
     country_code: str | None
     phone_number: str | None
-    traits: dict[str, Any] = attrs.field(factory=dict)
+    traits: dict[str, JsonValue] = attrs.field(factory=dict)
     events: list[InteraktEvent] = attrs.field(factory=list)
 
     @property
@@ -55,15 +60,21 @@ class InteraktFake(FakeAPI):
 
     Args:
         api_key: The key Basic auth must carry as username, with an empty password.
+        spec: An OpenAPI document of your own instead of the packaged one (see `FakeAPI`).
     """
 
     api = "interakt"
 
-    def __init__(self, api_key: str = "test-interakt-key") -> None:
+    def __init__(
+        self,
+        api_key: str = TEST_CREDENTIALS["interakt"]["api_key"],
+        *,
+        spec: str | os.PathLike[str] | None = None,
+    ) -> None:
         if not api_key:
             raise ValueError("api_key must be a non-empty string")
-        super().__init__()
-        self._expected_auth = "Basic " + base64.b64encode(f"{api_key}:".encode()).decode()
+        super().__init__(spec=spec)
+        self._api_key = api_key
         self._users: list[InteraktUser] = []
 
     def __repr__(self) -> str:
@@ -95,30 +106,51 @@ class InteraktFake(FakeAPI):
 
     # -- the API -------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"result": False, "message": message}
 
     def check_credentials(self, call: Call) -> Reply | None:
         given = call.headers.get("authorization", "")
-        if given == self._expected_auth:
+        if basic_credentials(given) == (self._api_key, ""):  # the scheme in any case
             return None
         return self.error(401, self._why_unauthorized(given))
 
     def reset_state(self) -> None:
         self._users.clear()
 
+    def credentials(self) -> Mapping[str, str]:
+        return {"api_key": self._api_key}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """`{"users": [{"userId": ..., "countryCode": ..., "phoneNumber": ..., "traits": {...}}]}`:
+        users the fake knows before any request, as if tracked."""
+        unknown = set(data) - {"users"}
+        if unknown:
+            raise ValueError(f"the interakt fake seeds users, not {', '.join(sorted(unknown))}")
+        users = data.get("users", [])
+        if not isinstance(users, list) or not all(isinstance(user, dict) for user in users):
+            raise ValueError("users must be a list of objects")
+        for user in users:
+            if not isinstance(user.get("userId"), str) and _phone(user) is None:
+                raise ValueError("each user needs a userId, or a countryCode and a phoneNumber")
+            traits = user.get("traits") or {}
+            if not isinstance(traits, dict):
+                raise ValueError("traits must be an object")
+        with self.lock:
+            for user in users:
+                self._find_or_create(user).traits.update(user.get("traits") or {})
+
     def op_trackUser(self, call: Call) -> Reply:
-        user = self._find_or_create(call.body)
-        user.traits.update(call.body.get("traits") or {})
+        user = self._find_or_create(handler_body(call))
+        user.traits.update(handler_body(call).get("traits") or {})
         return Reply(202, {"result": True, "message": "User data queued successfully"})
 
     def op_trackEvent(self, call: Call) -> Reply:
-        user = self._find_or_create(call.body)
+        body = handler_body(call)
+        user = self._find_or_create(body)
         event_id = str(uuid.uuid4())
         user.events.append(
-            InteraktEvent(
-                call.body["event"], dict(call.body.get("traits") or {}), call.body.get("createdAt"), event_id
-            )
+            InteraktEvent(body["event"], dict(body.get("traits") or {}), body.get("createdAt"), event_id)
         )
         return Reply(201, {"result": True, "message": "Event created successfully", "id": event_id})
 

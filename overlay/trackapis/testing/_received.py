@@ -15,11 +15,10 @@ received(attributionio_fake).assert_identified("john@example.com", alias="<cooki
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import overload
 
 from ._app import FakeAPI
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
@@ -29,11 +28,11 @@ from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSeg
 __tracebackhide__ = True  # pytest shows the caller's line, not these helpers'
 
 
-def _show(value: Any) -> str:
+def _show(value: object) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
-def _differences(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> list[str]:
+def _differences(expected: Mapping[str, object], actual: Mapping[str, object]) -> list[str]:
     problems = []
     for key, value in expected.items():
         if key not in actual:
@@ -90,7 +89,11 @@ class InteraktReceived:
         return list(self.user(user_id, phone=phone).events)
 
     def assert_user(
-        self, user_id: str | None = None, *, phone: str | None = None, traits: Mapping[str, Any] | None = None
+        self,
+        user_id: str | None = None,
+        *,
+        phone: str | None = None,
+        traits: Mapping[str, object] | None = None,
     ) -> None:
         """The user exists and has (at least) these trait values."""
         __tracebackhide__ = True
@@ -146,7 +149,7 @@ class InteraktReceived:
         name: str = "",
         *,
         phone: str | None = None,
-        traits: Mapping[str, Any] | None = None,
+        traits: Mapping[str, object] | None = None,
     ) -> InteraktEvent:
         """Exactly one event of the user has this name and (at least) these traits; returns it."""
         __tracebackhide__ = True
@@ -157,7 +160,7 @@ class InteraktReceived:
             return matching[0]
         wanted = f"{name!r}" + (f" with traits {_show(dict(traits))}" if traits else "")
         if not matching:
-            seen: list[Any] = [(event.event, event.traits) for event in named]
+            seen: list[object] = [(event.event, event.traits) for event in named]
             seen = seen or [event.event for event in events]
             raise AssertionError(f"user {user_id or phone!r} received no event {wanted}; it received: {seen}")
         raise AssertionError(
@@ -217,7 +220,7 @@ class SevenSegmentsReceived:
         return list(self.customer(registered, **ids).events)
 
     def assert_customer(
-        self, registered: str | None = None, *, properties: Mapping[str, Any] | None = None, **ids: str
+        self, registered: str | None = None, *, properties: Mapping[str, object] | None = None, **ids: str
     ) -> None:
         """The customer exists and has (at least) these property values."""
         __tracebackhide__ = True
@@ -240,7 +243,7 @@ class SevenSegmentsReceived:
         registered: str | None = None,
         type: str = "",
         *,
-        properties: Mapping[str, Any] | None = None,
+        properties: Mapping[str, object] | None = None,
         **ids: str,
     ) -> SevenSegmentsEvent:
         """Exactly one event of the customer has this type and (at least) these properties; returns it."""
@@ -252,7 +255,7 @@ class SevenSegmentsReceived:
             return matching[0]
         wanted = f"{type!r}" + (f" with properties {_show(dict(properties))}" if properties else "")
         if not matching:
-            seen: list[Any] = [(event.type, event.properties) for event in named]
+            seen: list[object] = [(event.type, event.properties) for event in named]
             seen = seen or [event.type for event in stored.events]
             raise AssertionError(f"customer {stored.ids} received no event {wanted}; it received: {seen}")
         raise AssertionError(
@@ -335,16 +338,19 @@ class AttributionReceived:
         _requests_shown("Attribution.io", self.fake)
 
 
-@functools.singledispatch
-def received(fake: FakeAPI) -> Any:
-    """Assertions on what `fake` received: `InteraktReceived`, `SevenSegmentsReceived`, `AttributionReceived`.
-
-    Each API registers its view with `received.register(<Fake class>, <view class>)`. For precise
-    types under mypy, construct the view directly (`InteraktReceived(fake)`).
-    """
+@overload
+def received(fake: InteraktFake) -> InteraktReceived: ...
+@overload
+def received(fake: SevenSegmentsFake) -> SevenSegmentsReceived: ...
+@overload
+def received(fake: AttributionFake) -> AttributionReceived: ...
+def received(fake: FakeAPI) -> InteraktReceived | SevenSegmentsReceived | AttributionReceived:
+    """Assertions on what `fake` received: `InteraktReceived`, `SevenSegmentsReceived` or
+    `AttributionReceived`, typed per fake (a typo in an assertion's name fails type checking)."""
+    if isinstance(fake, InteraktFake):
+        return InteraktReceived(fake)
+    if isinstance(fake, SevenSegmentsFake):
+        return SevenSegmentsReceived(fake)
+    if isinstance(fake, AttributionFake):
+        return AttributionReceived(fake)
     raise TypeError(f"no assertions are registered for {type(fake).__name__}")
-
-
-received.register(InteraktFake, InteraktReceived)
-received.register(SevenSegmentsFake, SevenSegmentsReceived)
-received.register(AttributionFake, AttributionReceived)

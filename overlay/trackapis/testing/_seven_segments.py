@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
+import os
 import time
 from collections import deque
 from collections.abc import Mapping
@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 import attrs
 
-from ._app import Call, FakeAPI, Reply
+from ._app import Call, FakeAPI, Reply, handler_body
+from ._credentials import TEST_CREDENTIALS
+from ._json import JsonObject, JsonValue
+from ._semantics import basic_credentials
 
 BulkStatus = Literal["ok", "retry", "error"]
 ExportFormat = Literal["native-json", "table-json", "csv"]
@@ -25,7 +28,7 @@ class SevenSegmentsEvent:
     """An event as the fake stored it."""
 
     type: str
-    properties: dict[str, Any]
+    properties: dict[str, JsonValue]
     timestamp: float | None
 
 
@@ -35,7 +38,7 @@ class SevenSegmentsCustomer:
 
     company_id: str
     ids: dict[str, str]
-    properties: dict[str, Any] = attrs.field(factory=dict)
+    properties: dict[str, JsonValue] = attrs.field(factory=dict)
     events: list[SevenSegmentsEvent] = attrs.field(factory=list)
 
 
@@ -51,21 +54,23 @@ class SevenSegmentsFake(FakeAPI):
         username: The export API's Basic-auth username.
         password: The export API's Basic-auth password.
         company_tokens: The company tokens tracking calls may use; any when None.
+        spec: An OpenAPI document of your own instead of the packaged one (see `FakeAPI`).
     """
 
     api = "seven_segments"
 
     def __init__(
         self,
-        username: str = "test-user",
-        password: str = "test-password",
+        username: str = TEST_CREDENTIALS["seven_segments"]["username"],
+        password: str = TEST_CREDENTIALS["seven_segments"]["password"],
         *,
         company_tokens: frozenset[str] | set[str] | None = None,
+        spec: str | os.PathLike[str] | None = None,
     ) -> None:
         if not username:
             raise ValueError("username must be a non-empty string")
-        super().__init__()
-        self._expected_auth = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+        super().__init__(spec=spec)
+        self._username, self._password = username, password
         self._company_tokens = None if company_tokens is None else frozenset(company_tokens)
         self._customers: list[SevenSegmentsCustomer] = []
         self._bulk_script: deque[BulkStatus] = deque()
@@ -83,7 +88,7 @@ class SevenSegmentsFake(FakeAPI):
             self.campaigns[name] = html
 
     def add_analysis(
-        self, analysis_type: str, analysis_id: str, result: Any, *, format: ExportFormat = "native-json"
+        self, analysis_type: str, analysis_id: str, result: object, *, format: ExportFormat = "native-json"
     ) -> None:
         """Serve `result` when `analysis_id` is exported as `analysis_type` in `format`.
 
@@ -137,21 +142,58 @@ class SevenSegmentsFake(FakeAPI):
 
     # -- the API ---------------------------------------------------------------------------------
 
-    def error_body(self, status: int, message: str) -> dict[str, Any]:
+    def error_body(self, status: int, message: str) -> JsonObject:
         return {"success": False, "errors": [message]}
 
     def check_credentials(self, call: Call) -> Reply | None:
         if call.operation_id == "exportAnalysis":
-            if call.headers.get("authorization") != self._expected_auth:
+            if basic_credentials(call.headers.get("authorization")) != (self._username, self._password):
                 return self.error(401, "wrong username or password")
             return None
-        company = (call.body or {}).get("company_id")
-        if company is not None and not self._known_company(company):
+        company = call.json_object.get("company_id")
+        if isinstance(company, str) and not self._known_company(company):
             return self.error(400, "company_id: unknown company token")
         return None
 
     def _known_company(self, company: str) -> bool:
         return self._company_tokens is None or company in self._company_tokens
+
+    def credentials(self) -> Mapping[str, str]:
+        tokens = "any" if self._company_tokens is None else ", ".join(sorted(self._company_tokens))
+        return {"username": self._username, "password": self._password, "company_tokens": tokens}
+
+    def seed(self, data: Mapping[str, object]) -> None:
+        """`{"campaigns": {"<name>": "<html>"}, "analyses": [{"analysis_type": "funnel",
+        "analysis_id": ..., "result": <JSON body, or CSV text>, "format": "native-json"}]}`:
+        what `getHtml` and `exportAnalysis` serve (see `add_campaign`, `add_analysis`)."""
+        unknown = set(data) - {"campaigns", "analyses"}
+        if unknown:
+            raise ValueError(
+                f"the seven_segments fake seeds campaigns and analyses, not {', '.join(sorted(unknown))}"
+            )
+        campaigns = data.get("campaigns", {})
+        if not isinstance(campaigns, dict) or not all(isinstance(html, str) for html in campaigns.values()):
+            raise ValueError("campaigns must be an object of campaign name to HTML text")
+        analyses = data.get("analyses", [])
+        if not isinstance(analyses, list) or not all(isinstance(a, dict) for a in analyses):
+            raise ValueError("analyses must be a list of objects")
+        for analysis in analyses:
+            missing = {"analysis_type", "analysis_id", "result"} - set(analysis)
+            if missing:
+                raise ValueError(f"each analysis needs {', '.join(sorted(missing))}")
+            extra = set(analysis) - {"analysis_type", "analysis_id", "result", "format"}
+            if extra:
+                raise ValueError(f"an analysis takes no {', '.join(sorted(extra))}")
+        with self.lock:
+            for name, html in campaigns.items():
+                self.add_campaign(str(name), html)
+            for analysis in analyses:
+                self.add_analysis(
+                    analysis["analysis_type"],
+                    str(analysis["analysis_id"]),
+                    analysis["result"],
+                    format=analysis.get("format", "native-json"),
+                )
 
     def reset_state(self) -> None:
         self._customers.clear()
@@ -160,22 +202,22 @@ class SevenSegmentsFake(FakeAPI):
         self._analyses.clear()
 
     def op_updateCustomer(self, call: Call) -> Reply:
-        self._update(call.body)
+        self._update(handler_body(call))
         return Reply(200, {"success": True})
 
     def op_trackEvent(self, call: Call) -> Reply:
-        self._track(call.body)
+        self._track(handler_body(call))
         return Reply(200, {"success": True})
 
     def op_getHtml(self, call: Call) -> Reply:
-        name = call.body["html_campaign_name"]
+        name = handler_body(call)["html_campaign_name"]
         if name not in self.campaigns:
             return self.error(404, f"html_campaign_name: no campaign named {name!r}")
         return Reply(200, {"success": True, "data": self.campaigns[name]})
 
     def op_bulk(self, call: Call) -> Reply:
-        results: list[dict[str, Any]] = []
-        for command in call.body["commands"]:
+        results: list[JsonValue] = []
+        for command in handler_body(call)["commands"]:
             status = self._bulk_script.popleft() if self._bulk_script else "ok"
             if status == "retry":
                 results.append({"status": "retry"})
@@ -197,8 +239,8 @@ class SevenSegmentsFake(FakeAPI):
 
     def op_exportAnalysis(self, call: Call) -> Reply:
         analysis_type = call.path_params["analysis_type"]
-        analysis_id = call.body["analysis_id"]
-        export_format: ExportFormat = call.body.get("format", "native-json")
+        analysis_id = handler_body(call)["analysis_id"]
+        export_format: ExportFormat = handler_body(call).get("format", "native-json")
         key = (analysis_type, analysis_id, export_format)
         if key not in self._analyses:
             table = self._analyses.get((analysis_type, analysis_id, "table-json"))

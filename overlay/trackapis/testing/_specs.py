@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
+
+from ._json import JsonObject
 
 ApiName = Literal["interakt", "seven_segments", "attributionio"]
 API_NAMES: tuple[ApiName, ...] = ("interakt", "seven_segments", "attributionio")
@@ -35,18 +38,31 @@ def _load(api: ApiName) -> dict[str, Any]:
     return document
 
 
-def load_spec(api: ApiName) -> dict[str, Any]:
+def load_spec(api: ApiName) -> JsonObject:
     """A fresh copy of an API's OpenAPI document."""
-    return copy.deepcopy(_load(api))
+    document: JsonObject = copy.deepcopy(_load(api))
+    return document
 
 
-def loopback_spec(api: ApiName) -> dict[str, Any]:
-    """The document with every `servers` entry replaced by `/`.
+def read_spec(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """An OpenAPI document of one's own (YAML or JSON), e.g. a vendor's newer version of an API."""
+    location = Path(path)
+    if not location.is_file():
+        raise FileNotFoundError(f"spec: no such file {str(location)!r}")
+    with location.open(encoding="utf-8") as stream:
+        document = yaml.safe_load(stream)
+    if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
+        raise ValueError(f"spec: {str(location)!r} is not an OpenAPI document (no paths)")
+    return document
+
+
+def loopback_spec(api: ApiName, path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """The document (packaged, or the one at `path`) with every `servers` entry replaced by `/`.
 
     openapi-core matches the request's host against `servers` strictly; a fake answers on
     127.0.0.1 on any port, for the private and the public Attribution.io host alike.
     """
-    document = load_spec(api)
+    document = copy.deepcopy(_load(api)) if path is None else read_spec(path)
     document["servers"] = [{"url": "/"}]
     for path_item in document.get("paths", {}).values():
         path_item.pop("servers", None)

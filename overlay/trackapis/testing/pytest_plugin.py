@@ -11,16 +11,23 @@ call `.flush()` before asserting), and `interakt_fake_env` (sets `INTERAKT_API_K
 `seven_segments_fake_client` (a buffered `SevenSegmentsClient`), `seven_segments_fake_exports`
 (an `AuthenticatedSevenSegmentsClient` with the fake's username and password) and
 `attributionio_fake_client` (an `AttributionClient` with the fake's key and secret).
+
+The options fixtures take the fakes' keyword arguments, `spec` (an OpenAPI document of your own)
+included. After the run, the per-operation table of each `trackapis.testing.contract.ContractReport`
+is printed, and the session fails when an operation was fuzzed but never got a 2xx answer.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 import pytest
 
 from ._attributionio import AttributionFake
+from ._contract_plugin import pytest_sessionfinish, pytest_terminal_summary  # noqa: F401 - contract reports
+from ._credentials import TEST_CREDENTIALS
 from ._interakt import InteraktFake
 from ._server import serve
 from ._seven_segments import SevenSegmentsFake
@@ -32,56 +39,110 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SEVEN_SEGMENTS_TEST_TOKEN",
+    "AttributionFakeOptions",
+    "InteraktFakeOptions",
+    "SevenSegmentsFakeOptions",
     "attributionio_fake",
     "attributionio_fake_client",
     "attributionio_fake_options",
+    "attributionio_fake_session",
     "interakt_fake",
     "interakt_fake_client",
     "interakt_fake_env",
     "interakt_fake_options",
+    "interakt_fake_session",
     "seven_segments_fake",
     "seven_segments_fake_client",
     "seven_segments_fake_exports",
     "seven_segments_fake_options",
+    "seven_segments_fake_session",
 ]
 
 SEVEN_SEGMENTS_TEST_TOKEN = "test-company-token"
 
 
+class InteraktFakeOptions(TypedDict, total=False):
+    """What `interakt_fake_options` may return: keyword arguments of `InteraktFake`."""
+
+    api_key: str
+    spec: str | os.PathLike[str]
+
+
+class SevenSegmentsFakeOptions(TypedDict, total=False):
+    """What `seven_segments_fake_options` may return: keyword arguments of `SevenSegmentsFake`."""
+
+    username: str
+    password: str
+    company_tokens: frozenset[str] | set[str]
+    spec: str | os.PathLike[str]
+
+
+class AttributionFakeOptions(TypedDict, total=False):
+    """What `attributionio_fake_options` may return: keyword arguments of `AttributionFake`."""
+
+    public_key: str
+    secret: str
+    disabled: bool
+    spec: str | os.PathLike[str]
+
+
 @pytest.fixture(scope="session")
-def interakt_fake_options() -> dict[str, Any]:
+def interakt_fake_options() -> InteraktFakeOptions:
     """Keyword arguments of `InteraktFake`."""
     return {}
 
 
 @pytest.fixture(scope="session")
-def seven_segments_fake_options() -> dict[str, Any]:
+def seven_segments_fake_options() -> SevenSegmentsFakeOptions:
     """Keyword arguments of `SevenSegmentsFake`."""
     return {}
 
 
 @pytest.fixture(scope="session")
-def attributionio_fake_options() -> dict[str, Any]:
+def attributionio_fake_options() -> AttributionFakeOptions:
     """Keyword arguments of `AttributionFake`."""
     return {}
 
 
 @pytest.fixture(scope="session")
-def _interakt_fake_server(interakt_fake_options: dict[str, Any]) -> Iterator[InteraktFake]:
+def _interakt_fake_server(interakt_fake_options: InteraktFakeOptions) -> Iterator[InteraktFake]:
     with serve(InteraktFake(**interakt_fake_options)) as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
-def _seven_segments_fake_server(seven_segments_fake_options: dict[str, Any]) -> Iterator[SevenSegmentsFake]:
+def _seven_segments_fake_server(
+    seven_segments_fake_options: SevenSegmentsFakeOptions,
+) -> Iterator[SevenSegmentsFake]:
     with serve(SevenSegmentsFake(**seven_segments_fake_options)) as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
-def _attributionio_fake_server(attributionio_fake_options: dict[str, Any]) -> Iterator[AttributionFake]:
+def _attributionio_fake_server(
+    attributionio_fake_options: AttributionFakeOptions,
+) -> Iterator[AttributionFake]:
     with serve(AttributionFake(**attributionio_fake_options)) as fake:
         yield fake
+
+
+@pytest.fixture(scope="session")
+def interakt_fake_session(_interakt_fake_server: InteraktFake) -> InteraktFake:
+    """The session's served `InteraktFake`, not reset: for schemathesis tests (`@schema.parametrize()`),
+    which Hypothesis' `function_scoped_fixture` health check forbids `interakt_fake` in."""
+    return _interakt_fake_server
+
+
+@pytest.fixture(scope="session")
+def seven_segments_fake_session(_seven_segments_fake_server: SevenSegmentsFake) -> SevenSegmentsFake:
+    """The session's served `SevenSegmentsFake`, not reset (see `interakt_fake_session`)."""
+    return _seven_segments_fake_server
+
+
+@pytest.fixture(scope="session")
+def attributionio_fake_session(_attributionio_fake_server: AttributionFake) -> AttributionFake:
+    """The session's served `AttributionFake`, not reset (see `interakt_fake_session`)."""
+    return _attributionio_fake_server
 
 
 @pytest.fixture
@@ -108,13 +169,13 @@ def attributionio_fake(_attributionio_fake_server: AttributionFake) -> Attributi
 # -- clients pointed at the fakes ---------------------------------------------------------------------
 
 
-def _interakt_key(options: dict[str, Any]) -> str:
-    return str(options.get("api_key", "test-interakt-key"))
+def _interakt_key(options: InteraktFakeOptions) -> str:
+    return options.get("api_key", TEST_CREDENTIALS["interakt"]["api_key"])
 
 
 @pytest.fixture
 def interakt_fake_client(
-    interakt_fake: InteraktFake, interakt_fake_options: dict[str, Any]
+    interakt_fake: InteraktFake, interakt_fake_options: InteraktFakeOptions
 ) -> Iterator[InteraktClient]:
     """An `InteraktClient` pointed at `interakt_fake`, shut down after the test."""
     from ..interakt import InteraktClient
@@ -130,7 +191,7 @@ def interakt_fake_client(
 
 @pytest.fixture
 def interakt_fake_env(
-    interakt_fake: InteraktFake, interakt_fake_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    interakt_fake: InteraktFake, interakt_fake_options: InteraktFakeOptions, monkeypatch: pytest.MonkeyPatch
 ) -> InteraktFake:
     """`INTERAKT_API_KEY` and `INTERAKT_HOST` set to the fake's, for the test's duration."""
     monkeypatch.setenv("INTERAKT_API_KEY", _interakt_key(interakt_fake_options))
@@ -155,14 +216,14 @@ def seven_segments_fake_client(seven_segments_fake: SevenSegmentsFake) -> Iterat
 
 @pytest.fixture
 def seven_segments_fake_exports(
-    seven_segments_fake: SevenSegmentsFake, seven_segments_fake_options: dict[str, Any]
+    seven_segments_fake: SevenSegmentsFake, seven_segments_fake_options: SevenSegmentsFakeOptions
 ) -> Iterator[AuthenticatedSevenSegmentsClient]:
     """An `AuthenticatedSevenSegmentsClient` with the fake's username and password."""
     from ..seven_segments import AuthenticatedSevenSegmentsClient
 
     client = AuthenticatedSevenSegmentsClient(
-        str(seven_segments_fake_options.get("username", "test-user")),
-        str(seven_segments_fake_options.get("password", "test-password")),
+        seven_segments_fake_options.get("username", TEST_CREDENTIALS["seven_segments"]["username"]),
+        seven_segments_fake_options.get("password", TEST_CREDENTIALS["seven_segments"]["password"]),
         base_url=seven_segments_fake.url,
     )
     try:
@@ -173,15 +234,15 @@ def seven_segments_fake_exports(
 
 @pytest.fixture
 def attributionio_fake_client(
-    attributionio_fake: AttributionFake, attributionio_fake_options: dict[str, Any]
+    attributionio_fake: AttributionFake, attributionio_fake_options: AttributionFakeOptions
 ) -> Iterator[AttributionClient]:
     """An `AttributionClient` (sending at once) with the fake's public key and secret, both hosts
     pointed at `attributionio_fake`. Closed after the test."""
     from ..attributionio import AttributionClient
 
     client = AttributionClient(
-        str(attributionio_fake_options.get("public_key", "test-public-key")),
-        str(attributionio_fake_options.get("secret", "test-secret")),
+        attributionio_fake_options.get("public_key", TEST_CREDENTIALS["attributionio"]["public_key"]),
+        attributionio_fake_options.get("secret", TEST_CREDENTIALS["attributionio"]["secret"]),
         base_url=attributionio_fake.url,
         private_base_url=attributionio_fake.url,
     )

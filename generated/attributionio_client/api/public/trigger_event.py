@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_503
 
+    if 200 <= response.status_code <= 299:
+        response_2xx = Accepted.from_dict(response.json())
+
+        return response_2xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -86,6 +91,9 @@ def sync_detailed(
     body: EventRequest,
 ) -> Response[Accepted | Error]:
     """Record an event of a visitor
+
+     Records the event `event_public_key` for the visitor, attributed through its aliases.
+    Any 2xx is success; the body is undocumented.
 
     Args:
         body (EventRequest):
@@ -116,6 +124,9 @@ def sync(
 ) -> Accepted | Error | None:
     """Record an event of a visitor
 
+     Records the event `event_public_key` for the visitor, attributed through its aliases.
+    Any 2xx is success; the body is undocumented.
+
     Args:
         body (EventRequest):
 
@@ -139,6 +150,9 @@ async def asyncio_detailed(
     body: EventRequest,
 ) -> Response[Accepted | Error]:
     """Record an event of a visitor
+
+     Records the event `event_public_key` for the visitor, attributed through its aliases.
+    Any 2xx is success; the body is undocumented.
 
     Args:
         body (EventRequest):
@@ -166,6 +180,9 @@ async def asyncio(
     body: EventRequest,
 ) -> Accepted | Error | None:
     """Record an event of a visitor
+
+     Records the event `event_public_key` for the visitor, attributed through its aliases.
+    Any 2xx is success; the body is undocumented.
 
     Args:
         body (EventRequest):

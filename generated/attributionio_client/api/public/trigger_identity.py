@@ -63,6 +63,11 @@ def _parse_response(
 
         return response_503
 
+    if 200 <= response.status_code <= 299:
+        response_2xx = Accepted.from_dict(response.json())
+
+        return response_2xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -86,6 +91,9 @@ def sync_detailed(
     body: IdentityRequest,
 ) -> Response[Accepted | Error]:
     """Link an Attribution.io visitor to a client id
+
+     Links the visitor's Attribution.io cookie values (`aliases`) to `client_id`, as the browser
+    snippet does after a login. Any 2xx is success; the body is undocumented.
 
     Args:
         body (IdentityRequest):
@@ -116,6 +124,9 @@ def sync(
 ) -> Accepted | Error | None:
     """Link an Attribution.io visitor to a client id
 
+     Links the visitor's Attribution.io cookie values (`aliases`) to `client_id`, as the browser
+    snippet does after a login. Any 2xx is success; the body is undocumented.
+
     Args:
         body (IdentityRequest):
 
@@ -139,6 +150,9 @@ async def asyncio_detailed(
     body: IdentityRequest,
 ) -> Response[Accepted | Error]:
     """Link an Attribution.io visitor to a client id
+
+     Links the visitor's Attribution.io cookie values (`aliases`) to `client_id`, as the browser
+    snippet does after a login. Any 2xx is success; the body is undocumented.
 
     Args:
         body (IdentityRequest):
@@ -166,6 +180,9 @@ async def asyncio(
     body: IdentityRequest,
 ) -> Accepted | Error | None:
     """Link an Attribution.io visitor to a client id
+
+     Links the visitor's Attribution.io cookie values (`aliases`) to `client_id`, as the browser
+    snippet does after a login. Any 2xx is success; the body is undocumented.
 
     Args:
         body (IdentityRequest):

@@ -9,6 +9,7 @@ from ...models.error import Error
 from ...models.event_by_phone import EventByPhone
 from ...models.event_by_user_id import EventByUserId
 from ...models.event_track_result import EventTrackResult
+from ...models.track_result import TrackResult
 from ...types import Response
 
 
@@ -36,7 +37,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | EventTrackResult | None:
+) -> Error | EventTrackResult | TrackResult | None:
     if response.status_code == 201:
         response_201 = EventTrackResult.from_dict(response.json())
 
@@ -67,6 +68,11 @@ def _parse_response(
 
         return response_503
 
+    if 200 <= response.status_code <= 299:
+        response_2xx = TrackResult.from_dict(response.json())
+
+        return response_2xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -75,7 +81,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | EventTrackResult]:
+) -> Response[Error | EventTrackResult | TrackResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +94,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EventByPhone | EventByUserId,
-) -> Response[Error | EventTrackResult]:
+) -> Response[Error | EventTrackResult | TrackResult]:
     """Record an event of a user
 
      The user is identified as for `trackUser`: `userId`, or `phoneNumber` with `countryCode`.
@@ -102,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventTrackResult]
+        Response[Error | EventTrackResult | TrackResult]
     """
 
     kwargs = _get_kwargs(
@@ -120,7 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: EventByPhone | EventByUserId,
-) -> Error | EventTrackResult | None:
+) -> Error | EventTrackResult | TrackResult | None:
     """Record an event of a user
 
      The user is identified as for `trackUser`: `userId`, or `phoneNumber` with `countryCode`.
@@ -134,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventTrackResult
+        Error | EventTrackResult | TrackResult
     """
 
     return sync_detailed(
@@ -147,7 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: EventByPhone | EventByUserId,
-) -> Response[Error | EventTrackResult]:
+) -> Response[Error | EventTrackResult | TrackResult]:
     """Record an event of a user
 
      The user is identified as for `trackUser`: `userId`, or `phoneNumber` with `countryCode`.
@@ -161,7 +167,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | EventTrackResult]
+        Response[Error | EventTrackResult | TrackResult]
     """
 
     kwargs = _get_kwargs(
@@ -177,7 +183,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: EventByPhone | EventByUserId,
-) -> Error | EventTrackResult | None:
+) -> Error | EventTrackResult | TrackResult | None:
     """Record an event of a user
 
      The user is identified as for `trackUser`: `userId`, or `phoneNumber` with `countryCode`.
@@ -191,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | EventTrackResult
+        Error | EventTrackResult | TrackResult
     """
 
     return (

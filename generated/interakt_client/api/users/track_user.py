@@ -67,6 +67,11 @@ def _parse_response(
 
         return response_503
 
+    if 200 <= response.status_code <= 299:
+        response_2xx = TrackResult.from_dict(response.json())
+
+        return response_2xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:

@@ -10,7 +10,6 @@ from ...models.analysis_type import AnalysisType
 from ...models.error import Error
 from ...models.export_request import ExportRequest
 from ...models.funnel_result import FunnelResult
-from ...models.other_analysis_result import OtherAnalysisResult
 from ...models.report_result import ReportResult
 from ...models.table_result import TableResult
 from ...types import UNSET, Response, Unset
@@ -48,12 +47,12 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult | None:
+) -> Error | FunnelResult | ReportResult | TableResult | None:
     if response.status_code == 200:
 
         def _parse_response_200(
             data: object,
-        ) -> FunnelResult | OtherAnalysisResult | ReportResult | TableResult:
+        ) -> FunnelResult | ReportResult | TableResult:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -70,19 +69,11 @@ def _parse_response(
                 return componentsschemas_export_result_type_1
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_export_result_type_2 = TableResult.from_dict(data)
-
-                return componentsschemas_export_result_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_export_result_type_3 = OtherAnalysisResult.from_dict(data)
+            componentsschemas_export_result_type_2 = TableResult.from_dict(data)
 
-            return componentsschemas_export_result_type_3
+            return componentsschemas_export_result_type_2
 
         response_200 = _parse_response_200(response.json())
 
@@ -126,7 +117,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult]:
+) -> Response[Error | FunnelResult | ReportResult | TableResult]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -141,13 +132,14 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: ExportRequest,
     company: str | Unset = UNSET,
-) -> Response[Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult]:
+) -> Response[Error | FunnelResult | ReportResult | TableResult]:
     """Export an analysis
 
      Needs a user with ExtAPI access. `company` picks the company when the user has several.
-    The result's shape depends on the analysis type and `format`: funnel and report
-    native-json and table-json (any type) are known; retention and segmentation native-json
-    are not, and come back as a plain object.
+    The result's shape depends on the analysis type and `format`: funnel native-json is a
+    `FunnelResult`, report native-json a `ReportResult`, any type in table-json a
+    `TableResult`, and `csv` the CSV text as `text/csv` (send `Accept: text/csv`). Retention
+    and segmentation have no documented native-json shape: export them as table-json or csv.
 
     Args:
         analysis_type (AnalysisType):
@@ -159,7 +151,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult]
+        Response[Error | FunnelResult | ReportResult | TableResult]
     """
 
     kwargs = _get_kwargs(
@@ -181,13 +173,14 @@ def sync(
     client: AuthenticatedClient,
     body: ExportRequest,
     company: str | Unset = UNSET,
-) -> Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult | None:
+) -> Error | FunnelResult | ReportResult | TableResult | None:
     """Export an analysis
 
      Needs a user with ExtAPI access. `company` picks the company when the user has several.
-    The result's shape depends on the analysis type and `format`: funnel and report
-    native-json and table-json (any type) are known; retention and segmentation native-json
-    are not, and come back as a plain object.
+    The result's shape depends on the analysis type and `format`: funnel native-json is a
+    `FunnelResult`, report native-json a `ReportResult`, any type in table-json a
+    `TableResult`, and `csv` the CSV text as `text/csv` (send `Accept: text/csv`). Retention
+    and segmentation have no documented native-json shape: export them as table-json or csv.
 
     Args:
         analysis_type (AnalysisType):
@@ -199,7 +192,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult
+        Error | FunnelResult | ReportResult | TableResult
     """
 
     return sync_detailed(
@@ -216,13 +209,14 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: ExportRequest,
     company: str | Unset = UNSET,
-) -> Response[Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult]:
+) -> Response[Error | FunnelResult | ReportResult | TableResult]:
     """Export an analysis
 
      Needs a user with ExtAPI access. `company` picks the company when the user has several.
-    The result's shape depends on the analysis type and `format`: funnel and report
-    native-json and table-json (any type) are known; retention and segmentation native-json
-    are not, and come back as a plain object.
+    The result's shape depends on the analysis type and `format`: funnel native-json is a
+    `FunnelResult`, report native-json a `ReportResult`, any type in table-json a
+    `TableResult`, and `csv` the CSV text as `text/csv` (send `Accept: text/csv`). Retention
+    and segmentation have no documented native-json shape: export them as table-json or csv.
 
     Args:
         analysis_type (AnalysisType):
@@ -234,7 +228,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult]
+        Response[Error | FunnelResult | ReportResult | TableResult]
     """
 
     kwargs = _get_kwargs(
@@ -254,13 +248,14 @@ async def asyncio(
     client: AuthenticatedClient,
     body: ExportRequest,
     company: str | Unset = UNSET,
-) -> Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult | None:
+) -> Error | FunnelResult | ReportResult | TableResult | None:
     """Export an analysis
 
      Needs a user with ExtAPI access. `company` picks the company when the user has several.
-    The result's shape depends on the analysis type and `format`: funnel and report
-    native-json and table-json (any type) are known; retention and segmentation native-json
-    are not, and come back as a plain object.
+    The result's shape depends on the analysis type and `format`: funnel native-json is a
+    `FunnelResult`, report native-json a `ReportResult`, any type in table-json a
+    `TableResult`, and `csv` the CSV text as `text/csv` (send `Accept: text/csv`). Retention
+    and segmentation have no documented native-json shape: export them as table-json or csv.
 
     Args:
         analysis_type (AnalysisType):
@@ -272,7 +267,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error | FunnelResult | OtherAnalysisResult | ReportResult | TableResult
+        Error | FunnelResult | ReportResult | TableResult
     """
 
     return (

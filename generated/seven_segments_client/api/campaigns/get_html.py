@@ -87,6 +87,8 @@ def sync_detailed(
 ) -> Response[Error | HtmlResult]:
     """Get the HTML of a campaign for a customer
 
+     The HTML of the named campaign, personalised for the customer.
+
     Args:
         body (HtmlRequest):
 
@@ -116,6 +118,8 @@ def sync(
 ) -> Error | HtmlResult | None:
     """Get the HTML of a campaign for a customer
 
+     The HTML of the named campaign, personalised for the customer.
+
     Args:
         body (HtmlRequest):
 
@@ -139,6 +143,8 @@ async def asyncio_detailed(
     body: HtmlRequest,
 ) -> Response[Error | HtmlResult]:
     """Get the HTML of a campaign for a customer
+
+     The HTML of the named campaign, personalised for the customer.
 
     Args:
         body (HtmlRequest):
@@ -166,6 +172,8 @@ async def asyncio(
     body: HtmlRequest,
 ) -> Error | HtmlResult | None:
     """Get the HTML of a campaign for a customer
+
+     The HTML of the named campaign, personalised for the customer.
 
     Args:
         body (HtmlRequest):

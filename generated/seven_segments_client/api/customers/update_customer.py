@@ -82,6 +82,9 @@ def sync_detailed(
 ) -> Response[Error | Success]:
     """Identify a customer and update its properties
 
+     Finds the customer by any of `ids` within the company (creating it when new) and merges
+    `properties` into its properties. A 2xx whose body says `"success": false` is a refusal.
+
     Args:
         body (CustomerUpdate):
 
@@ -111,6 +114,9 @@ def sync(
 ) -> Error | Success | None:
     """Identify a customer and update its properties
 
+     Finds the customer by any of `ids` within the company (creating it when new) and merges
+    `properties` into its properties. A 2xx whose body says `"success": false` is a refusal.
+
     Args:
         body (CustomerUpdate):
 
@@ -134,6 +140,9 @@ async def asyncio_detailed(
     body: CustomerUpdate,
 ) -> Response[Error | Success]:
     """Identify a customer and update its properties
+
+     Finds the customer by any of `ids` within the company (creating it when new) and merges
+    `properties` into its properties. A 2xx whose body says `"success": false` is a refusal.
 
     Args:
         body (CustomerUpdate):
@@ -161,6 +170,9 @@ async def asyncio(
     body: CustomerUpdate,
 ) -> Error | Success | None:
     """Identify a customer and update its properties
+
+     Finds the customer by any of `ids` within the company (creating it when new) and merges
+    `properties` into its properties. A 2xx whose body says `"success": false` is a refusal.
 
     Args:
         body (CustomerUpdate):

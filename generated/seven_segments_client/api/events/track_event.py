@@ -82,6 +82,9 @@ def sync_detailed(
 ) -> Response[Error | Success]:
     """Track an event of a customer
 
+     Appends an event of `type` to the customer's timeline, at `timestamp` (or the time of
+    receipt). A 2xx whose body says `"success": false` is a refusal.
+
     Args:
         body (EventTrack):
 
@@ -111,6 +114,9 @@ def sync(
 ) -> Error | Success | None:
     """Track an event of a customer
 
+     Appends an event of `type` to the customer's timeline, at `timestamp` (or the time of
+    receipt). A 2xx whose body says `"success": false` is a refusal.
+
     Args:
         body (EventTrack):
 
@@ -134,6 +140,9 @@ async def asyncio_detailed(
     body: EventTrack,
 ) -> Response[Error | Success]:
     """Track an event of a customer
+
+     Appends an event of `type` to the customer's timeline, at `timestamp` (or the time of
+    receipt). A 2xx whose body says `"success": false` is a refusal.
 
     Args:
         body (EventTrack):
@@ -161,6 +170,9 @@ async def asyncio(
     body: EventTrack,
 ) -> Error | Success | None:
     """Track an event of a customer
+
+     Appends an event of `type` to the customer's timeline, at `timestamp` (or the time of
+    receipt). A 2xx whose body says `"success": false` is a refusal.
 
     Args:
         body (EventTrack):

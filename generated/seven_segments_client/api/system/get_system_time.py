@@ -28,6 +28,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = Error.from_dict(response.json())
 
@@ -61,6 +66,8 @@ def sync_detailed(
 ) -> Response[Error | SystemTime]:
     """The server clock, to measure skew
 
+     The server's current UNIX time, to compare with the local clock before sending timestamps.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -84,6 +91,8 @@ def sync(
 ) -> Error | SystemTime | None:
     """The server clock, to measure skew
 
+     The server's current UNIX time, to compare with the local clock before sending timestamps.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -102,6 +111,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 ) -> Response[Error | SystemTime]:
     """The server clock, to measure skew
+
+     The server's current UNIX time, to compare with the local clock before sending timestamps.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -123,6 +134,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 ) -> Error | SystemTime | None:
     """The server clock, to measure skew
+
+     The server's current UNIX time, to compare with the local clock before sending timestamps.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
