@@ -24,8 +24,6 @@ import logging
 import threading
 from typing import Any, ClassVar
 
-import httpx
-
 from trackapis import __version__ as _trackapis_version
 from trackapis.attributionio import (
     DEFAULT_DEADLINE,
@@ -202,8 +200,8 @@ class PyttributionIo:
         return new
 
 
-def _status(outcome: httpx.Response | TrackapisError) -> int | None:
+def _status(outcome: Any) -> int | None:
     """The HTTP status the original returned: also an error status; None without an answer."""
-    if isinstance(outcome, httpx.Response):
-        return outcome.status_code
+    if not isinstance(outcome, TrackapisError):  # an answer
+        return int(outcome.status_code)
     return outcome.status if isinstance(outcome, APIError) else None

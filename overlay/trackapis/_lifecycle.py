@@ -1,55 +1,134 @@
-"""The lifecycle shared by the sync clients: delivery counters, flush, shutdown, context manager.
+"""One lifecycle for every client: close/shutdown, flush, stats, context managers, fork, exit.
 
-It lives outside `delivery/`, which stays provider-agnostic and free of httpx: shutting a
-client down also closes the poster it uses for sends in callers' threads.
+A client holds a `Lifecycle` (composition): its optional delivery engine (which owns the exit
+hook and fork handling of background delivery), the backend for calls made in callers' code
+(made on first use, and anew in a forked child, whose inherited connections belong to the
+parent), and whether it is closed. `SyncClient` and `AsyncClient` give the public methods, once,
+to every facade. It lives outside `delivery/`, which stays free of httpx.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
+
+from ._errors import ClientClosedError
 
 if TYPE_CHECKING:
-    import threading
-
-    from ._transport import Poster
+    from ._config import ConnectionConfig
+    from ._http._answer import Answer, Call
+    from ._http._httpx import AsyncHttpxBackend
+    from ._http._redact import Redactor
+    from ._retry import Deadline
     from .delivery import DeliveryEngine, DeliveryStats, FlushResult
 
 
-class EngineLifecycle:
-    """For a client with a delivery engine and a lazily made direct poster (set in its `__init__`)."""
+class _Closeable(Protocol):
+    def close(self) -> None: ...
 
-    _engine: DeliveryEngine
-    _direct_lock: threading.Lock
-    # The process id the poster was made in, so that a forked child makes its own.
-    _direct: tuple[int, Poster] | None
+
+BackendT = TypeVar("BackendT", bound=_Closeable)
+
+
+class Lifecycle(Generic[BackendT]):
+    """A sync client's state: engine, per-process backend, closed flag.
+
+    Args:
+        name: The client's class name, for `ClientClosedError`.
+        make_backend: Makes the backend for calls in callers' threads (thread-safe).
+        engine: The background delivery engine, if the client has one.
+    """
+
+    def __init__(
+        self, name: str, make_backend: Callable[[], BackendT], engine: DeliveryEngine | None = None
+    ) -> None:
+        self.name = name
+        self.engine = engine
+        self._make_backend = make_backend
+        self._lock = threading.Lock()
+        self._backend: tuple[int, BackendT] | None = None
+        self._extras: dict[str, tuple[int, Any]] = {}
+        self._closed = False
 
     @property
     def closed(self) -> bool:
-        """True after `shutdown()`."""
-        return self._engine.closed
+        return self._closed or (self.engine is not None and self.engine.closed)
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise ClientClosedError(f"this {self.name} was shut down; create a new one")
+
+    def backend(self) -> BackendT:
+        """The backend of this process, made on first use."""
+        with self._lock:
+            if self._backend is None or self._backend[0] != os.getpid():
+                self._backend = (os.getpid(), self._make_backend())
+            return self._backend[1]
+
+    def extra(self, key: str, make: Callable[[], Any]) -> Any:
+        """Another per-process resource, made on first use: an executor (shut down on close)."""
+        with self._lock:
+            held = self._extras.get(key)
+            if held is None or held[0] != os.getpid():
+                held = self._extras[key] = (os.getpid(), make())
+            return held[1]
+
+    def shutdown(self, timeout: float | None = None) -> FlushResult:
+        from .delivery import FlushResult
+
+        self._closed = True
+        result = self.engine.shutdown(timeout) if self.engine is not None else FlushResult(0, 0, 0, 0)
+        with self._lock:
+            backend, self._backend = self._backend, None
+            extras, self._extras = self._extras, {}
+        if backend is not None and backend[0] == os.getpid():
+            backend[1].close()
+        for pid, resource in extras.values():
+            if pid == os.getpid():
+                resource.shutdown(wait=False)
+        return result
+
+
+class SyncClient:
+    """The lifecycle methods of the sync clients (state: `self._life`, set in `__init__`)."""
+
+    _life: Lifecycle[Any]
+
+    @property
+    def closed(self) -> bool:
+        """True after `shutdown()` / `close()`."""
+        return self._life.closed
 
     def stats(self, *, fleet: bool = False) -> DeliveryStats:
         """Counters of the background delivery: queued, delivered, retried, failed, dropped, pending.
 
         `fleet=True`: the counters of every process sharing this client's Redis store.
         """
-        return self._engine.stats(fleet=fleet)
+        from .delivery import DeliveryStats
+
+        engine = self._life.engine
+        return engine.stats(fleet=fleet) if engine is not None else DeliveryStats(0, 0, 0, 0, 0, 0)
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """Wait until everything queued is delivered or failed (or `timeout` seconds)."""
-        return self._engine.flush(timeout)
+        from .delivery import FlushResult
+
+        engine = self._life.engine
+        return engine.flush(timeout) if engine is not None else FlushResult(0, 0, 0, 0)
 
     def shutdown(self, timeout: float | None = None) -> FlushResult:
-        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), then stop. Idempotent."""
-        result = self._engine.shutdown(timeout)
-        with self._direct_lock:
-            if self._direct is not None:
-                self._direct[1].close()
-                self._direct = None
-        return result
+        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), close connections.
 
-    close = shutdown
+        Idempotent. Returns what the background delivery settled meanwhile.
+        """
+        return self._life.shutdown(timeout)
+
+    def close(self, timeout: float | None = None) -> FlushResult:
+        """The same as `shutdown()`."""
+        return self._life.shutdown(timeout)
 
     def __enter__(self) -> Self:
         return self
@@ -57,4 +136,78 @@ class EngineLifecycle:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
     ) -> None:
-        self.shutdown()
+        self._life.shutdown()
+
+
+class AsyncClient:
+    """The async clients' connection and lifecycle: `_connect()` in `__init__`, then `_send_*`."""
+
+    # How the API's error bodies carry their message (a staticmethod in each facade).
+    _error_text: Callable[[Any], str | None]
+    _config: ConnectionConfig
+    _redact: Redactor
+    _backend: AsyncHttpxBackend
+    _closed: bool
+
+    def _connect(
+        self,
+        config: ConnectionConfig,
+        headers: dict[str, str],
+        *,
+        max_connections: Any,
+        transport: Any,
+        redact: Redactor,
+    ) -> None:
+        from ._config import positive_int
+        from ._http._httpx import AsyncHttpxBackend
+
+        self._config, self._redact, self._closed = config, redact, False
+        self._backend = AsyncHttpxBackend(
+            config,
+            headers,
+            max_connections=positive_int("max_connections", max_connections),
+            transport=transport,
+            redact=redact,
+        )
+
+    async def _send_call(self, call: Call, deadline: Deadline | None = None) -> Answer:
+        """Send now with retries within the deadline (a new one by default); the 2xx answer, or raise."""
+        from ._http._driver import send_async
+        from ._retry import Deadline
+
+        self._check_open()
+        config = self._config
+        deadline = deadline or Deadline(config.deadline, config.timeout)
+        return await send_async(
+            self._backend.exchange, call, config.policy, deadline, self._error_text, redact=self._redact
+        )
+
+    async def _send_kwargs(self, kwargs: dict[str, Any], cap: int | None = None) -> Answer:
+        """`_send_call` for a generated operation's request (cap: the tracking calls' by default)."""
+        from ._config import TRACK_ANSWER_CAP
+        from ._http._answer import Call
+
+        call = Call.from_kwargs(self._config.base_url, kwargs, cap=cap or TRACK_ANSWER_CAP)
+        return await self._send_call(call)
+
+    @property
+    def closed(self) -> bool:
+        """True after `aclose()`."""
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(f"this {type(self).__name__} was closed; create a new one")
+
+    async def aclose(self) -> None:
+        """Close the connections (after the exchanges of cancelled calls end). Idempotent."""
+        self._closed = True
+        await self._backend.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()

@@ -19,7 +19,14 @@ DEFAULT_BACKOFF_MAX: Final = 30.0
 # stall delivery (or a caller in sync mode) for minutes.
 DEFAULT_RETRY_AFTER_CAP: Final = 60.0
 
-RETRYABLE_STATUSES: Final = frozenset({429, *range(500, 600)})
+# The statuses worth another attempt, named once for every API and path: 408 (the server gave up
+# waiting for the request), 429 (slow down) and 5xx, except those that say the request can never
+# work: 501 Not Implemented, 505 HTTP Version Not Supported, 511 Network Authentication Required
+# (a captive portal). Everything else (4xx) fails at once.
+RETRYABLE_STATUSES: Final = frozenset({408, 429, *range(500, 600)} - {501, 505, 511})
+# An attempt gets what is left of the deadline, but at least this long: below it a request
+# cannot finish even on loopback, and the attempt would only turn into a timeout.
+MIN_ATTEMPT_TIMEOUT: Final = 0.05
 
 
 def _non_negative(name: str) -> Callable[[Any, Any, float], None]:
@@ -39,7 +46,8 @@ def _max_retries(_instance: Any, _attribute: Any, value: int) -> None:
 class RetryPolicy:
     """When to retry a failed request, and how long to wait first.
 
-    Network errors, timeouts, 429 and 5xx are retried; other statuses are not. `Retry-After`
+    Network errors, timeouts and `RETRYABLE_STATUSES` (408, 429, 5xx but 501/505/511) are
+    retried; other statuses are not. `Retry-After`
     (seconds or an HTTP date) is honoured up to `retry_after_cap` seconds.
 
     Args:
@@ -83,14 +91,38 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
+    if text.isascii() and text.isdigit():  # not `²` or other Unicode digits, which float() refuses
+        return float(text) if len(text) <= 12 else 1e12  # the policy caps it
+    if not text.isascii() or len(text) > 64:
+        return None
     try:
         import email.utils  # rarely needed: most servers send seconds
 
         moment = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:  # an HTTP date is always GMT
         return None
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+class Deadline:
+    """The time a call may take in all, attempts and waits between them included."""
+
+    def __init__(
+        self, seconds: float, per_attempt: float, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._clock = clock
+        self._end = clock() + seconds
+        self._per_attempt = per_attempt
+
+    def remaining(self) -> float:
+        return self._end - self._clock()
+
+    def attempt_timeout(self) -> float:
+        """The next attempt's whole-attempt timeout: `timeout`, or what is left if that is less."""
+        return max(min(self._per_attempt, self.remaining()), MIN_ATTEMPT_TIMEOUT)
+
+    def allows_wait(self, seconds: float) -> bool:
+        # Waiting only makes sense when an attempt still fits after it.
+        return seconds + MIN_ATTEMPT_TIMEOUT < self.remaining()

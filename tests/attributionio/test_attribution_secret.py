@@ -9,6 +9,7 @@ import httpx
 import pytest
 from attributionio_helpers import FAST_RETRIES, KEY
 
+from trackapis._http._redact import Redactor
 from trackapis.attributionio import (
     APIError,
     AsyncAttributionClient,
@@ -16,7 +17,6 @@ from trackapis.attributionio import (
     AuthenticationError,
     TransportError,
 )
-from trackapis.attributionio._wire import Redactor
 from trackapis.testing import AttributionFake
 
 # A secret that needs URL-encoding, so that the encoded form is checked too.

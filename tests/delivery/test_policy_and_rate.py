@@ -8,9 +8,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from trackapis import TransportError
 from trackapis._retry import RetryPolicy, parse_retry_after
-from trackapis.delivery import RateLimiter, SendResult, send_with_retries
+from trackapis.delivery import RateLimiter
 
 
 def test_full_jitter_stays_under_the_exponential_ceiling() -> None:
@@ -81,23 +80,3 @@ def test_rate_limiter_spaces_requests_after_a_one_second_burst() -> None:
 def test_rate_limiter_rejects_a_non_positive_rate() -> None:
     with pytest.raises(ValueError, match="rate_limit_per_minute"):
         RateLimiter(0)
-
-
-def test_send_with_retries_sleeps_the_policy_delay_and_stops() -> None:
-    slept: list[float] = []
-    answers = iter(
-        [SendResult.retry(OSError(), retry_after=2), SendResult.retry(OSError()), SendResult.delivered()]
-    )
-    result, retries = send_with_retries(lambda: next(answers), RetryPolicy(max_retries=5), sleep=slept.append)
-    assert result == SendResult.delivered()
-    assert retries == 2
-    assert slept[0] == 2
-    assert len(slept) == 2
-
-
-def test_send_with_retries_gives_up_after_max_retries() -> None:
-    error = TransportError("down", method="POST", path="/x")
-    result, retries = send_with_retries(
-        lambda: SendResult.retry(error), RetryPolicy(max_retries=2), sleep=lambda _: None
-    )
-    assert (result.error, retries) == (error, 2)

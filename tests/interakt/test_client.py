@@ -389,32 +389,38 @@ def test_async_client(interakt_fake: InteraktFake) -> None:
     assert user.traits == {"when": "2020-01-01"}
 
 
-def _undecodable(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, headers={"Content-Encoding": "gzip"}, content=b"this is not gzip")
+def _undecodable(requests: list[httpx.Request]) -> Any:
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        # A stream, not `content=`: httpx.Response would decode (and fail) in the handler.
+        stream = httpx.ByteStream(b"this is not gzip")
+        return httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=stream)
+
+    return handler
 
 
-def test_an_undecodable_answer_is_a_transport_error_in_every_mode() -> None:
+def test_an_undecodable_2xx_is_delivered_once_in_every_mode() -> None:
+    # The status arrived and decides: a broken body is logged, never a failure or a resend.
     policy = RetryPolicy(max_retries=1, backoff_initial=0.001, backoff_max=0.001)
-    transport = httpx.MockTransport(_undecodable)
-    with (
-        InteraktClient(KEY, retry_policy=policy, background=False, transport=transport) as interakt,
-        pytest.raises(TransportError, match="could not be decoded"),
-    ):
-        interakt.event("Signed Up", user_id="42")
+    requests: list[httpx.Request] = []
+    transport = httpx.MockTransport(_undecodable(requests))
+    with InteraktClient(KEY, retry_policy=policy, background=False, transport=transport) as interakt:
+        assert interakt.send_event("Signed Up", user_id="42").status == 200
+    assert len(requests) == 1
 
     failures: list[Exception] = []
     with InteraktClient(
         KEY, retry_policy=policy, transport=transport, on_error=lambda e, m: failures.append(e)
     ) as interakt:
         interakt.event("Signed Up", user_id="42")
-        assert interakt.flush(5).failed == 1
-    assert isinstance(failures[0], TransportError)
+        assert interakt.flush(5).delivered == 1
+    assert (failures, len(requests)) == ([], 2)
 
-    async def send() -> None:
+    async def send() -> int:
         async with AsyncInteraktClient(
-            KEY, retry_policy=policy, transport=httpx.MockTransport(_undecodable)
+            KEY, retry_policy=policy, transport=httpx.MockTransport(_undecodable(requests))
         ) as interakt:
-            await interakt.event("Signed Up", user_id="42")
+            return (await interakt.event("Signed Up", user_id="42")).status
 
-    with pytest.raises(TransportError, match="could not be decoded"):
-        asyncio.run(send())
+    assert asyncio.run(send()) == 200
+    assert len(requests) == 3

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Unpack
 
 import httpx
 
-from .._errors import APIError, ClientClosedError, TransportError
+from .._config import Verify
+from .._errors import APIError
+from .._lifecycle import AsyncClient
 from .._operations import answer
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from ..delivery import SendResult
 from ._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_CONNECTIONS,
@@ -20,15 +20,15 @@ from ._client import (
     DEFAULT_PUBLIC_HOST,
     DEFAULT_TIMEOUT,
     Settings,
+    _message,
     show_flags,
 )
 from ._fields import EventFields, IdentityFields
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import event_requests, identity_request, who
-from ._wire import Deadline, Request, send_async, verdict, with_retries_async
 
 
-class AsyncAttributionClient:
+class AsyncAttributionClient(AsyncClient):
     """A client of the Attribution.io API for asyncio code.
 
     The calls, arguments, retries, deadline and errors are those of `AttributionClient` (which
@@ -41,13 +41,17 @@ class AsyncAttributionClient:
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
         base_url: The public API's base URL (identities and events).
         private_base_url: The private API's base URL (customers).
-        timeout: Seconds to connect and to wait for each read, per attempt.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Keep-alive connections at most.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
+
+    _error_text = staticmethod(_message)
 
     def __init__(
         self,
@@ -61,35 +65,24 @@ class AsyncAttributionClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._settings = Settings.build(
-            api_key,
-            api_secret,
-            private_host=private_base_url,
-            public_host=base_url,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
+        self._settings = Settings.from_arguments(locals())
+        self._connect(
+            self._settings.public,
+            {},
+            max_connections=max_connections,
+            transport=transport,
+            redact=self._settings.redact,
         )
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
-        self._owned = transport is None
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        self._transport = transport if transport is not None else httpx.AsyncHTTPTransport(limits=limits)
-        self._closed = False
 
     def __repr__(self) -> str:
         return (
             f"<AsyncAttributionClient public_key={self._settings.public_key!r} "
             f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r}>"
         )
-
-    @property
-    def closed(self) -> bool:
-        """True after `aclose()`."""
-        return self._closed
 
     async def fetch_customer(
         self,
@@ -107,7 +100,7 @@ class AsyncAttributionClient:
         )
         cid, request = self._settings.customer_request(client_id, flags)
         try:
-            response = await self._call(request)
+            response = await self._send_call(request)
         except APIError as error:
             if error.status == 404:
                 return None
@@ -131,7 +124,7 @@ class AsyncAttributionClient:
         model = identity_request(
             self._settings.public_key, attributionio_id, client, user_agent, fields=fields
         )
-        response = await self._call(self._settings.trigger_request(model))
+        response = await self._send_call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
     async def trigger_event(
@@ -156,10 +149,10 @@ class AsyncAttributionClient:
             fields=fields,
         )
         settings = self._settings
-        deadline = Deadline(settings.deadline, settings.timeout)
+        deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
-            self._call(settings.trigger_request(event), deadline),
-            self._call(settings.trigger_request(identity), deadline),
+            self._send_call(settings.trigger_request(event), deadline),
+            self._send_call(settings.trigger_request(identity), deadline),
             return_exceptions=True,
         )
         if isinstance(event_outcome, BaseException):
@@ -178,39 +171,4 @@ class AsyncAttributionClient:
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""
-        return answer(await self._call(self._settings.operation_request(operation, body, params)))
-
-    async def aclose(self) -> None:
-        """Close the connections. Idempotent."""
-        self._closed = True
-        if self._owned:
-            await self._transport.aclose()
-
-    async def __aenter__(self) -> AsyncAttributionClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-    async def _call(self, request: Request, deadline: Deadline | None = None) -> httpx.Response:
-        if self._closed:
-            raise ClientClosedError("this AsyncAttributionClient was closed; create a new one")
-        settings = self._settings
-        if deadline is None:
-            deadline = Deadline(settings.deadline, settings.timeout)
-        answered: list[httpx.Response] = []
-
-        async def once(timeout: float) -> SendResult:
-            try:
-                response = await send_async(self._transport, request, timeout, settings.redact)
-            except TransportError as error:
-                return SendResult.retry(error)
-            answered.append(response)
-            return verdict(response, request.method, request.path, settings.policy, settings.redact)
-
-        result = await with_retries_async(once, settings.policy, deadline)
-        if result.error is not None:
-            raise result.error
-        return answered[-1]
+        return answer(await self._send_call(self._settings.operation_request(operation, body, params)))

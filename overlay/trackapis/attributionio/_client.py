@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
-import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, Final, Unpack
 
 import attrs
@@ -16,17 +13,21 @@ import httpx
 
 from attributionio_client.api.customers import get_customer
 
-from .._errors import APIError, ClientClosedError, TrackapisError, TransportError
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._config import READ_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify, positive_int
+from .._errors import APIError, ClientClosedError, TrackapisError
+from .._http._answer import Answer, Call
+from .._http._driver import attempt, send
+from .._http._httpx import HttpxBackend
+from .._http._redact import Redactor
+from .._lifecycle import Lifecycle, SyncClient
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
     DEFAULT_SHUTDOWN_TIMEOUT,
     DEFAULT_STORE_SYNC_INTERVAL,
     DeliveryEngine,
-    DeliveryStats,
     EngineClosed,
-    FlushResult,
     SendResult,
     open_store,
 )
@@ -42,14 +43,13 @@ from ._payload import (
     request_kwargs,
     who,
 )
-from ._wire import Deadline, Redactor, Request, send, verdict, with_retries
 
 logger = logging.getLogger("trackapis.attributionio")
 
 DEFAULT_PRIVATE_HOST: Final = "https://attribution.io"
 DEFAULT_PUBLIC_HOST: Final = "https://api.attribution.io"
-# The original had no timeout at all. Five seconds to connect and for each read is generous for
-# an API that answers in milliseconds, and short enough that a hung server shows up quickly.
+# The original had no timeout at all. Five seconds for a whole attempt is generous for an API
+# that answers in milliseconds, and short enough that a hung server shows up quickly.
 DEFAULT_TIMEOUT: Final = 5.0
 # A call (its attempts and the waits between them) ends within this many seconds, where the
 # original could stall for 50 (ten tries, five seconds apart) and then return None.
@@ -60,19 +60,7 @@ DEFAULT_MAX_CONNECTIONS: Final = 16
 ErrorHandler = Callable[[TrackapisError, TriggerMessage], object]
 DeliveredHandler = Callable[[TriggerMessage], object]
 # One request's answer (any 2xx), or why there was none worth having.
-Outcome = httpx.Response | TrackapisError
-
-
-def check_host(host: Any, *, argument: str, example: str) -> str:
-    if not isinstance(host, str) or not host.startswith(("http://", "https://")):
-        raise ValueError(f"{argument} must be an http(s) URL such as {example!r}, not {host!r}")
-    return host.rstrip("/")
-
-
-def check_seconds(value: Any, *, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
-        raise ValueError(f"{argument} must be a positive number of seconds, not {value!r}")
-    return float(value)
+Outcome = Answer | TrackapisError
 
 
 def check_credentials(api_key: Any, api_secret: Any) -> tuple[str, str | None]:
@@ -89,66 +77,82 @@ def check_credentials(api_key: Any, api_secret: Any) -> tuple[str, str | None]:
     return api_key, api_secret
 
 
+def _message(payload: Any) -> str | None:
+    message = payload.get("message") if isinstance(payload, dict) else None
+    return message if isinstance(message, str) and message else None
+
+
 @attrs.frozen
 class Settings:
     """What both clients need to reach Attribution.io; the secret never shows in its repr."""
 
     public_key: str
     secret: str | None = attrs.field(repr=False)
-    private_host: str
-    public_host: str
-    timeout: float
-    deadline: float
-    policy: RetryPolicy
+    public: ConnectionConfig
+    private: ConnectionConfig
     redact: Redactor = attrs.field(repr=False)
 
     @classmethod
-    def build(
-        cls,
-        api_key: Any,
-        api_secret: Any,
-        *,
-        private_host: Any,
-        public_host: Any,
-        timeout: Any,
-        deadline: Any,
-        max_retries: int,
-        retry_policy: RetryPolicy | None,
-    ) -> Settings:
-        key, secret = check_credentials(api_key, api_secret)
-        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
-            raise TypeError(f"retry_policy must be a RetryPolicy, not {type(retry_policy).__name__}")
-        return cls(
-            key,
-            secret,
-            check_host(private_host, argument="private_base_url", example=DEFAULT_PRIVATE_HOST),
-            check_host(public_host, argument="base_url", example=DEFAULT_PUBLIC_HOST),
-            check_seconds(timeout, argument="timeout"),
-            check_seconds(deadline, argument="deadline"),
-            retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries),
-            Redactor(secret),
+    def from_arguments(cls, arguments: Mapping[str, Any]) -> Settings:
+        """The settings from a client constructor's own arguments (its `locals()`), by their names."""
+        key, secret = check_credentials(arguments["api_key"], arguments["api_secret"])
+        public = ConnectionConfig.from_arguments(arguments, example=DEFAULT_PUBLIC_HOST)
+        private = public.at(
+            arguments["private_base_url"], argument="private_base_url", example=DEFAULT_PRIVATE_HOST
         )
+        return cls(key, secret, public, private, Redactor(secret))
 
-    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Request]:
+    @property
+    def policy(self) -> RetryPolicy:
+        return self.public.policy
+
+    @property
+    def timeout(self) -> float:
+        return self.public.timeout
+
+    @property
+    def public_host(self) -> str:
+        return self.public.base_url
+
+    @property
+    def private_host(self) -> str:
+        return self.private.base_url
+
+    def deadline(self) -> Deadline:
+        """A new call's deadline."""
+        return Deadline(self.public.deadline, self.public.timeout)
+
+    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Call]:
         if self.secret is None:
             raise ValueError("api_secret is required for the private API: pass it to the client")
         cid = required_id(client_id, argument="client_id")
         kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in flags.items() if v})
-        return cid, Request(self.private_host, kwargs, secret=self.secret)
+        # The secret goes last, as the original sent it.
+        call = Call.from_kwargs(
+            self.private_host, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+        )
+        return cid, call
 
-    def trigger_request(self, model: TriggerRequest) -> Request:
-        return Request(self.public_host, request_kwargs(model))
+    def trigger_request(self, model: TriggerRequest) -> Call:
+        return Call.from_kwargs(self.public_host, request_kwargs(model))
 
-    def operation_request(self, operation_id: Any, body: Any, params: Mapping[str, Any]) -> Request:
+    def backend(self, max_connections: int | None, transport: Any) -> HttpxBackend:
+        return HttpxBackend(
+            self.public, {}, max_connections=max_connections, transport=transport, redact=self.redact
+        )
+
+    def operation_request(self, operation_id: Any, body: Any, params: Mapping[str, Any]) -> Call:
         """Any operation of the spec (`call()`): with the secret on the private API when it needs it."""
         from .._operations import operation
 
         built = operation(OPERATIONS, operation_id, body, params, defaults={"public_key": self.public_key})
         if not built.authenticated:
-            return Request(self.public_host, built.kwargs)
+            return Call.from_kwargs(self.public_host, built.kwargs, cap=READ_ANSWER_CAP)
         if self.secret is None:
             raise ValueError(f"api_secret is required for {operation_id}: pass it to the client")
-        return Request(self.private_host, built.kwargs, secret=self.secret)
+        return Call.from_kwargs(
+            self.private_host, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+        )
 
 
 def show_flags(
@@ -168,20 +172,11 @@ def show_flags(
     return flags
 
 
-def new_transport(max_connections: int | None) -> httpx.HTTPTransport:
-    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-    return httpx.HTTPTransport(limits=limits)
-
-
 def exchange(
-    transport: httpx.BaseTransport, request: Request, timeout: float, settings: Settings
-) -> tuple[SendResult, httpx.Response | None]:
+    backend: HttpxBackend, call: Call, timeout: float, settings: Settings
+) -> tuple[SendResult, Answer | None]:
     """One attempt and its verdict; no answer is a retryable `TransportError`."""
-    try:
-        response = send(transport, request, timeout, settings.redact)
-    except TransportError as error:
-        return SendResult.retry(error), None
-    return verdict(response, request.method, request.path, settings.policy, settings.redact), response
+    return attempt(backend.exchange, call, timeout, settings.policy, _message, redact=settings.redact)
 
 
 class _Sender:
@@ -189,19 +184,17 @@ class _Sender:
 
     def __init__(self, settings: Settings, transport: httpx.BaseTransport | None) -> None:
         self._settings = settings
-        self._owned = transport is None
-        self._transport = transport if transport is not None else new_transport(1)
+        self._backend = settings.backend(1, transport)
 
     def send(self, payloads: Sequence[TriggerRequest]) -> list[SendResult]:
         settings = self._settings
         return [
-            exchange(self._transport, settings.trigger_request(model), settings.timeout, settings)[0]
+            exchange(self._backend, settings.trigger_request(model), settings.timeout, settings)[0]
             for model in payloads
         ]
 
     def close(self) -> None:
-        if self._owned:
-            self._transport.close()
+        self._backend.close()
 
 
 def _trigger_codec() -> Any:
@@ -210,7 +203,7 @@ def _trigger_codec() -> Any:
     return TriggerCodec()
 
 
-class AttributionClient:
+class AttributionClient(SyncClient):
     """A client of the Attribution.io API.
 
     `fetch_customer()` reads the private API (it needs `api_secret`). `trigger_identity()` and
@@ -233,7 +226,7 @@ class AttributionClient:
         api_secret: The API secret, for `fetch_customer()`; None when only triggering.
         base_url: The public API's base URL (identities and events).
         private_base_url: The private API's base URL (customers).
-        timeout: Seconds to connect and to wait for each read, per attempt.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
         deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
@@ -247,6 +240,10 @@ class AttributionClient:
         on_delivered: Background mode: called as `on_delivered(message)` for each request
             delivered (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Background mode: seconds that closing keeps delivering.
+        proxy: An http(s) proxy URL; None (the default) takes it from the environment
+            (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
+            or a CA bundle path.
         transport: An httpx transport, for tests.
         store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
             survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
@@ -273,21 +270,14 @@ class AttributionClient:
         shutdown_timeout: float = DEFAULT_SHUTDOWN_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
         on_delivered: DeliveredHandler | None = None,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         store: str = "memory",
         store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
-        self._settings = Settings.build(
-            api_key,
-            api_secret,
-            private_host=private_base_url,
-            public_host=base_url,
-            timeout=timeout,
-            deadline=deadline,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-        )
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
+        self._settings = Settings.from_arguments(locals())
+        positive_int("max_connections", max_connections)
+        options = DeliveryOptions.from_arguments(locals())
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
         self._max_connections = max_connections
@@ -296,11 +286,6 @@ class AttributionClient:
             raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
         self._on_error = on_error
         self._on_delivered = on_delivered
-        self._lock = threading.Lock()
-        self._pid = os.getpid()
-        self._transport: httpx.BaseTransport | None = None
-        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
-        self._closed = False
         self._engine: DeliveryEngine | None = None
         spool = open_store(store)
         if spool is not None and not background:
@@ -310,16 +295,18 @@ class AttributionClient:
             self._engine = DeliveryEngine(
                 lambda: _Sender(settings, transport),
                 name="attributionio",
-                max_queue_size=max_queue_size,
-                max_in_flight=max_in_flight,
                 retry_policy=settings.policy,
-                rate_limit_per_minute=rate_limit_per_minute,
                 on_error=self._report,
-                shutdown_timeout=shutdown_timeout,
+                **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
                 store_sync_interval=store_sync_interval,
                 **({} if spool is None else {"store": spool, "codec": _trigger_codec()}),
             )
+        self._life = Lifecycle(
+            "AttributionClient",
+            lambda: self._settings.backend(self._max_connections, self._given_transport),
+            self._engine,
+        )
 
     def __repr__(self) -> str:
         mode = "background" if self._engine is not None else "direct"
@@ -515,7 +502,7 @@ class AttributionClient:
             fields=fields,
         )
         settings = self._settings
-        deadline = Deadline(settings.deadline, settings.timeout)
+        deadline = settings.deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
         result = EventResult(client.client_id, client.generated, event.event.transaction_id)
@@ -533,110 +520,38 @@ class AttributionClient:
         self._check_open()
         return answer(self._call(self._settings.operation_request(operation, body, params)))
 
-    # -- background delivery and lifetime ----------------------------------------------------------
-
-    @property
-    def closed(self) -> bool:
-        """True after `close()`."""
-        return self._closed
-
-    def stats(self, *, fleet: bool = False) -> DeliveryStats:
-        """Background mode: queued, delivered, retried, failed, dropped and pending requests.
-
-        `fleet=True`: the counters of every process sharing this client's Redis store.
-        """
-        if self._engine is None:
-            return DeliveryStats(0, 0, 0, 0, 0, 0)
-        return self._engine.stats(fleet=fleet)
-
-    def flush(self, timeout: float | None = None) -> FlushResult:
-        """Background mode: wait until what is queued is delivered or failed (or `timeout` seconds)."""
-        if self._engine is None:
-            return FlushResult(0, 0, 0, 0)
-        return self._engine.flush(timeout)
-
-    def close(self, timeout: float | None = None) -> FlushResult:
-        """Deliver what is queued (up to `timeout`, default `shutdown_timeout`), close connections.
-
-        Idempotent. Returns what the background delivery settled meanwhile.
-        """
-        self._closed = True
-        result = self._engine.shutdown(timeout) if self._engine is not None else FlushResult(0, 0, 0, 0)
-        with self._lock:
-            pool, transport = self._pool, self._transport
-            self._pool = self._transport = None
-        if pool is not None:
-            pool.shutdown(wait=False)
-        if transport is not None and self._given_transport is None:
-            transport.close()
-        return result
-
-    shutdown = close
-
-    def __enter__(self) -> AttributionClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
     # -- internals ----------------------------------------------------------------------------------
 
     def _check_open(self) -> None:
-        if self._closed:
-            raise ClientClosedError("this AttributionClient was closed; create a new one")
+        self._life.check_open()
 
-    def _outcome(self, request: Request, deadline: Deadline) -> Outcome:
+    def _outcome(self, request: Call, deadline: Deadline) -> Outcome:
         try:
             return self._call(request, deadline)
         except TrackapisError as error:
             return error
 
-    def _call(self, request: Request, deadline: Deadline | None = None) -> httpx.Response:
-        """Send with retries within the deadline; the last answer, or raise its error."""
+    def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
+        """Send with retries within the deadline; the 2xx answer, or raise its error."""
         self._check_open()
         settings = self._settings
-        transport = self._direct_transport()
-        if deadline is None:
-            deadline = Deadline(settings.deadline, settings.timeout)
-        answered: list[httpx.Response] = []
-
-        def once(timeout: float) -> SendResult:
-            result, response = exchange(transport, request, timeout, settings)
-            if response is not None:
-                answered.append(response)
-            return result
-
-        result = with_retries(once, settings.policy, deadline)
-        if result.error is not None:
-            raise result.error
-        return answered[-1]
-
-    def _direct_transport(self) -> httpx.BaseTransport:
-        if self._given_transport is not None:
-            return self._given_transport
-        with self._lock:
-            self._check_fork()
-            if self._transport is None:
-                self._transport = new_transport(self._max_connections)
-            return self._transport
+        return send(
+            self._life.backend().exchange,
+            request,
+            settings.policy,
+            deadline or settings.deadline(),
+            _message,
+            redact=settings.redact,
+        )
 
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._lock:
-            self._check_fork()
-            if self._pool is None:
-                self._pool = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=self._max_connections, thread_name_prefix="attributionio-identity"
-                )
-            return self._pool
-
-    def _check_fork(self) -> None:
-        # A forked child inherits the parent's connections and pool threads, which it cannot use.
-        if self._pid != os.getpid():
-            self._pid = os.getpid()
-            self._transport = None
-            self._pool = None
+        pool: concurrent.futures.ThreadPoolExecutor = self._life.extra(
+            "identity-pool",
+            lambda: concurrent.futures.ThreadPoolExecutor(
+                max_workers=self._max_connections, thread_name_prefix="attributionio-identity"
+            ),
+        )
+        return pool
 
     def _queue(self, model: TriggerRequest, client_id: str) -> bool:
         assert self._engine is not None

@@ -19,7 +19,6 @@ from ._store import (
     StoreError,
     open_store,
 )
-from ._sync import send_with_retries, send_with_retries_async
 from ._types import (
     DeliveredCallback,
     DeliveryError,
@@ -62,6 +61,4 @@ __all__ = [
     "StoredMessage",
     "Verdict",
     "open_store",
-    "send_with_retries",
-    "send_with_retries_async",
 ]

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Unpack
 
 import httpx
 
-from .._errors import ClientClosedError
+from .._config import (
+    DEFAULT_DEADLINE,
+    READ_ANSWER_CAP,
+    ConnectionConfig,
+    Verify,
+)
+from .._http._redact import Redactor
+from .._lifecycle import AsyncClient
 from .._operations import decoded
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, send_now_async
 from ._auth import basic_authorization
-from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT, USER_AGENT, _check_base_url, _check_timeout
+from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
 from ._fields import OPERATIONS, EventFields, UserFields
 from ._generated import request_kwargs
 from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
 
 
-class AsyncInteraktClient:
+class AsyncInteraktClient(AsyncClient):
     """A client of the Interakt Track API for asyncio code.
 
     Each call sends now (retrying network errors, timeouts, 429 and 5xx) and returns the API's
@@ -31,12 +36,17 @@ class AsyncInteraktClient:
     Args:
         api_key: The Secret Key as the dashboard shows it, or the decoded key.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Requests in flight at once over keep-alive connections.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
+
+    _error_text = staticmethod(error_message_of)
 
     def __init__(
         self,
@@ -44,24 +54,26 @@ class AsyncInteraktClient:
         *,
         base_url: str = DEFAULT_HOST,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 16,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._host = _check_base_url(base_url)
-        self._client = httpx.AsyncClient(
-            base_url=self._host,
-            auth=HeaderAuth(basic_authorization(api_key)),
-            timeout=_check_timeout(timeout),
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
+        authorization = basic_authorization(api_key)
+        self._connect(
+            config,
+            {"Authorization": authorization},
+            max_connections=max_connections,
             transport=transport,
+            redact=Redactor(authorization),
         )
 
     def __repr__(self) -> str:
-        return f"<AsyncInteraktClient base_url={self._host!r}>"
+        return f"<AsyncInteraktClient base_url={self._config.base_url!r}>"
 
     async def user(
         self,
@@ -110,24 +122,8 @@ class AsyncInteraktClient:
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/interakt.yaml by its operationId; see `InteraktClient.call()`."""
         request = build_operation(OPERATIONS, operation, body, params)
-        if self._client.is_closed:
-            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
-        response = await send_now_async(self._client, request.kwargs, self._policy, error_message_of)
-        return decoded(response.content, response.headers.get("content-type", ""))
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    async def __aenter__(self) -> AsyncInteraktClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        answer = await self._send_kwargs(request.kwargs, READ_ANSWER_CAP)
+        return decoded(answer.content, answer.headers.get("content-type", ""))
 
     async def _send(self, message: InteraktMessage) -> TrackResponse:
-        if self._client.is_closed:
-            raise ClientClosedError("this AsyncInteraktClient was closed; create a new one")
-        kwargs = request_kwargs(message)
-        return parse_response(await send_now_async(self._client, kwargs, self._policy, error_message_of))
+        return parse_response(await self._send_kwargs(request_kwargs(message)))

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import logging
-import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
 
-from .. import __version__
-from .._errors import ClientClosedError, TrackapisError, TransportError
-from .._lifecycle import EngineLifecycle
-from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify
+from .._errors import ClientClosedError, TrackapisError
+from .._http._redact import Redactor
+from .._lifecycle import Lifecycle, SyncClient
+from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -33,14 +33,15 @@ from ._response import TrackResponse, error_message_of
 if TYPE_CHECKING:
     import httpx
 
-    from .._transport import Poster
+    from .._http._answer import Answer
+    from .._http._httpx import HttpxBackend
 
 logger = logging.getLogger("trackapis.interakt")
 
 DEFAULT_HOST: Final = "https://api.interakt.ai"
-# The original SDK's default, in seconds, for connecting and for each read.
+# The original SDK's default, in seconds (it applied to connecting and to each read; here it
+# bounds a whole attempt: connect, send and the full answer).
 DEFAULT_TIMEOUT: Final = 10.0
-USER_AGENT: Final = f"trackapis/{__version__}"
 
 ErrorHandler = Callable[[TrackapisError, InteraktMessage], object]
 DeliveredHandler = Callable[[InteraktMessage], object]
@@ -50,77 +51,103 @@ DeliveredHandler = Callable[[InteraktMessage], object]
 class _Connection:
     """How to reach Interakt; everything a sender needs, safe to share between threads."""
 
-    host: str
+    config: ConnectionConfig
     authorization: str = attrs.field(repr=False)
-    timeout: float
     transport: httpx.BaseTransport | None = attrs.field(repr=False)
-    policy: RetryPolicy
+    redact: Redactor = attrs.field(repr=False)
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": self.authorization, "User-Agent": USER_AGENT}
+        return {"Authorization": self.authorization}
 
-    def poster(self, max_connections: int | None = None) -> Poster:
-        from .._transport import Poster
+    def backend(self, max_connections: int | None = None) -> HttpxBackend:
+        from .._http._httpx import HttpxBackend
 
-        return Poster(
-            self.host, self.headers, self.timeout, transport=self.transport, max_connections=max_connections
+        return HttpxBackend(
+            self.config,
+            self.headers,
+            max_connections=max_connections,
+            transport=self.transport,
+            redact=self.redact,
         )
 
-    def sender(self) -> _WireSender | _HttpxSender:
-        # A custom transport (a test's MockTransport, a proxy) means httpx all the way.
-        return _WireSender(self) if self.transport is None else _HttpxSender(self)
+    def sender(self) -> _LeanSender | _HttpxSender:
+        from .._http._lean import lean_supported
+
+        # A custom transport (a test's MockTransport) or an HTTPS proxy means httpx all the way.
+        if self.transport is None and lean_supported(self.config):
+            return _LeanSender(self)
+        return _HttpxSender(self)
 
 
-class _WireSender:
-    """One worker thread's sender: one lean keep-alive connection (see trackapis._wire)."""
+class _LeanSender:
+    """One worker thread's sender: one lean keep-alive connection (see trackapis._http._lean)."""
 
     def __init__(self, connection: _Connection) -> None:
-        from .._wire import KeepAliveConnection  # in the worker: `import track` stays light
+        from .._http._answer import Call
+        from .._http._driver import attempt
+        from .._http._lean import LeanConnection  # in the worker: `import track` stays light
 
-        self._policy = connection.policy
-        self._wire = KeepAliveConnection(connection.host, connection.headers, connection.timeout)
+        self._connection = connection
+        self._wire = LeanConnection(connection.config, connection.headers, redact=connection.redact)
+        self._call, self._attempt = Call, attempt
 
     def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
         return [self._send_one(message) for message in payloads]
 
     def _send_one(self, message: InteraktMessage) -> SendResult:
-        try:
-            response = self._wire.post_json(message.path, message.body)
-        except TransportError as error:
-            _log_attempt(message, error)
-            return SendResult.retry(error)
-        _log_attempt(message, response.status)
-        if response.is_success:
-            return SendResult.delivered()
-        from .._transport import verdict
-
-        return verdict(response.as_httpx(), "POST", message.path, self._policy, error_message_of)
+        connection = self._connection
+        config = connection.config
+        call = self._call("POST", config.base_url, message.path, (), _JSON_HEADERS, _encode(message.body))
+        result, answer = self._attempt(
+            self._wire.exchange,
+            call,
+            config.timeout,
+            config.policy,
+            error_message_of,
+            redact=connection.redact,
+        )
+        _log_attempt(message, result.error if answer is None else answer.status)
+        return result
 
     def close(self) -> None:
         self._wire.close()
 
 
 class _HttpxSender:
-    """One worker thread's sender over the configured httpx transport."""
+    """One worker thread's sender over httpx (a given transport, or an HTTPS proxy)."""
 
     def __init__(self, connection: _Connection) -> None:
-        self._policy = connection.policy
-        self._poster = connection.poster(max_connections=1)
+        self._connection = connection
+        self._backend = connection.backend(max_connections=1)
 
     def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
-        from .._transport import attempt
+        from .._http._answer import Call
+        from .._http._driver import attempt
         from ._generated import request_kwargs
 
+        connection = self._connection
+        config = connection.config
         results = []
         for message in payloads:
-            result, response = attempt(self._poster, request_kwargs(message), self._policy, error_message_of)
-            _log_attempt(message, result.error if response is None else response.status_code)
+            call = Call.from_kwargs(config.base_url, request_kwargs(message))
+            result, answer = attempt(
+                self._backend.exchange,
+                call,
+                config.timeout,
+                config.policy,
+                error_message_of,
+                redact=connection.redact,
+            )
+            _log_attempt(message, result.error if answer is None else answer.status)
             results.append(result)
         return results
 
     def close(self) -> None:
-        self._poster.close()
+        self._backend.close()
+
+
+_JSON_HEADERS: Final = {"Content-Type": "application/json"}
 
 
 def _log_attempt(message: InteraktMessage, outcome: object) -> None:
@@ -138,19 +165,11 @@ def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
     return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
 
 
-def _check_base_url(host: str) -> str:
-    if not isinstance(host, str) or not host.startswith(("http://", "https://")):
-        raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_HOST!r}, not {host!r}")
-    return host.rstrip("/")
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _check_timeout(timeout: float) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    return float(timeout)
-
-
-class InteraktClient(EngineLifecycle):
+class InteraktClient(SyncClient):
     """A client of the Interakt Track API.
 
     By default `user()` and `event()` validate their arguments, queue the request and return at
@@ -164,8 +183,10 @@ class InteraktClient(EngineLifecycle):
     Args:
         api_key: The Secret Key as the dashboard shows it, or the decoded key.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
-        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call sent in the caller's thread may take in all, retries included.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 408, 429
+            and 5xx (but 501, 505, 511).
         retry_policy: Full control over retries (overrides `max_retries`).
         background: Deliver from worker threads (the default); False sends in the caller.
         max_queue_size: Requests queued at most; more are reported to `on_error` as dropped.
@@ -175,7 +196,11 @@ class InteraktClient(EngineLifecycle):
         on_delivered: Called as `on_delivered(message)` for each request delivered in the
             background (for checkpointing, e.g. a resumable import); it runs in a worker thread.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
-        transport: An httpx transport, for tests.
+        proxy: An http(s) proxy URL; None (the default) takes it from the environment
+            (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
+            or a CA bundle path.
+        transport: An httpx transport, for tests (all requests then go through httpx).
         store: Where the queue lives: `"memory"` (default), or a spool file that survives a crash
             or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
         store_sync_interval: With a spool: seconds between its commits, the most a kill -9 can lose.
@@ -187,6 +212,9 @@ class InteraktClient(EngineLifecycle):
         *,
         base_url: str = DEFAULT_HOST,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         background: bool = True,
@@ -200,14 +228,10 @@ class InteraktClient(EngineLifecycle):
         store: str = "memory",
         store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
-        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._connection = _Connection(
-            _check_base_url(base_url),
-            basic_authorization(api_key),
-            _check_timeout(timeout),
-            transport,
-            policy,
-        )
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
+        options = DeliveryOptions.from_arguments(locals())
+        authorization = basic_authorization(api_key)
+        self._connection = _Connection(config, authorization, transport, Redactor(authorization))
         self.background = bool(background)
         if on_error is not None and not callable(on_error):
             raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
@@ -218,22 +242,18 @@ class InteraktClient(EngineLifecycle):
         self._engine = DeliveryEngine(
             self._connection.sender,
             name="interakt",
-            max_queue_size=max_queue_size,
-            max_in_flight=max_in_flight,
-            retry_policy=policy,
-            rate_limit_per_minute=rate_limit_per_minute,
+            retry_policy=config.policy,
             on_error=self._report,
-            shutdown_timeout=shutdown_timeout,
+            **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
             **_store_options(store, store_sync_interval),
         )
-        self._direct_lock = threading.Lock()
-        self._direct = None
+        self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
         self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "sync"
-        return f"<InteraktClient base_url={self._connection.host!r} mode={mode}>"
+        return f"<InteraktClient base_url={self._connection.config.base_url!r} mode={mode}>"
 
     # -- tracking ---------------------------------------------------------------------------------
 
@@ -403,16 +423,14 @@ class InteraktClient(EngineLifecycle):
             ValueError, TypeError: An unknown operation, a bad body or parameter.
             APIError, TransportError: When delivery failed.
         """
+        from .._config import READ_ANSWER_CAP
         from .._operations import decoded
         from .._operations import operation as build
-        from .._transport import send_now
         from ._fields import OPERATIONS
 
         request = build(OPERATIONS, operation, body, params)
-        if self._engine.closed:
-            raise ClientClosedError("this InteraktClient was shut down; create a new one")
-        response = send_now(self._direct_client(), request.kwargs, self._connection.policy, error_message_of)
-        return decoded(response.content, response.headers.get("content-type", ""))
+        answer = self._send_kwargs(request.kwargs, READ_ANSWER_CAP)
+        return decoded(answer.content, answer.headers.get("content-type", ""))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -429,24 +447,25 @@ class InteraktClient(EngineLifecycle):
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
     def _send_now(self, message: InteraktMessage) -> TrackResponse:
-        from .._transport import send_now
         from ._generated import request_kwargs
         from ._response import parse_response
 
-        if self._engine.closed:
-            raise ClientClosedError("this InteraktClient was shut down; create a new one")
-        kwargs = request_kwargs(message)
-        return parse_response(
-            send_now(self._direct_client(), kwargs, self._connection.policy, error_message_of)
-        )
+        return parse_response(self._send_kwargs(request_kwargs(message)))
 
-    def _direct_client(self) -> Poster:
-        # One shared poster for sends in callers' threads (its transport is thread-safe), made
-        # anew in a forked child, whose inherited connections belong to the parent.
-        with self._direct_lock:
-            if self._direct is None or self._direct[0] != os.getpid():
-                self._direct = (os.getpid(), self._connection.poster())
-            return self._direct[1]
+    def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
+        """Send a generated operation's request now, with retries within the deadline."""
+        from .._http._answer import Call
+        from .._http._driver import send
+
+        self._life.check_open()
+        connection = self._connection
+        config = connection.config
+        call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
+        deadline = Deadline(config.deadline, config.timeout)
+        backend = self._life.backend()
+        return send(
+            backend.exchange, call, config.policy, deadline, error_message_of, redact=connection.redact
+        )
 
     def _report_delivered(self, message: InteraktMessage) -> None:
         if self._on_delivered is not None:

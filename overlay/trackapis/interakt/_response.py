@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    import httpx
+    from .._http._answer import Answer
 
 
 @attrs.frozen
@@ -35,7 +35,7 @@ def error_message_of(payload: Any) -> str | None:
     return message if isinstance(message, str) else None
 
 
-def parse_response(response: httpx.Response) -> TrackResponse:
+def parse_response(response: Answer) -> TrackResponse:
     # Any 2xx is success; the body is informative only, and not always JSON.
     headers, content = dict(response.headers), response.content
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Literal, Unpack, overload
 
 import httpx
@@ -11,20 +10,27 @@ import httpx
 from seven_segments_client.api.system import get_system_time
 from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
-from .._errors import ClientClosedError
+from .._config import (
+    DEFAULT_DEADLINE,
+    EXPORT_ANSWER_CAP,
+    READ_ANSWER_CAP,
+    ConnectionConfig,
+    Verify,
+    positive_int,
+)
+from .._http._redact import Redactor
+from .._lifecycle import AsyncClient
 from .._operations import answer
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import HeaderAuth, send_now_async
 from ._connection import (
+    DEFAULT_EXPORT_DEADLINE,
+    DEFAULT_EXPORT_TIMEOUT,
     DEFAULT_TARGET,
     DEFAULT_TIMEOUT,
-    USER_AGENT,
     basic_authorization,
-    check_target,
-    check_timeout,
 )
-from ._export import export_call
+from ._export import export_call, readable
 from ._fields import (
     OPERATIONS,
     CustomerUpdateFields,
@@ -45,36 +51,33 @@ from ._response import (
 )
 
 
-class _AsyncBase:
+class _AsyncBase(AsyncClient):
+    _error_text = staticmethod(error_message_of)
+
     def __init__(
         self,
         *,
         base_url: str,
         timeout: float,
+        deadline: float,
         max_retries: int,
         retry_policy: RetryPolicy | None,
         max_connections: int,
+        proxy: str | bool | None,
+        verify: Verify,
         transport: httpx.AsyncBaseTransport | None,
         authorization: str | None,
     ) -> None:
-        self._policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._target = check_target(base_url)
-        if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
-            raise ValueError(f"max_connections must be a positive integer, not {max_connections!r}")
-        self._client = httpx.AsyncClient(
-            base_url=self._target,
-            auth=HeaderAuth(authorization) if authorization is not None else None,
-            timeout=check_timeout(timeout),
-            headers={"User-Agent": USER_AGENT},
-            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+        self._connect(
+            ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET),
+            {} if authorization is None else {"Authorization": authorization},
+            max_connections=max_connections,
             transport=transport,
+            redact=Redactor(authorization),
         )
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self._target!r}>"
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
+        return f"<{type(self).__name__} base_url={self._config.base_url!r}>"
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
@@ -82,12 +85,8 @@ class _AsyncBase:
         For operations the methods above do not cover yet (a regenerated spec's new ones); see
         `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
         """
-        return answer(await self._send(build_operation(OPERATIONS, operation, body, params).kwargs))
-
-    async def _send(self, kwargs: dict[str, Any]) -> httpx.Response:
-        if self._client.is_closed:
-            raise ClientClosedError(f"this {type(self).__name__} was closed; create a new one")
-        return await send_now_async(self._client, kwargs, self._policy, error_message_of)
+        kwargs = build_operation(OPERATIONS, operation, body, params).kwargs
+        return answer(await self._send_kwargs(kwargs, READ_ANSWER_CAP))
 
 
 class AsyncSevenSegmentsClient(_AsyncBase):
@@ -100,10 +99,13 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     Args:
         token: The company token.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call may take in all, retries and waits included.
         max_retries: Retries after the first attempt.
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Requests in flight at once over keep-alive connections.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
 
@@ -113,18 +115,24 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         *,
         base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 16,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._token = company_token(token)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
             max_connections=max_connections,
+            proxy=proxy,
+            verify=verify,
             transport=transport,
             authorization=None,
         )
@@ -141,7 +149,7 @@ class AsyncSevenSegmentsClient(_AsyncBase):
         """Track an event of a customer; see `SevenSegmentsClient.track()` for the arguments."""
         command = track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
         kwargs = command.kwargs()
-        check_accepted(await self._send(kwargs), kwargs["url"])  # 2xx with success: false
+        check_accepted(await self._send_kwargs(kwargs), kwargs["url"])  # 2xx with success: false
 
     async def update(
         self,
@@ -151,25 +159,18 @@ class AsyncSevenSegmentsClient(_AsyncBase):
     ) -> None:
         """Identify a customer and update its properties."""
         kwargs = update_command(self._token, customer, properties, fields).kwargs()
-        check_accepted(await self._send(kwargs), kwargs["url"])
+        check_accepted(await self._send_kwargs(kwargs), kwargs["url"])
 
     async def get_html(
         self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
     ) -> str:
         """The HTML of a campaign for a customer."""
-        return html_of(await self._send(html_kwargs(self._token, customer, html_campaign_name, fields)))
+        kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
+        return html_of(await self._send_kwargs(kwargs, READ_ANSWER_CAP))
 
     async def server_time(self) -> float:
         """The server's clock in UNIX seconds."""
-        return server_time_of(await self._send(get_system_time._get_kwargs()))
-
-    async def __aenter__(self) -> AsyncSevenSegmentsClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        return server_time_of(await self._send_kwargs(get_system_time._get_kwargs(), READ_ANSWER_CAP))
 
 
 class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
@@ -181,18 +182,26 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
         password: str,
         *,
         base_url: str = DEFAULT_TARGET,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_EXPORT_TIMEOUT,
+        deadline: float = DEFAULT_EXPORT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         max_connections: int = 4,
+        max_answer_bytes: int = EXPORT_ANSWER_CAP,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        self._cap = positive_int("max_answer_bytes", max_answer_bytes)
         super().__init__(
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_policy=retry_policy,
             max_connections=max_connections,
+            proxy=proxy,
+            verify=verify,
             transport=transport,
             authorization=basic_authorization(username, password),
         )
@@ -290,13 +299,5 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncBase):
             company=company,
             fields=fields,
         )
-        response = await self._send(call.kwargs)
-        return export_of(response, call.analysis_type, call.format)[0]
-
-    async def __aenter__(self) -> AsyncAuthenticatedSevenSegmentsClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        response = await self._send_kwargs(call.kwargs, self._cap)
+        return export_of(readable(response, call), call.analysis_type, call.format)[0]

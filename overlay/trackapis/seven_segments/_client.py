@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Unpack
 
@@ -13,10 +11,19 @@ import httpx
 
 from seven_segments_client.api.system import get_system_time
 
+from .._config import (
+    DEFAULT_DEADLINE,
+    READ_ANSWER_CAP,
+    TRACK_ANSWER_CAP,
+    ConnectionConfig,
+    DeliveryOptions,
+    Verify,
+)
 from .._errors import ClientClosedError, TrackapisError
-from .._lifecycle import EngineLifecycle
+from .._http._answer import Answer
+from .._http._driver import attempt
+from .._lifecycle import Lifecycle, SyncClient
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from .._transport import Poster, attempt, send_now
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -28,13 +35,7 @@ from ..delivery import (
     Verdict,
     open_store,
 )
-from ._connection import (
-    DEFAULT_TARGET,
-    DEFAULT_TIMEOUT,
-    Connection,
-    check_target,
-    check_timeout,
-)
+from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection
 from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
 from ._payload import (
     Command,
@@ -64,18 +65,28 @@ class _BulkSender:
     """One worker thread's sender: one /bulk request per batch, over one keep-alive connection."""
 
     def __init__(self, connection: Connection) -> None:
-        self._policy = connection.policy
-        self._poster = connection.poster(max_connections=1)
+        self._connection = connection
+        self._backend = connection.backend(max_connections=1)
 
     def send(self, payloads: Sequence[Command]) -> list[SendResult]:
         commands = list(payloads)
-        result, response = attempt(self._poster, bulk_kwargs(commands), self._policy, error_message_of)
+        connection = self._connection
+        config = connection.config
+        call = connection.call(bulk_kwargs(commands), TRACK_ANSWER_CAP * len(commands))
+        result, response = attempt(
+            self._backend.exchange,
+            call,
+            config.timeout,
+            config.policy,
+            error_message_of,
+            redact=connection.redact,
+        )
         if response is None or result.verdict is not Verdict.DELIVERED:
             return [result] * len(commands)  # the whole request failed: the same verdict for each
         return bulk_results(response, [command.name for command in commands])
 
     def close(self) -> None:
-        self._poster.close()
+        self._backend.close()
 
 
 def _store_options(store: str, sync_interval: float, background: bool) -> dict[str, Any]:
@@ -89,7 +100,7 @@ def _store_options(store: str, sync_interval: float, background: bool) -> dict[s
     return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
 
 
-class SevenSegmentsClient(EngineLifecycle):
+class SevenSegmentsClient(SyncClient):
     """A client of the 7SEGMENTS tracking API for one company.
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
@@ -104,8 +115,10 @@ class SevenSegmentsClient(EngineLifecycle):
     Args:
         token: The company token.
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
-        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call sent now may take in all, retries and waits included.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 408, 429
+            and 5xx (but 501, 505, 511).
         retry_policy: Full control over retries (overrides `max_retries`).
         background: Queue `track()` and `update()` and deliver them through /bulk from worker threads.
         flush_interval: Seconds a buffered batch waits to fill up before it is sent.
@@ -118,6 +131,10 @@ class SevenSegmentsClient(EngineLifecycle):
         on_delivered: Called as `on_delivered(command)` for each buffered command the API
             accepted (from a worker thread); a `flush()` that counts it returns after it has run.
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
+        proxy: An http(s) proxy URL; None (the default) takes it from the environment
+            (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
+            or a CA bundle path.
         transport: An httpx transport, for tests.
         store: Background mode: where the queue lives, `"memory"` (default) or a spool file that
             survives a crash or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).
@@ -130,6 +147,9 @@ class SevenSegmentsClient(EngineLifecycle):
         *,
         base_url: str = DEFAULT_TARGET,
         timeout: float = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
         background: bool = False,
@@ -145,8 +165,9 @@ class SevenSegmentsClient(EngineLifecycle):
         store_sync_interval: float = DEFAULT_STORE_SYNC_INTERVAL,
     ) -> None:
         self._token = company_token(token)
-        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._connection = Connection(check_target(base_url), check_timeout(timeout), policy, transport)
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
+        options = DeliveryOptions.from_arguments(locals())
+        self._connection = Connection.build(config, transport)
         self.background = bool(background)
         if isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float)):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
@@ -161,19 +182,15 @@ class SevenSegmentsClient(EngineLifecycle):
         self._engine = DeliveryEngine(
             lambda: _BulkSender(self._connection),
             name="seven_segments",
-            max_queue_size=max_queue_size,
-            max_in_flight=max_in_flight,
             max_batch_size=MAX_BULK_COMMANDS,
             max_batch_wait=flush_interval,
-            retry_policy=policy,
-            rate_limit_per_minute=rate_limit_per_minute,
+            retry_policy=config.policy,
             on_error=self._report,
-            shutdown_timeout=shutdown_timeout,
+            **options.engine_kwargs(),
             on_delivered=None if on_delivered is None else self._report_delivered,
             **_store_options(store, store_sync_interval, self.background),
         )
-        self._direct_lock = threading.Lock()
-        self._direct = None
+        self._life = Lifecycle("SevenSegmentsClient", self._connection.backend, self._engine)
 
     def __repr__(self) -> str:
         mode = "background" if self.background else "per-call"
@@ -236,11 +253,11 @@ class SevenSegmentsClient(EngineLifecycle):
             APIError: e.g. 404 for an unknown campaign. TransportError, InvalidResponseError.
         """
         kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
-        return html_of(self._send_now(kwargs))
+        return html_of(self._send_now(kwargs, READ_ANSWER_CAP))
 
     def server_time(self) -> float:
         """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
-        return server_time_of(self._send_now(get_system_time._get_kwargs()))
+        return server_time_of(self._send_now(get_system_time._get_kwargs(), READ_ANSWER_CAP))
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
@@ -252,7 +269,7 @@ class SevenSegmentsClient(EngineLifecycle):
         from .._operations import operation as build
         from ._fields import OPERATIONS
 
-        return answer(self._send_now(build(OPERATIONS, operation, body, params).kwargs))
+        return answer(self._send_now(build(OPERATIONS, operation, body, params).kwargs, READ_ANSWER_CAP))
 
     # -- internals ----------------------------------------------------------------------------------
 
@@ -266,18 +283,10 @@ class SevenSegmentsClient(EngineLifecycle):
         except EngineClosed:
             raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one") from None
 
-    def _send_now(self, kwargs: dict[str, Any]) -> httpx.Response:
-        if self._engine.closed:
-            raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one")
-        return send_now(self._direct_client(), kwargs, self._connection.policy, error_message_of)
-
-    def _direct_client(self) -> Poster:
-        # One shared poster for sends in callers' threads (its transport is thread-safe), made
-        # anew in a forked child, whose inherited connections belong to the parent.
-        with self._direct_lock:
-            if self._direct is None or self._direct[0] != os.getpid():
-                self._direct = (os.getpid(), self._connection.poster())
-            return self._direct[1]
+    def _send_now(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
+        self._life.check_open()
+        connection = self._connection
+        return connection.send(self._life.backend(), connection.call(kwargs, cap))
 
     def _report_delivered(self, payload: Any) -> None:
         if self._on_delivered is not None:

@@ -1,35 +1,32 @@
-"""How to reach 7SEGMENTS: the target URL, timeouts, retries, credentials; checked once, shared."""
+"""How to reach 7SEGMENTS: the connection config, the credentials and their redactor; shared."""
 
 from __future__ import annotations
 
 import base64
-import math
 from typing import Any, Final
 
 import attrs
 import httpx
 
-from .. import __version__
-from .._retry import RetryPolicy
-from .._transport import Poster
+from .._config import ConnectionConfig, check_base_url
+from .._http._answer import Answer, Call
+from .._http._driver import send
+from .._http._httpx import HttpxBackend
+from .._http._redact import NOTHING, Redactor
+from .._retry import Deadline
+from ._response import error_message_of
 
 DEFAULT_TARGET: Final = "https://api.7segments.com"
-# The original sent without any timeout; 10 s to connect and for each read is generous for
-# single tracking calls, and exports of large analyses can take a while.
+# The original sent without any timeout; 10 s for a whole attempt is generous for single
+# tracking calls.
 DEFAULT_TIMEOUT: Final = 10.0
-USER_AGENT: Final = f"trackapis/{__version__}"
+# Exports of large analyses take a while: a minute per attempt, five for the whole call.
+DEFAULT_EXPORT_TIMEOUT: Final = 60.0
+DEFAULT_EXPORT_DEADLINE: Final = 300.0
 
 
 def check_target(target: Any, *, argument: str = "base_url") -> str:
-    if not isinstance(target, str) or not target.startswith(("http://", "https://")):
-        raise ValueError(f"{argument} must be an http(s) URL such as {DEFAULT_TARGET!r}, not {target!r}")
-    return target.rstrip("/")
-
-
-def check_timeout(timeout: Any) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
-        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    return float(timeout)
+    return check_base_url(target, argument=argument, example=DEFAULT_TARGET)
 
 
 def basic_authorization(username: Any, password: Any) -> str:
@@ -44,23 +41,38 @@ def basic_authorization(username: Any, password: Any) -> str:
 class Connection:
     """Everything a request needs; safe to share between threads. Its repr shows no credential."""
 
-    target: str
-    timeout: float
-    policy: RetryPolicy
+    config: ConnectionConfig
     transport: httpx.BaseTransport | None = attrs.field(repr=False, default=None)
     authorization: str | None = attrs.field(repr=False, default=None)
+    redact: Redactor = attrs.field(repr=False, default=NOTHING)
+
+    @classmethod
+    def build(
+        cls, config: ConnectionConfig, transport: Any = None, authorization: str | None = None
+    ) -> Connection:
+        return cls(config, transport, authorization, Redactor(authorization))
+
+    @property
+    def target(self) -> str:
+        return self.config.base_url
 
     def headers(self) -> dict[str, str]:
-        headers = {"User-Agent": USER_AGENT}
-        if self.authorization is not None:
-            headers["Authorization"] = self.authorization
-        return headers
+        return {} if self.authorization is None else {"Authorization": self.authorization}
 
-    def poster(self, max_connections: int | None = None) -> Poster:
-        return Poster(
-            self.target,
+    def backend(self, max_connections: int | None = None) -> HttpxBackend:
+        return HttpxBackend(
+            self.config,
             self.headers(),
-            self.timeout,
-            transport=self.transport,
             max_connections=max_connections,
+            transport=self.transport,
+            redact=self.redact,
         )
+
+    def call(self, kwargs: dict[str, Any], cap: int) -> Call:
+        return Call.from_kwargs(self.config.base_url, kwargs, cap=cap)
+
+    def send(self, backend: HttpxBackend, call: Call) -> Answer:
+        """Send now with retries within the config's deadline; the 2xx answer, or raise."""
+        config = self.config
+        deadline = Deadline(config.deadline, config.timeout)
+        return send(backend.exchange, call, config.policy, deadline, error_message_of, redact=self.redact)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any, Literal, Unpack, overload
 
 import attrs
@@ -15,20 +12,21 @@ from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.models import ExportRequest, FunnelResult, ReportResult, TableResult
 from seven_segments_client.types import UNSET
 
+from .._config import EXPORT_ANSWER_CAP, ConnectionConfig, Verify, positive_int
 from .._encoding import short_repr, text, to_json
-from .._errors import ClientClosedError
+from .._errors import InvalidResponseError
+from .._http._answer import Answer
+from .._lifecycle import Lifecycle, SyncClient
 from .._operations import answer
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from .._spec_fields import with_fields
-from .._transport import Poster, send_now
 from ._connection import (
+    DEFAULT_EXPORT_DEADLINE,
+    DEFAULT_EXPORT_TIMEOUT,
     DEFAULT_TARGET,
-    DEFAULT_TIMEOUT,
     Connection,
     basic_authorization,
-    check_target,
-    check_timeout,
 )
 from ._fields import CHECKS, OPERATIONS, WIRE_NAMES, ExportRequestFields
 from ._response import (
@@ -37,7 +35,6 @@ from ._response import (
     AnalysisType,
     ExportFormat,
     ExportResult,
-    error_message_of,
     export_of,
 )
 
@@ -112,16 +109,31 @@ def export_call(
     return ExportCall(analysis_type, format or "native-json", kwargs)
 
 
-class AuthenticatedSevenSegmentsClient:
+def readable(answer: Answer, call: ExportCall) -> Answer:
+    """The export's answer, or `InvalidResponseError` when its body could not be read whole."""
+    if answer.unreadable is not None:
+        path = f"/analytics/{call.analysis_type}"
+        raise InvalidResponseError(
+            f"POST {path} -> {answer.status}: the export was not read: {answer.unreadable}"
+        )
+    return answer
+
+
+class AuthenticatedSevenSegmentsClient(SyncClient):
     """A client of the 7SEGMENTS export API, as a user with ExtAPI access.
 
     Args:
         username: The user's name.
         password: The user's password (never shown in reprs, logs or errors).
         base_url: The API's base URL.
-        timeout: Seconds to connect and to wait for each read.
-        max_retries: Retries after the first attempt, for network errors, timeouts, 429 and 5xx.
+        timeout: Seconds one attempt may take in all: connect, send, and read the whole answer.
+        deadline: Seconds a call may take in all, retries and waits included.
+        max_retries: Retries after the first attempt, for network errors, timeouts, 408, 429
+            and 5xx (but 501, 505, 511).
         retry_policy: Full control over retries (overrides `max_retries`).
+        max_answer_bytes: The largest export read; a larger one raises `InvalidResponseError`.
+        proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
         transport: An httpx transport, for tests.
     """
 
@@ -131,22 +143,19 @@ class AuthenticatedSevenSegmentsClient:
         password: str,
         *,
         base_url: str = DEFAULT_TARGET,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_EXPORT_TIMEOUT,
+        deadline: float = DEFAULT_EXPORT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry_policy: RetryPolicy | None = None,
+        max_answer_bytes: int = EXPORT_ANSWER_CAP,
+        proxy: str | bool | None = None,
+        verify: Verify = True,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        policy = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
-        self._connection = Connection(
-            check_target(base_url),
-            check_timeout(timeout),
-            policy,
-            transport,
-            basic_authorization(username, password),
-        )
-        self._lock = threading.Lock()
-        self._poster: tuple[int, Poster] | None = None
-        self._closed = False
+        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_TARGET)
+        self._connection = Connection.build(config, transport, basic_authorization(username, password))
+        self._cap = positive_int("max_answer_bytes", max_answer_bytes)
+        self._life = Lifecycle("AuthenticatedSevenSegmentsClient", self._connection.backend)
 
     def __repr__(self) -> str:
         return f"<AuthenticatedSevenSegmentsClient base_url={self._connection.target!r}>"
@@ -272,9 +281,9 @@ class AuthenticatedSevenSegmentsClient:
         `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
         """
         request = build_operation(OPERATIONS, operation, body, params)
-        if self._closed:
-            raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
-        return answer(send_now(self._client(), request.kwargs, self._connection.policy, error_message_of))
+        self._life.check_open()
+        connection = self._connection
+        return answer(connection.send(self._life.backend(), connection.call(request.kwargs, self._cap)))
 
     def export_data(
         self, analysis_type: AnalysisType, data: Mapping[str, Any], *, company: str | None = None
@@ -304,28 +313,7 @@ class AuthenticatedSevenSegmentsClient:
 
     def _export(self, call: ExportCall) -> tuple[ExportResult, Any]:
         """Send a prepared export; the typed result and the raw JSON (None for CSV)."""
-        if self._closed:
-            raise ClientClosedError("this AuthenticatedSevenSegmentsClient was closed; create a new one")
-        response = send_now(self._client(), call.kwargs, self._connection.policy, error_message_of)
-        return export_of(response, call.analysis_type, call.format)
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            if self._poster is not None:
-                self._poster[1].close()
-                self._poster = None
-
-    def __enter__(self) -> AuthenticatedSevenSegmentsClient:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-    def _client(self) -> Poster:
-        with self._lock:
-            if self._poster is None or self._poster[0] != os.getpid():
-                self._poster = (os.getpid(), self._connection.poster())
-            return self._poster[1]
+        self._life.check_open()
+        connection = self._connection
+        response = connection.send(self._life.backend(), connection.call(call.kwargs, self._cap))
+        return export_of(readable(response, call), call.analysis_type, call.format)

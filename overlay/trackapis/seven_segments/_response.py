@@ -6,11 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
-import httpx
-
 from seven_segments_client.models import FunnelResult, ReportResult, TableResult
 
 from .._errors import APIError, InvalidResponseError, TrackapisError
+from .._http._answer import Answer
 from ..delivery import SendResult
 
 AnalysisType = Literal["funnel", "report", "retention", "segmentation"]
@@ -54,7 +53,11 @@ def error_message_of(payload: Any) -> str | None:
     return "; ".join(messages) if messages else None
 
 
-def _json(response: httpx.Response, method: str, path: str) -> Any:
+def _json(response: Answer, method: str, path: str) -> Any:
+    if response.unreadable is not None:
+        raise InvalidResponseError(
+            f"{method} {path} -> {response.status_code}: the body could not be read: {response.unreadable}"
+        )
     try:
         return response.json()
     except ValueError:
@@ -64,7 +67,7 @@ def _json(response: httpx.Response, method: str, path: str) -> Any:
         ) from None
 
 
-def check_accepted(response: httpx.Response, path: str) -> None:
+def check_accepted(response: Answer, path: str) -> None:
     """Raise `APIError` for a 2xx tracking answer whose body says `"success": false` (a refusal)."""
     try:
         payload = response.json()
@@ -75,7 +78,7 @@ def check_accepted(response: httpx.Response, path: str) -> None:
         raise APIError(response.status_code, message, method="POST", path=path, body=response.text)
 
 
-def html_of(response: httpx.Response) -> str:
+def html_of(response: Answer) -> str:
     payload = _json(response, "POST", "/campaigns/html/get")
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, str):
@@ -85,7 +88,7 @@ def html_of(response: httpx.Response) -> str:
     return data
 
 
-def server_time_of(response: httpx.Response) -> float:
+def server_time_of(response: Answer) -> float:
     payload = _json(response, "GET", "/system/time")
     moment = payload.get("time") if isinstance(payload, dict) else None
     if isinstance(moment, bool) or not isinstance(moment, (int, float)):
@@ -93,8 +96,12 @@ def server_time_of(response: httpx.Response) -> float:
     return float(moment)
 
 
-def bulk_results(response: httpx.Response, names: Sequence[str]) -> list[SendResult]:
+def bulk_results(response: Answer, names: Sequence[str]) -> list[SendResult]:
     """One verdict per command from a 2xx /bulk answer: ok -> delivered, retry -> retry, error -> fail."""
+    if response.unreadable is not None:
+        # The 2xx arrived and decides (the edge logged why the body is lost): a resend could
+        # only duplicate commands the server took.
+        return [SendResult.delivered()] * len(names)
     try:
         payload = _json(response, "POST", "/bulk")
         results = payload.get("results") if isinstance(payload, dict) else None
@@ -125,7 +132,7 @@ def bulk_results(response: httpx.Response, names: Sequence[str]) -> list[SendRes
 
 
 def export_of(
-    response: httpx.Response, analysis_type: AnalysisType, export_format: ExportFormat
+    response: Answer, analysis_type: AnalysisType, export_format: ExportFormat
 ) -> tuple[ExportResult, Any]:
     """The typed result and the raw JSON (None for CSV) of a 2xx export answer."""
     path = f"/analytics/{analysis_type}"
