@@ -8,7 +8,7 @@ from typing import Any, Final
 import attrs
 import httpx
 
-from .._config import ConnectionConfig, check_base_url
+from .._config import ConnectionConfig
 from .._http._answer import Answer, Call
 from .._http._driver import send
 from .._http._httpx import HttpxBackend
@@ -23,10 +23,6 @@ DEFAULT_TIMEOUT: Final = 10.0
 # Exports of large analyses take a while: a minute per attempt, five for the whole call.
 DEFAULT_EXPORT_TIMEOUT: Final = 60.0
 DEFAULT_EXPORT_DEADLINE: Final = 300.0
-
-
-def check_target(target: Any, *, argument: str = "base_url") -> str:
-    return check_base_url(target, argument=argument, example=DEFAULT_TARGET)
 
 
 def basic_authorization(username: Any, password: Any) -> str:

@@ -16,9 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
+from .._config import check_base_url
 from .._errors import TrackapisError
 from ._client import SevenSegmentsClient
-from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, check_target
+from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT
 from ._export import AuthenticatedSevenSegmentsClient, export_call
 from ._payload import Customer
 from ._response import ANALYSIS_TYPES, EXPORT_FORMATS
@@ -104,7 +105,7 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     try:
         args = _parser(prog).parse_args(argv)
-        check_target(args.target, argument="--target")
+        check_base_url(args.target, argument="--target", example=DEFAULT_TARGET)
         if args.command == "export":
             _export(args, out)
         else:
