@@ -243,6 +243,9 @@ class FakeAPI:
         self.lock = threading.RLock()
         self.faults = Faults()
         self.requests: list[RecordedRequest] = []
+        # Bumped by reset(): a request that was waiting (added latency) across a reset belongs to
+        # the forgotten state and must not change the new one (e.g. a previous test's late event).
+        self._generation = 0
         # Set False to skip spec validation, for load tests: openapi-core costs milliseconds a
         # request, which would make the fake, not the client, what a benchmark measures.
         self.validate = True
@@ -290,6 +293,7 @@ class FakeAPI:
         with self.lock:
             self.reset_state()
             self.requests.clear()
+            self._generation += 1
         self.faults.clear()
 
     @property
@@ -332,9 +336,15 @@ class FakeAPI:
         )
         with self.lock:
             self.requests.append(recorded)
+            generation = self._generation
 
         if self.faults.latency:
             await asyncio.sleep(self.faults.latency)
+        if generation != self._generation:
+            stale = self.error(503, "the fake was reset while this request waited; it was not applied")
+            recorded.status = stale.status
+            await self._send(send, stale)
+            return
         fault = self.faults.draw(recorded.operation_id)
         if fault is not None and fault.drops_connection:
             await self._drop(send, recorded)
