@@ -301,7 +301,7 @@ def test_rate_limit_longer_than_the_deadline_is_not_waited_for(attributionio_fak
         with pytest.raises(RateLimitError) as caught:
             client.trigger_identity("cookie", client_id="john")
 
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 10  # did not wait the 30 s it was asked to
     assert caught.value.retry_after == 30
     assert len(attributionio_fake.requests) == 1
 
