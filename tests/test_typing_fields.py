@@ -69,23 +69,20 @@ async def calls(interakt: InteraktClient, asynchronous: AsyncInteraktClient) -> 
 """
 
 
-def _pyright(*files: Path) -> subprocess.CompletedProcess[str]:
-    # As tests/test_static.py runs it (strict, with the overlay and generated code on the path).
-    return subprocess.run(
-        [
-            str(Path(sys.executable).parent / "pyright"),
-            "-p",
-            "tests/typing/pyrightconfig.json",
-            "--pythonpath",
-            sys.executable,
-            *map(str, files),
-        ],
+def _reported(checker: str, path: Path, *also: Path) -> tuple[set[int], str]:
+    """The lines of `path` that mypy or pyright (strict, as tests/test_static.py runs it) reports."""
+    options = ["-p", "tests/typing/pyrightconfig.json", "--pythonpath", sys.executable]
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / checker), *(options if checker == "pyright" else []), str(path)]
+        + [str(other) for other in also],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},
+        env={**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},  # no "newer version?" lookup
     )
+    pattern = rf"{re.escape(path.name)}:(\d+)(?::\d+ -|:) error"
+    return {int(found.group(1)) for found in re.finditer(pattern, result.stdout)}, result.stdout
 
 
 def _refused(path: Path) -> set[int]:
@@ -96,16 +93,9 @@ def _refused(path: Path) -> set[int]:
 def test_mypy_checks_every_derived_variant(tmp_path: Path) -> None:
     bad = tmp_path / "bad_variants.py"
     bad.write_text(BAD_VARIANT_CALLS.lstrip("\n"))
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "mypy"), str(bad)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    reported = {int(line.split(":")[1]) for line in result.stdout.splitlines() if ": error:" in line}
+    reported, output = _reported("mypy", bad)
     assert len(_refused(bad)) == 9
-    assert reported == _refused(bad), result.stdout
+    assert reported == _refused(bad), output
 
 
 @pytest.mark.slow
@@ -113,9 +103,6 @@ def test_mypy_checks_every_derived_variant(tmp_path: Path) -> None:
 def test_pyright_agrees(tmp_path: Path, calls: str) -> None:
     bad = tmp_path / "bad_calls.py"
     bad.write_text(calls.lstrip("\n"))
-    result = _pyright(bad, ROOT / "tests" / "typing" / "fields_usage.py")
-    reported = {
-        int(match.group(1)) for match in re.finditer(r"bad_calls\.py:(\d+):\d+ - error", result.stdout)
-    }
-    assert reported == _refused(bad), result.stdout
-    assert "fields_usage.py:" not in result.stdout, result.stdout  # the good calls pass
+    reported, output = _reported("pyright", bad, ROOT / "tests" / "typing" / "fields_usage.py")
+    assert reported == _refused(bad), output
+    assert "fields_usage.py:" not in output, output  # the good calls pass
