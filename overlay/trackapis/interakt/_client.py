@@ -12,7 +12,7 @@ import attrs
 from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify
 from .._errors import ClientClosedError, TrackapisError
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient
+from .._lifecycle import Lifecycle, SyncClient, handler
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -236,12 +236,8 @@ class InteraktClient(SyncClient):
         authorization = basic_authorization(api_key)
         self._connection = _Connection(config, authorization, transport, Redactor(authorization))
         self.background = bool(background)
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
-        self._on_error = on_error
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_delivered = on_delivered
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._engine = DeliveryEngine(
             self._connection.sender,
             name="interakt",
