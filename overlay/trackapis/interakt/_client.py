@@ -265,8 +265,10 @@ class InteraktClient(SyncClient):
     def _queue(self, built: Built) -> tuple[bool, InteraktMessage]:
         # `queue_user()`/`queue_event()` themselves: the caller's hot path (the `track` module's).
         lane, message = built
+        if "phoneNumber" in message.body:  # a phone-only message may follow its user id's lane
+            lane = self._lanes.lane(lane, message.body)
         try:
-            return self._engine.submit(message, self._lanes.lane(lane, message.body)), message
+            return self._engine.submit(message, lane), message
         except EngineClosed:
             raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 

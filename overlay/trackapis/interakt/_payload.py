@@ -92,7 +92,9 @@ def user_message(
     `fields`: the spec's other `UserFields` properties, by their keyword names (see `_fields`).
     """
     lane, body = identify(user_id, phone_number, country_code)
-    _add_details(body, traits, created_at)
+    body["traits"] = traits_of(traits)
+    if created_at is not None:
+        body["createdAt"] = _created_text(created_at)
     if fields:
         body.update(wire_fields(fields, WIRE_NAMES["UserFields"], CHECKS["UserFields"], call="user"))
     return lane, InteraktMessage(USERS_PATH, body)
@@ -118,20 +120,23 @@ def event_message(
         raise ValueError("event must not be empty: name the action, e.g. 'Order Placed'")
     lane, body = identify(user_id, phone_number, country_code)
     body["event"] = event if type(event) is str and event.isascii() else text(str.__str__(event), "event")
-    _add_details(body, traits, created_at)
+    body["traits"] = traits_of(traits)
+    if created_at is not None:
+        body["createdAt"] = _created_text(created_at)
     if fields:
         body.update(wire_fields(fields, WIRE_NAMES["EventFields"], CHECKS["EventFields"], call="event"))
     return lane, InteraktMessage(EVENTS_PATH, body)
 
 
-def _add_details(body: dict[str, Any], traits: Any, created_at: Any) -> None:
-    # The body as the generated models' `to_dict()` writes it (tests/interakt/test_payload.py
-    # holds the two to each other), built directly: the call site stays cheap and import-light.
-    body["traits"] = traits_of(traits)
-    if created_at is not None:
-        moment = created_at_of(created_at)
-        assert moment is not None
-        body["createdAt"] = utc_text(moment, "created_at")
+# The builders write the body as the generated models' `to_dict()` does (tests/interakt/
+# test_payload.py holds the two to each other), directly and inline: the call site stays cheap
+# and import-light.
+
+
+def _created_text(created_at: Any) -> str:
+    moment = created_at_of(created_at)
+    assert moment is not None
+    return utc_text(moment, "created_at")
 
 
 def _user_id(user_id: Any) -> str | None:
