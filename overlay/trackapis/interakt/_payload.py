@@ -114,6 +114,23 @@ def event_message(
 
     `fields`: the spec's other `EventFields` properties, by their keyword names (see `_fields`).
     """
+    if (  # the common call, checked and built in one frame: this is the caller's hot path
+        type(event) is str
+        and type(user_id) is str
+        and phone_number is None
+        and created_at is None
+        and not fields
+        and type(traits) is dict
+        and event.isascii()
+        and user_id.isascii()
+        and user_id
+        and event
+        and not event.isspace()
+        and is_flat_json(traits)
+    ):
+        return f"id:{user_id}", InteraktMessage(
+            EVENTS_PATH, {"userId": user_id, "event": event, "traits": dict(traits)}
+        )
     if type(event) is not str and not isinstance(event, str):
         raise TypeError(f"event must be a string naming the action, not {type(event).__name__}")
     if not event or event.isspace():
