@@ -1,13 +1,15 @@
-"""Validate 7SEGMENTS calls at the call site and build the generated request models."""
+"""Validate 7SEGMENTS calls at the call site and build their requests: I/O-free, for every client."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Literal
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.api.bulk import bulk
 from seven_segments_client.api.campaigns import get_html
 from seven_segments_client.api.customers import update_customer
@@ -19,17 +21,42 @@ from seven_segments_client.models import (
     CustomerIds,
     CustomerUpdate,
     EventTrack,
+    ExportRequest,
     HtmlRequest,
     Properties,
 )
+from seven_segments_client.types import UNSET
 
+from .._config import TRACK_ANSWER_CAP
 from .._encoding import short_repr, text, to_json
+from .._errors import InvalidResponseError
+from .._http._answer import Answer
 from .._spec_fields import with_fields
 from ._fields import CHECKS, WIRE_NAMES
+from ._response import (
+    ANALYSIS_TYPES,
+    EXPORT_FORMATS,
+    AnalysisType,
+    ExportFormat,
+    ExportResult,
+    check_accepted,
+    export_of,
+)
+
+T_co = TypeVar("T_co", covariant=True)
 
 CommandName = Literal["crm/customers", "crm/events"]
 Customer = str | Mapping[str, str]
 """A customer: a registered id, or a mapping of id types (`registered`, `cookie`) to ids."""
+
+
+@attrs.frozen
+class Request(Generic[T_co]):
+    """A call to send now: the generated operation's request, how to read its 2xx answer, the cap."""
+
+    kwargs: dict[str, Any]
+    read: Callable[[Answer], T_co]
+    cap: int = TRACK_ANSWER_CAP
 
 
 @attrs.frozen
@@ -55,11 +82,13 @@ class Command:
     def name(self) -> CommandName:
         return "crm/customers" if isinstance(self.model, CustomerUpdate) else "crm/events"
 
-    def kwargs(self) -> dict[str, Any]:
-        """The single request (POST /crm/customers or /crm/events), as the generated client builds it."""
+    def request(self) -> Request[None]:
+        """Sent alone (POST /crm/customers or /crm/events): a 2xx saying `"success": false` refuses."""
         if isinstance(self.model, CustomerUpdate):
-            return update_customer._get_kwargs(body=self.model)
-        return track_event._get_kwargs(body=self.model)
+            kwargs = update_customer._get_kwargs(body=self.model)
+        else:
+            kwargs = track_event._get_kwargs(body=self.model)
+        return Request(kwargs, functools.partial(check_accepted, path=kwargs["url"]))
 
     def message(self) -> SevenSegmentsCommand:
         return SevenSegmentsCommand(self.name, self.model.to_dict())
@@ -211,3 +240,78 @@ def bulk_kwargs(commands: list[Command]) -> dict[str, Any]:
         for command in commands
     ]
     return bulk._get_kwargs(body=BulkRequest(commands=items))
+
+
+@attrs.frozen
+class ExportCall:
+    """A validated export: the request, and what shape to read the answer as."""
+
+    analysis_type: AnalysisType
+    format: ExportFormat
+    kwargs: dict[str, Any]
+
+    def read(self, answer: Answer) -> tuple[ExportResult, Any]:
+        """The typed result and the raw JSON (None for CSV); `InvalidResponseError` if not read whole."""
+        if answer.unreadable is not None:
+            raise InvalidResponseError(
+                f"POST /analytics/{self.analysis_type} -> {answer.status}: "
+                f"the export was not read: {answer.unreadable}"
+            )
+        return export_of(answer, self.analysis_type, self.format)
+
+
+def export_call(
+    analysis_type: Any,
+    analysis_id: Any,
+    *,
+    format: Any,
+    timezone: Any,
+    execution_time: Any,
+    company: Any,
+    extra: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> ExportCall:
+    """Check an export's arguments at the call site and build its request."""
+    if analysis_type not in ANALYSIS_TYPES:
+        raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
+    if not isinstance(analysis_id, str) or not analysis_id:
+        raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
+    analysis_id = text(str.__str__(analysis_id), "analysis_id")
+    # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
+    if format is not None and format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
+    body = ExportRequest(analysis_id=analysis_id, format_=UNSET if format is None else format, timezone=UNSET)
+    if timezone is not None:
+        if not isinstance(timezone, str) or not timezone:
+            raise ValueError(
+                f"timezone must be a time zone name such as 'Europe/Bratislava', not {timezone!r}"
+            )
+        body.timezone = text(str.__str__(timezone), "timezone")
+    if execution_time is not None:
+        if (
+            isinstance(execution_time, bool)
+            or not isinstance(execution_time, (int, float))
+            or not 0 <= execution_time < _MAX_SECONDS
+        ):
+            raise ValueError(
+                f"execution_time must be UNIX seconds (a number >= 0), not {short_repr(execution_time)}"
+            )
+        body.execution_time = execution_time
+    if company is not None and (not isinstance(company, str) or not company):
+        raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")
+    if company is not None:
+        company = text(str.__str__(company), "company")
+    if extra:
+        encoded = to_json(dict(extra), argument="data")
+        assert isinstance(encoded, dict)
+        body.additional_properties.update(encoded)
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="export_analysis")
+    kwargs = export_analysis._get_kwargs(
+        analysis_type, body=body, **({"company": company} if company is not None else {})
+    )
+    # csv answers text/csv, the other formats JSON; the answer's type is checked in export_of.
+    kwargs["headers"] = {
+        **kwargs.get("headers", {}),
+        "Accept": "text/csv" if format == "csv" else "application/json",
+    }
+    return ExportCall(analysis_type, format or "native-json", kwargs)
