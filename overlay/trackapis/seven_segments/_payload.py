@@ -82,12 +82,15 @@ class Command:
     def name(self) -> CommandName:
         return "crm/customers" if isinstance(self.model, CustomerUpdate) else "crm/events"
 
-    def request(self) -> Request[None]:
-        """Sent alone (POST /crm/customers or /crm/events): a 2xx saying `"success": false` refuses."""
+    def kwargs(self) -> dict[str, Any]:
+        """The single request (POST /crm/customers or /crm/events), as the generated client builds it."""
         if isinstance(self.model, CustomerUpdate):
-            kwargs = update_customer._get_kwargs(body=self.model)
-        else:
-            kwargs = track_event._get_kwargs(body=self.model)
+            return update_customer._get_kwargs(body=self.model)
+        return track_event._get_kwargs(body=self.model)
+
+    def request(self) -> Request[None]:
+        """Sent alone, now: a 2xx answer saying `"success": false` is a refusal too."""
+        kwargs = self.kwargs()
         return Request(kwargs, functools.partial(check_accepted, path=kwargs["url"]))
 
     def message(self) -> SevenSegmentsCommand:
