@@ -1,14 +1,10 @@
-"""Every 7SEGMENTS call, written once: its signature, its docstring, its request and its answer.
+"""Every 7SEGMENTS call, written once (I/O-free): its signature, docstring, request and answer.
 
-Each function below takes a call's arguments (checked at the call site) and returns what to
-send: a `Request` (the request, how to read its answer) or, for tracking, the `Command` (sent
-now, or queued for /bulk). It does no I/O. The clients derive their methods from these, with
-the same signature, defaults and docstring for mypy, pyright and `help()`:
-
-    track = sync_command(_core.track)          # SevenSegmentsClient: send now or queue; -> bool
-    get_html = async_verb(_core.get_html)      # AsyncSevenSegmentsClient: await the answer
-
-so only the edge (`_send` in `_connection.SyncEdge` and `_async._AsyncEdge`) is written twice.
+Each call below takes its arguments, checked at the call site, and returns what to send: a
+`Request`, or for tracking the `Command` (sent now, or queued for /bulk). The clients derive
+their methods from them (`track = sync_command(_core.track)`, `get_html = async_verb(...)`),
+with the same signature and docstring for mypy, pyright and `help()`; only the edge (`_send`:
+`_connection.SyncEdge`, `_async._AsyncEdge`) is written twice.
 """
 
 from __future__ import annotations

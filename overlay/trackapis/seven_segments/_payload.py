@@ -97,12 +97,17 @@ class Command:
         return SevenSegmentsCommand(self.name, self.model.to_dict())
 
 
+def _text(value: Any, argument: str, expected: str, hint: str, *, blank: bool = False) -> str:
+    """A string, not empty (nor blank, unless `blank`), or a TypeError/ValueError saying what to give."""
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be {expected}, not {type(value).__name__}")
+    if not (value if blank else value.strip()):
+        raise ValueError(f"{argument} must not be empty: {hint}")
+    return text(str.__str__(value), argument)
+
+
 def company_token(token: Any, *, argument: str = "token") -> str:
-    if not isinstance(token, str):
-        raise TypeError(f"{argument} must be the company token as a string, not {type(token).__name__}")
-    if not token.strip():
-        raise ValueError(f"{argument} must not be empty: use your 7SEGMENTS company token")
-    return text(str.__str__(token), argument)
+    return _text(token, argument, "the company token as a string", "use your 7SEGMENTS company token")
 
 
 def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
@@ -204,11 +209,9 @@ def track_command(
     *,
     fields: Mapping[str, Any] | None = None,
 ) -> Command:
-    if not isinstance(event_type, str):
-        raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
-    if not event_type.strip():
-        raise ValueError("event_type must not be empty: name the event, e.g. 'purchase'")
-    event_type = text(str.__str__(event_type), "event_type")
+    event_type = _text(
+        event_type, "event_type", "a string such as 'purchase'", "name the event, e.g. 'purchase'"
+    )
     ids = customer_ids(customer)
     model = EventTrack(
         customer_ids=ids, company_id=token, type_=event_type, properties=properties_of(properties)
@@ -222,13 +225,8 @@ def track_command(
 def html_kwargs(
     token: str, customer: Any, campaign: Any, fields: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    if not isinstance(campaign, str):
-        raise TypeError(
-            f"html_campaign_name must be the campaign's name as a string, not {type(campaign).__name__}"
-        )
-    if not campaign:
-        raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
-    campaign = text(str.__str__(campaign), "html_campaign_name")
+    expected, hint = "the campaign's name as a string", "name the HTML campaign, e.g. 'Banner left'"
+    campaign = _text(campaign, "html_campaign_name", expected, hint, blank=True)
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
     body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="get_html")
     return get_html._get_kwargs(body=body)
