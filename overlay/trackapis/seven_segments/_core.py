@@ -86,8 +86,8 @@ def async_command(
 
 
 def _like(build: Callable[..., Any], verb: V, returns: str | None = None) -> V:
-    """`verb` named, documented and signed as `build`, for `help()` and `inspect.signature()`:
-    a plain `self`, and what the method returns (`returns`; else X of build's `Request[X]`)."""
+    """`verb` named, documented and signed as `build` (a plain `self`, and what the method returns:
+    `returns`, else X of build's `Request[X]`), for `help()` and `inspect.signature()`."""
     functools.update_wrapper(verb, build)
     signature = inspect.signature(build)
     if returns is None:
@@ -97,7 +97,21 @@ def _like(build: Callable[..., Any], verb: V, returns: str | None = None) -> V:
     verb.__signature__ = signature.replace(parameters=[plain, *rest], return_annotation=returns)  # type: ignore[attr-defined]
     verb.__annotations__ = {**build.__annotations__, "return": returns}
     del verb.__annotations__["self"]
-    return verb
+    return cast(V, _Method(verb))
+
+
+class _Method:
+    """In a class body: puts the function there, named as the class's own (repr, pickle, docs)."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.function.__module__, self.function.__qualname__ = (
+            owner.__module__,
+            f"{owner.__qualname__}.{name}",
+        )
+        setattr(owner, name, self.function)
 
 
 class _Tracking(Protocol):
