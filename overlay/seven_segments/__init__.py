@@ -45,7 +45,7 @@ __all__ = [
 
 __version__ = _trackapis_version
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class InvalidRequest(TrackapisError):
@@ -185,7 +185,7 @@ class SevenSegments:
         """Deliver what is queued, then stop. Idempotent."""
         return self.client.shutdown(timeout)
 
-    def _call(self, what: str, send: Callable[[Customer], T], failed: T, label: str | None = None) -> T:
+    def _call(self, what: str, send: Callable[[Customer], _T], failed: _T, label: str | None = None) -> _T:
         """`send(current customer)`; without one, or when it fails: raise, or log and return `failed`."""
         if self._customer is None:
             missing = NoCustomer(
