@@ -261,6 +261,12 @@ class ExportCall:
         return export_of(answer, self.analysis_type, self.format)
 
 
+def _given(value: Any, argument: str, expected: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{argument} must be {expected}, not {value!r}")
+    return text(str.__str__(value), argument)
+
+
 def export_call(
     analysis_type: Any,
     analysis_id: Any,
@@ -275,19 +281,13 @@ def export_call(
     """Check an export's arguments at the call site and build its request."""
     if analysis_type not in ANALYSIS_TYPES:
         raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
-    if not isinstance(analysis_id, str) or not analysis_id:
-        raise ValueError(f"analysis_id must be the analysis' id as a non-empty string, not {analysis_id!r}")
-    analysis_id = text(str.__str__(analysis_id), "analysis_id")
+    analysis_id = _given(analysis_id, "analysis_id", "the analysis' id as a non-empty string")
     # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
     if format is not None and format not in EXPORT_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
     body = ExportRequest(analysis_id=analysis_id, format_=UNSET if format is None else format, timezone=UNSET)
     if timezone is not None:
-        if not isinstance(timezone, str) or not timezone:
-            raise ValueError(
-                f"timezone must be a time zone name such as 'Europe/Bratislava', not {timezone!r}"
-            )
-        body.timezone = text(str.__str__(timezone), "timezone")
+        body.timezone = _given(timezone, "timezone", "a time zone name such as 'Europe/Bratislava'")
     if execution_time is not None:
         if (
             isinstance(execution_time, bool)
@@ -298,10 +298,8 @@ def export_call(
                 f"execution_time must be UNIX seconds (a number >= 0), not {short_repr(execution_time)}"
             )
         body.execution_time = execution_time
-    if company is not None and (not isinstance(company, str) or not company):
-        raise ValueError(f"company must be a company token (a non-empty string), not {company!r}")
     if company is not None:
-        company = text(str.__str__(company), "company")
+        company = _given(company, "company", "a company token (a non-empty string)")
     if extra:
         encoded = to_json(dict(extra), argument="data")
         assert isinstance(encoded, dict)
