@@ -107,10 +107,8 @@ class _Method:
         self.function = function
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.function.__module__, self.function.__qualname__ = (
-            owner.__module__,
-            f"{owner.__qualname__}.{name}",
-        )
+        self.function.__module__ = owner.__module__
+        self.function.__qualname__ = f"{owner.__qualname__}.{name}"
         setattr(owner, name, self.function)
 
 
