@@ -19,7 +19,7 @@ from .._config import (
 )
 from .._errors import ClientClosedError, TrackapisError
 from .._http._driver import attempt
-from .._lifecycle import Lifecycle
+from .._lifecycle import Lifecycle, handler
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -162,12 +162,8 @@ class SevenSegmentsClient(SyncEdge):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
         if not 0 <= flush_interval < math.inf:
             raise ValueError(f"flush_interval must be a finite non-negative number, not {flush_interval!r}")
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_error = on_error
-        self._on_delivered = on_delivered
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._engine = DeliveryEngine(
             lambda: _BulkSender(self._connection),
             name="seven_segments",
