@@ -100,7 +100,7 @@ class AsyncAuthenticatedSevenSegmentsClient(_AsyncEdge):
         verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._cap = positive_int("max_answer_bytes", max_answer_bytes)
+        self._cap = self._read_cap = positive_int("max_answer_bytes", max_answer_bytes)
         self._open(locals(), example=DEFAULT_TARGET, authorization=basic_authorization(username, password))
 
     export_analysis = async_verb(_core.export_analysis)
