@@ -21,11 +21,12 @@ from ._client import (
     DEFAULT_TIMEOUT,
     Settings,
     _message,
-    show_flags,
+    customer_of,
+    event_result,
+    no_customer,
 )
 from ._fields import EventFields, IdentityFields
-from ._models import Customer, EventResult, IdentityResult, parse_customer
-from ._payload import event_requests, identity_request, who
+from ._models import Customer, EventResult, IdentityResult
 
 
 class AsyncAttributionClient(AsyncClient):
@@ -95,21 +96,13 @@ class AsyncAttributionClient(AsyncClient):
         full: bool = False,
     ) -> Customer | None:
         """What Attribution.io knows of a customer; None for 404. See `AttributionClient.fetch_customer`."""
-        flags = show_flags(
-            pageviews=pageviews, touchpoints=touchpoints, events=events, identities=identities, full=full
+        cid, request = self._settings.customer_request(
+            client_id, pageviews, touchpoints, events, identities, full
         )
-        cid, request = self._settings.customer_request(client_id, flags)
         try:
-            response = await self._send_call(request)
+            return customer_of(cid, await self._send_call(request))
         except APIError as error:
-            if error.status == 404:
-                return None
-            raise
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        return parse_customer(cid, payload)
+            return no_customer(error)
 
     async def trigger_identity(
         self,
@@ -120,10 +113,7 @@ class AsyncAttributionClient(AsyncClient):
         **fields: Unpack[IdentityFields],
     ) -> IdentityResult:
         """Link a visitor to a client id. See `AttributionClient.trigger_identity`."""
-        client = who(client_id)
-        model = identity_request(
-            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
-        )
+        client, model = self._settings.identity_request(attributionio_id, client_id, user_agent, fields)
         response = await self._send_call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
@@ -138,36 +128,15 @@ class AsyncAttributionClient(AsyncClient):
         **fields: Unpack[EventFields],
     ) -> EventResult:
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
-        client = who(client_id)
-        identity, event = event_requests(
-            self._settings.public_key,
-            attributionio_id,
-            event_key,
-            client,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
         settings = self._settings
+        result, identity, event = settings.event_requests(locals())
         deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
             self._send_call(settings.trigger_request(event), deadline),
             self._send_call(settings.trigger_request(identity), deadline),
             return_exceptions=True,
         )
-        if isinstance(event_outcome, BaseException):
-            if isinstance(identity_outcome, BaseException):
-                event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
-            raise event_outcome
-        if isinstance(identity_outcome, BaseException):
-            raise identity_outcome
-        return EventResult(
-            client.client_id,
-            client.generated,
-            event.event.transaction_id,
-            event_status=event_outcome.status_code,
-            identity_status=identity_outcome.status_code,
-        )
+        return event_result(result, event_outcome, identity_outcome)
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""

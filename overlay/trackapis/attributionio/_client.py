@@ -12,6 +12,7 @@ import attrs
 import httpx
 
 from attributionio_client.api.customers import get_customer
+from attributionio_client.models import EventRequest, IdentityRequest
 
 from .._config import READ_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify, positive_int
 from .._errors import APIError, ClientClosedError, TrackapisError
@@ -37,6 +38,7 @@ from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import (
     TriggerMessage,
     TriggerRequest,
+    Who,
     as_message,
     event_requests,
     identity_request,
@@ -122,16 +124,41 @@ class Settings:
         """A new call's deadline."""
         return Deadline(self.public.deadline, self.public.timeout)
 
-    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Call]:
+    def customer_request(self, client_id: Any, *flags: bool) -> tuple[str, Call]:
+        """`fetch_customer()`'s request and the id it asks for (flags: its keywords, in order)."""
+        shown = show_flags(*flags)
         if self.secret is None:
             raise ValueError("api_secret is required for the private API: pass it to the client")
         cid = required_id(client_id, argument="client_id")
-        kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in flags.items() if v})
+        kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in shown.items() if v})
         # The secret goes last, as the original sent it.
         call = Call.from_kwargs(
             self.private_host, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
         )
         return cid, call
+
+    def identity_request(
+        self, attributionio_id: Any, client_id: Any, user_agent: Any, fields: Mapping[str, Any]
+    ) -> tuple[Who, IdentityRequest]:
+        """`trigger_identity()`'s client id and request."""
+        client = who(client_id)
+        return client, identity_request(self.public_key, attributionio_id, client, user_agent, fields=fields)
+
+    def event_requests(
+        self, arguments: Mapping[str, Any]
+    ) -> tuple[EventResult, IdentityRequest, EventRequest]:
+        """`trigger_event()`'s result (no statuses yet) and its two requests, from its arguments by name."""
+        client = who(arguments["client_id"])
+        identity, event = event_requests(
+            self.public_key,
+            arguments["attributionio_id"],
+            arguments["event_key"],
+            client,
+            user_agent=arguments["user_agent"],
+            last_url=arguments["last_url"],
+            fields=arguments["fields"],
+        )
+        return EventResult(client.client_id, client.generated, event.event.transaction_id), identity, event
 
     def trigger_request(self, model: TriggerRequest) -> Call:
         return Call.from_kwargs(self.public_host, request_kwargs(model))
@@ -155,9 +182,9 @@ class Settings:
         )
 
 
-def show_flags(
-    *, pageviews: bool, touchpoints: bool, events: bool, identities: bool, full: bool
-) -> dict[str, bool]:
+def show_flags(*given: bool) -> dict[str, bool]:
+    """`fetch_customer()`'s flags (pageviews, touchpoints, events, identities, full) by query name."""
+    pageviews, touchpoints, events, identities, full = given
     flags = {
         "show_all": full,
         "show_pageviews": pageviews,
@@ -170,6 +197,37 @@ def show_flags(
             argument = "full" if name == "show_all" else name.removeprefix("show_")
             raise TypeError(f"{argument} must be True or False, not {value!r}")
     return flags
+
+
+def customer_of(cid: str, response: Answer) -> Customer:
+    """`fetch_customer()`'s answer read: a customer, or `InvalidResponseError`."""
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    return parse_customer(cid, payload)
+
+
+def no_customer(error: APIError) -> Customer | None:
+    """`fetch_customer()`'s error: None for 404 (no such customer), else raised."""
+    if error.status == 404:
+        return None
+    raise error
+
+
+def event_result(
+    result: EventResult, event_outcome: Answer | BaseException, identity_outcome: Answer | BaseException
+) -> EventResult:
+    """`trigger_event()`'s result from its two outcomes (answers or errors); the event's error first."""
+    if isinstance(event_outcome, BaseException):
+        if isinstance(identity_outcome, BaseException):
+            event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
+        raise event_outcome
+    if isinstance(identity_outcome, BaseException):
+        raise identity_outcome
+    return attrs.evolve(
+        result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
+    )
 
 
 def exchange(
@@ -350,22 +408,13 @@ class AttributionClient(SyncClient):
             APIError, TransportError: Any other failure, after retries.
             InvalidResponseError: A 200 whose body is not a customer.
         """
-        flags = show_flags(
-            pageviews=pageviews, touchpoints=touchpoints, events=events, identities=identities, full=full
+        cid, request = self._settings.customer_request(
+            client_id, pageviews, touchpoints, events, identities, full
         )
-        cid, request = self._settings.customer_request(client_id, flags)
-        self._check_open()
         try:
-            response = self._call(request)
+            return customer_of(cid, self._call(request))
         except APIError as error:
-            if error.status == 404:
-                return None
-            raise
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        return parse_customer(cid, payload)
+            return no_customer(error)
 
     # -- the public API -------------------------------------------------------------------------------
 
@@ -393,10 +442,7 @@ class AttributionClient(SyncClient):
             APIError, TransportError: When sending failed, after retries (not in background mode).
         """
         self._check_open()
-        client = who(client_id)
-        model = identity_request(
-            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
-        )
+        client, model = self._settings.identity_request(attributionio_id, client_id, user_agent, fields)
         if self._engine is not None:
             return IdentityResult(
                 client.client_id, client.generated, queued=self._queue(model, client.client_id)
@@ -438,43 +484,21 @@ class AttributionClient(SyncClient):
             APIError, TransportError: When either request failed, after retries (the event's
                 error when both did); not in background mode.
         """
-        if self._engine is not None:
-            self._check_open()
-            client = who(client_id)
-            identity, event = event_requests(
-                self._settings.public_key,
+        if self._engine is None:
+            outcomes = self._event_outcomes(
                 attributionio_id,
                 event_key,
-                client,
+                client_id=client_id,
                 user_agent=user_agent,
                 last_url=last_url,
                 fields=fields,
             )
-            queued_identity = self._queue(identity, client.client_id)
-            queued_event = self._queue(event, client.client_id)
-            return EventResult(
-                client.client_id,
-                client.generated,
-                event.event.transaction_id,
-                queued=queued_identity and queued_event,
-            )
-        result, event_outcome, identity_outcome = self._event_outcomes(
-            attributionio_id,
-            event_key,
-            client_id=client_id,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
-        if isinstance(event_outcome, Exception):
-            if isinstance(identity_outcome, Exception):
-                event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
-            raise event_outcome
-        if isinstance(identity_outcome, Exception):
-            raise identity_outcome
-        return attrs.evolve(
-            result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
-        )
+            return event_result(*outcomes)
+        self._check_open()
+        result, identity, event = self._settings.event_requests(locals())
+        # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
+        queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
+        return attrs.evolve(result, queued=all(queued))
 
     def _event_outcomes(
         self,
@@ -491,21 +515,11 @@ class AttributionClient(SyncClient):
         Also used by the `pyttributionio` shim, which reports the two outcomes separately.
         """
         self._check_open()
-        client = who(client_id)
-        identity, event = event_requests(
-            self._settings.public_key,
-            attributionio_id,
-            event_key,
-            client,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
         settings = self._settings
+        result, identity, event = settings.event_requests(locals())
         deadline = settings.deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
-        result = EventResult(client.client_id, client.generated, event.event.transaction_id)
         return result, event_outcome, linked.result()
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
