@@ -20,7 +20,7 @@ from ._common import (
     print_json,
 )
 from ._matched import MatchedTarget, background_client
-from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
+from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid, row_fields
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
 BASE_URL_VARIABLE: Final = "INTERAKT_BASE_URL"
@@ -146,59 +146,21 @@ class InteraktImportTarget(MatchedTarget[InteraktClient, InteraktMessage]):
     Outcomes come back as messages (path and body) and are matched to rows as `MatchedTarget` says.
     """
 
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any, *, extra_as_traits: bool) -> None:
-        super().__init__(kind, sink, client_factory)
-        self._extra_as_traits = extra_as_traits
-
-    def submit(self, row: int, record: Mapping[str, Any]) -> None:
+    def _queue(self, record: Mapping[str, Any]) -> tuple[bool, str]:
         fields = _row_fields(self._kind, record, extra_as_traits=self._extra_as_traits)
-        with self._lock:
-            try:
-                if self._kind == "users":
-                    accepted, message = self._client.queue_user(**fields)
-                else:
-                    event = fields.pop("event", None)
-                    accepted, message = self._client.queue_event(event, **fields)
-            except (ValueError, TypeError) as error:
-                raise RowInvalid(str(error)) from None
-            if accepted:
-                self._remember(row, message)
-        if not accepted:  # the queue was full: it was never sent
-            self._sink.run_failed(row, "dropped: the client's queue was full")
+        if self._kind == "users":
+            accepted, message = self._client.queue_user(**fields)
+        else:
+            accepted, message = self._client.queue_event(fields.pop("event", None), **fields)
+        return accepted, self._content_key(message)
 
     def _content_key(self, message: InteraktMessage) -> str:
         return message.path + json.dumps(message.body, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _row_fields(kind: str, record: Mapping[str, Any], *, extra_as_traits: bool = False) -> dict[str, Any]:
-    # Traits: a `traits` object, `traits.<name>` columns, or (asked for) every other column.
-    allowed = _FIELDS[kind]
-    nested = "traits" in record
-    fields: dict[str, Any] = {}
-    traits: dict[str, Any] = {}
-    prefixed: dict[str, Any] = {}
-    for key, value in record.items():
-        name = _ALIASES.get(key, key)
-        if name in allowed:
-            fields[name] = value
-        elif key.startswith("traits.") and len(key) > len("traits."):
-            prefixed[key[len("traits.") :]] = value
-        elif extra_as_traits and not nested:
-            traits[key] = value
-        else:
-            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
-    if nested:
-        given = fields["traits"]
-        if isinstance(given, str):  # a CSV column holding a JSON object
-            try:
-                given = json.loads(given)
-            except ValueError:
-                raise RowInvalid(f"traits must be a JSON object, not {given!r}") from None
-        if not isinstance(given, dict):
-            raise RowInvalid(f"traits must be an object of trait names to values, not {given!r}")
-        traits = dict(given)
-    traits.update(prefixed)
-    fields["traits"] = traits
+    shape = "an object of trait names to values"
+    fields = row_fields(record, _FIELDS[kind], _ALIASES, "traits", extra=extra_as_traits, shape=shape)
     if kind == "events" and "event" not in fields:
         raise RowInvalid("event is missing: name the action, e.g. 'Order Placed'")
     return fields
