@@ -19,8 +19,8 @@ from ._common import (
     name_value_pairs,
     print_json,
 )
-from ._matched import MatchedTarget, background_client
-from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid, row_fields
+from ._matched import MatchedTarget, matched_import
+from ._targets import Columns, RowInvalid, row_fields
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
 BASE_URL_VARIABLE: Final = "INTERAKT_BASE_URL"
@@ -166,31 +166,22 @@ def _row_fields(kind: str, record: Mapping[str, Any], *, extra_as_traits: bool =
     return fields
 
 
-def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"interakt {kind} at {BASE_URL.resolve(options)}"
-
-
-def _create_import_target(
-    options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
-) -> InteraktImportTarget:
-    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    client = background_client(InteraktClient, api_key, base_url=BASE_URL.resolve(options), settings=settings)
-    return InteraktImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
-
-
 _ROW_HELP: Final = (
     "user_id or phone_number (+ country_code, default +91); optional created_at (ISO-8601); "
     "traits: a traits object (in CSV a JSON cell), traits.<name> columns, or with "
     "--traits-from-extra-columns every other column"
 )
 
-INTERAKT_IMPORT = ImportTargetSpec(
+INTERAKT_IMPORT = matched_import(
+    InteraktImportTarget,
+    InteraktClient,
+    base_url=BASE_URL,
+    credential_variable=API_KEY_VARIABLE,
+    credential_what="the Secret Key from the Interakt dashboard",
+    client_options={},
     name="interakt",
     help="users or events into the Interakt Track API (key in $INTERAKT_API_KEY)",
     kinds={"users": _ROW_HELP, "events": "event (its name), and " + _ROW_HELP},
     columns=COLUMNS,
-    options=lambda: [BASE_URL.option()],
-    identity=_import_identity,
-    create=_create_import_target,
     credentials=f"check {API_KEY_VARIABLE} (the Secret Key from the Interakt dashboard) and the base URL",
 )

@@ -15,8 +15,8 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageUnknown
 from ..interakt import APIError, TransportError
-from ._common import command_errors
-from ._targets import ImportSettings, OutcomeSink, RowInvalid
+from ._common import BaseUrl, command_errors, credential
+from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 
 def run_failure(error: BaseException) -> bool:
@@ -139,3 +139,44 @@ class MatchedTarget(Generic[Client, Message]):
             self._sink.run_failed(row, str(error))
         else:
             self._sink.failed(row, str(error))
+
+
+def matched_import(
+    target: Callable[..., MatchedTarget[Any, Any]],
+    make_client: Callable[..., Any],
+    *,
+    base_url: BaseUrl,
+    credential_variable: str,
+    credential_what: str,
+    client_options: Mapping[str, Any],
+    name: str,
+    help: str,
+    kinds: Mapping[str, str],
+    columns: Mapping[str, Columns],
+    credentials: str,
+) -> ImportTargetSpec:
+    """An API's import target: `target` over `make_client` (with `client_options`) at `base_url`, its
+    credential from `$credential_variable`; the other arguments are `ImportTargetSpec`'s."""
+
+    def identity(options: Mapping[str, Any], kind: str) -> str:
+        return f"{name} {kind} at {base_url.resolve(options)}"
+
+    def create(
+        options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
+    ) -> MatchedTarget[Any, Any]:
+        secret = credential(credential_variable, what=credential_what)
+        client = background_client(
+            make_client, secret, base_url=base_url.resolve(options), settings=settings, **client_options
+        )
+        return target(kind, sink, client, extra_as_traits=settings.extra_as_traits)
+
+    return ImportTargetSpec(
+        name=name,
+        help=help,
+        kinds=kinds,
+        columns=columns,
+        options=lambda: [base_url.option()],
+        identity=identity,
+        create=create,
+        credentials=credentials,
+    )

@@ -32,12 +32,9 @@ from ._common import (
     name_value_pairs,
     print_json,
 )
-from ._matched import MatchedTarget, background_client
+from ._matched import MatchedTarget, matched_import
 from ._targets import (
     Columns,
-    ImportSettings,
-    ImportTargetSpec,
-    OutcomeSink,
     RowInvalid,
     json_cell,
     row_fields,
@@ -280,22 +277,6 @@ def _timestamp(value: Any) -> Any:
     return parsed
 
 
-def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"seven-segments {kind} at {BASE_URL.resolve(options)}"
-
-
-def _create_import_target(
-    options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
-) -> SevenSegmentsImportTarget:
-    token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    target = BASE_URL.resolve(options)
-
-    client = background_client(
-        SevenSegmentsClient, token, base_url=target, background=True, settings=settings
-    )
-    return SevenSegmentsImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
-
-
 _ROW_HELP: Final = (
     "customer_id (the registered id), cookie, or ids (an object of id types to ids); "
     "properties: a properties object (in CSV a JSON cell), properties.<name> columns, or with "
@@ -309,7 +290,13 @@ COLUMNS: Final = {
     ),
 }
 
-SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
+SEVEN_SEGMENTS_IMPORT = matched_import(
+    SevenSegmentsImportTarget,
+    SevenSegmentsClient,
+    base_url=BASE_URL,
+    credential_variable=TOKEN_VARIABLE,
+    credential_what="the company token from 7SEGMENTS",
+    client_options={"background": True},
     name="seven-segments",
     help="customers or events into 7SEGMENTS through /bulk (company token in $SEVEN_SEGMENTS_TOKEN)",
     kinds={
@@ -318,8 +305,5 @@ SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
         "and " + _ROW_HELP,
     },
     columns=COLUMNS,
-    options=lambda: [BASE_URL.option()],
-    identity=_import_identity,
-    create=_create_import_target,
     credentials=f"check {TOKEN_VARIABLE} (the company token) and the base URL",
 )
