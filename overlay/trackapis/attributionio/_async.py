@@ -80,10 +80,7 @@ class AsyncAttributionClient(AsyncClient):
         )
 
     def __repr__(self) -> str:
-        return (
-            f"<AsyncAttributionClient public_key={self._settings.public_key!r} "
-            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r}>"
-        )
+        return f"<AsyncAttributionClient {self._settings.shown()}>"
 
     async def fetch_customer(
         self,

@@ -104,21 +104,10 @@ class Settings:
         )
         return cls(key, secret, public, private, Redactor(secret))
 
-    @property
-    def policy(self) -> RetryPolicy:
-        return self.public.policy
-
-    @property
-    def timeout(self) -> float:
-        return self.public.timeout
-
-    @property
-    def public_host(self) -> str:
-        return self.public.base_url
-
-    @property
-    def private_host(self) -> str:
-        return self.private.base_url
+    def shown(self) -> str:
+        """The clients' repr: key and base URLs (never the secret)."""
+        urls = f"base_url={self.public.base_url!r} private_base_url={self.private.base_url!r}"
+        return f"public_key={self.public_key!r} {urls}"
 
     def deadline(self) -> Deadline:
         """A new call's deadline."""
@@ -133,7 +122,7 @@ class Settings:
         kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in shown.items() if v})
         # The secret goes last, as the original sent it.
         call = Call.from_kwargs(
-            self.private_host, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+            self.private.base_url, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
         )
         return cid, call
 
@@ -161,7 +150,7 @@ class Settings:
         return EventResult(client.client_id, client.generated, event.event.transaction_id), identity, event
 
     def trigger_request(self, model: TriggerRequest) -> Call:
-        return Call.from_kwargs(self.public_host, request_kwargs(model))
+        return Call.from_kwargs(self.public.base_url, request_kwargs(model))
 
     def backend(self, max_connections: int | None, transport: Any) -> HttpxBackend:
         return HttpxBackend(
@@ -174,11 +163,11 @@ class Settings:
 
         built = operation(OPERATIONS, operation_id, body, params, defaults={"public_key": self.public_key})
         if not built.authenticated:
-            return Call.from_kwargs(self.public_host, built.kwargs, cap=READ_ANSWER_CAP)
+            return Call.from_kwargs(self.public.base_url, built.kwargs, cap=READ_ANSWER_CAP)
         if self.secret is None:
             raise ValueError(f"api_secret is required for {operation_id}: pass it to the client")
         return Call.from_kwargs(
-            self.private_host, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+            self.private.base_url, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
         )
 
 
@@ -230,13 +219,6 @@ def event_result(
     )
 
 
-def exchange(
-    backend: HttpxBackend, call: Call, timeout: float, settings: Settings
-) -> tuple[SendResult, Answer | None]:
-    """One attempt and its verdict; no answer is a retryable `TransportError`."""
-    return attempt(backend.exchange, call, timeout, settings.policy, _message, redact=settings.redact)
-
-
 class _Sender:
     """A background worker's sender: one keep-alive connection; the engine does the retrying."""
 
@@ -245,9 +227,16 @@ class _Sender:
         self._backend = settings.backend(1, transport)
 
     def send(self, payloads: Sequence[TriggerRequest]) -> list[SendResult]:
-        settings = self._settings
-        return [
-            exchange(self._backend, settings.trigger_request(model), settings.timeout, settings)[0]
+        settings, exchange = self._settings, self._backend.exchange
+        return [  # one attempt each and its verdict (no answer is a retryable TransportError)
+            attempt(
+                exchange,
+                settings.trigger_request(model),
+                settings.public.timeout,
+                settings.public.policy,
+                _message,
+                redact=settings.redact,
+            )[0]
             for model in payloads
         ]
 
@@ -353,7 +342,7 @@ class AttributionClient(SyncClient):
             self._engine = DeliveryEngine(
                 lambda: _Sender(settings, transport),
                 name="attributionio",
-                retry_policy=settings.policy,
+                retry_policy=settings.public.policy,
                 on_error=self._report,
                 **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
@@ -368,11 +357,7 @@ class AttributionClient(SyncClient):
 
     def __repr__(self) -> str:
         mode = "background" if self._engine is not None else "direct"
-        return (
-            f"<AttributionClient public_key={self._settings.public_key!r} "
-            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r} "
-            f"mode={mode}>"
-        )
+        return f"<AttributionClient {self._settings.shown()} mode={mode}>"
 
     @property
     def background(self) -> bool:
@@ -552,7 +537,7 @@ class AttributionClient(SyncClient):
         return send(
             self._life.backend().exchange,
             request,
-            settings.policy,
+            settings.public.policy,
             deadline or settings.deadline(),
             _message,
             redact=settings.redact,
