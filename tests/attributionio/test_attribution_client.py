@@ -301,7 +301,7 @@ def test_rate_limit_longer_than_the_deadline_is_not_waited_for(attributionio_fak
         with pytest.raises(RateLimitError) as caught:
             client.trigger_identity("cookie", client_id="john")
 
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 10  # did not wait the 30 s it was asked to
     assert caught.value.retry_after == 30
     assert len(attributionio_fake.requests) == 1
 
@@ -337,7 +337,7 @@ def test_refused_connection_raises_within_the_deadline() -> None:
         with pytest.raises(TransportError):
             client.fetch_customer("john")
 
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 2 + 3  # the deadline, and a margin for a loaded machine
 
 
 def test_non_json_error_body_is_a_typed_error_with_its_text(

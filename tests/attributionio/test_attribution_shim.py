@@ -176,7 +176,7 @@ def test_slow_server_times_out_and_returns_none(
 
     started = time.monotonic()
     assert shim.trigger_identity("cookie", "john") is None
-    assert time.monotonic() - started < 1.2
+    assert time.monotonic() - started < 1.9  # gave up before the 2 s answer (deadline 0.5 s)
     shim.close()
 
 

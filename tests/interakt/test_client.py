@@ -322,7 +322,7 @@ def test_an_on_error_that_raises_does_not_stop_delivery(
 
 
 def test_a_full_queue_reports_instead_of_blocking(interakt_fake: InteraktFake, errors: list[Any]) -> None:
-    interakt_fake.faults.add_latency(0.2)
+    interakt_fake.faults.add_latency(1.0)
     with InteraktClient(
         KEY,
         base_url=interakt_fake.url,
@@ -332,9 +332,10 @@ def test_a_full_queue_reports_instead_of_blocking(interakt_fake: InteraktFake, e
     ) as client:
         started = time.monotonic()
         accepted = [client.user(user_id=f"u{i}") for i in range(4)]
-        assert time.monotonic() - started < 0.2  # never waited for the slow server
+        # Never waited for the 1 s answer (the margin is for a loaded machine, not a benchmark).
+        assert time.monotonic() - started < 0.9
         assert accepted == [True, True, False, False]
-        client.flush(5)
+        client.flush(10)
     assert [type(error) for error, _ in errors] == [MessageDropped, MessageDropped]
     assert [message.body["userId"] for _, message in errors] == ["u2", "u3"]
 

@@ -165,3 +165,144 @@ def test_a_body_that_does_not_match_its_content_encoding_is_unreadable_not_an_er
     assert (answer.status, answer.content, answer.is_success) == (200, b"", True)
     assert answer.unreadable is not None
     assert "Content-Encoding" in answer.unreadable
+
+
+class ScriptedServer:
+    """Reads one request per connection and answers with the given bytes, then keeps it open."""
+
+    def __init__(self, answers: list[bytes], *, close_after: bool = False) -> None:
+        self.answers = list(answers)
+        self.close_after = close_after
+        self.heads: list[bytes] = []
+        self._conns: list[socket.socket] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while self.answers:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self._conns.append(conn)
+            data = b""
+            while self.answers:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+                if b"\r\n\r\n" not in data:
+                    break
+                head, _, rest = data.partition(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                data = rest[length:]
+                self.heads.append(head)
+                conn.sendall(self.answers.pop(0))
+                if self.close_after:
+                    conn.close()
+                    break
+
+    def close(self) -> None:
+        self._listener.close()
+        self._thread.join(5)
+        for conn in self._conns:
+            conn.close()
+
+
+def _exchange(answers: list[bytes], requests: int = 1, **options: Any) -> tuple[list[Any], ScriptedServer]:
+    server = ScriptedServer(answers, **options)
+    connection = KeepAliveConnection(server.url, AUTH, timeout=2)
+    outcomes: list[Any] = []
+    for n in range(requests):
+        try:
+            outcomes.append(connection.post_json("/p", {"n": n}))
+        except TransportError as error:
+            outcomes.append(error)
+    connection.close()
+    server.close()
+    return outcomes, server
+
+
+def test_the_request_head_is_what_http_client_sent() -> None:
+    (answer,), server = _exchange([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    assert answer.status == 200
+    lines = server.heads[0].split(b"\r\n")
+    assert lines[0] == b"POST /p HTTP/1.1"
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(b":") for line in lines[1:])}
+    assert headers[b"host"] == server.url.removeprefix("http://").encode()
+    assert headers[b"authorization"] == AUTH["Authorization"].encode()
+    assert headers[b"content-type"] == b"application/json"
+    assert headers[b"content-length"] == b"7"
+    assert headers[b"accept-encoding"] == b"identity"
+    assert headers[b"user-agent"].startswith(b"trackapis/")
+
+
+def test_a_chunked_answer_is_read_whole_and_the_connection_kept() -> None:
+    chunked = (
+        b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b'4;ext=1\r\n{"a"\r\n3\r\n:1}\r\n0\r\nX-Trailer: t\r\n\r\n'
+    )
+    (first, second), _ = _exchange([chunked, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"], requests=2)
+    assert (first.status, first.json()) == (201, {"a": 1})
+    assert (second.status, second.content) == (200, b"{}")
+
+
+def test_interim_answers_are_skipped_and_folded_headers_joined() -> None:
+    answer = (
+        b"HTTP/1.1 100 Continue\r\n\r\n"
+        b"HTTP/1.1 202 Accepted\r\nX-Long: one\r\n  two\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    (result,), _ = _exchange([answer])
+    assert (result.status, result.headers["x-long"], result.content) == (202, "one two", b"{}")
+
+
+def test_an_answer_without_a_length_is_read_to_the_end_of_the_connection() -> None:
+    (result,), _ = _exchange([b'HTTP/1.0 200 OK\r\n\r\n{"ok":true}'], close_after=True)
+    assert result.json() == {"ok": True}
+
+
+def test_a_204_and_a_head_answer_have_no_body() -> None:
+    (first, second), _ = _exchange(
+        [b"HTTP/1.1 204 No Content\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"], requests=2
+    )
+    assert (first.status, first.content, second.content) == (204, b"", b"{}")
+
+
+@pytest.mark.parametrize(
+    ("answer", "name"),
+    [
+        (b"SMTP ready\r\n\r\n", "BadStatusLine"),
+        (b"HTTP/1.1 2x0 OK\r\n\r\n", "BadStatusLine"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X: " + b"y" * 70_000 + b"\r\n\r\n", "LineTooLong"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 101 + b"\r\n", "more than 100 headers"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", "IncompleteRead"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "IncompleteRead"),
+        (b"", "RemoteDisconnected"),
+    ],
+)
+def test_a_malformed_answer_is_a_transport_error_naming_what_was_wrong(answer: bytes, name: str) -> None:
+    (outcome,), _ = _exchange([answer], close_after=True)
+    assert isinstance(outcome, TransportError), outcome
+    assert name in str(outcome)
+
+
+def test_a_header_or_target_that_would_split_the_request_is_refused() -> None:
+    server = ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"])
+    connection = KeepAliveConnection(server.url, AUTH, timeout=2)
+    smuggled = Call("POST", connection.base_url, "/p", (), {"X-Evil": "a\r\nInjected: 1"}, b"{}")
+    with pytest.raises(TransportError, match="invalid header"):
+        connection.exchange(smuggled)
+    with pytest.raises(TransportError, match="control characters"):
+        connection.exchange(Call("POST", connection.base_url, "/p q\r\n", (), {}, b"{}"))
+    connection.close()
+    server.close()
+    assert server.heads == []  # nothing left for the server

@@ -1,29 +1,33 @@
-"""The lean backend: one keep-alive HTTP/1.1 connection over `http.client`, for the delivery workers.
+"""The lean backend: one keep-alive HTTP/1.1 connection on a plain socket, for the delivery workers.
 
 Each worker thread sends one request at a time over its own connection, so it needs none of a
-client's pooling, redirects, cookies or auth flows. The standard library's `http.client` does
-such an exchange for about a third of the CPU that httpx's stack takes (see the benchmark in
-the README), and with dozens of workers sharing one GIL, CPU per request is what caps the
-throughput. It never imports httpx.
+client's pooling, redirects, cookies or auth flows, and not even `http.client`'s request and
+response objects: the request is one `sendall` of bytes built from a head prepared once per
+connection, and the answer is read with a small parser (status line, headers, a body framed by
+Content-Length, chunked transfer coding or the end of the connection). With dozens of workers
+sharing one GIL, CPU per request is what caps the throughput: this costs about a third of what
+`http.client`'s objects and its `email`-based header parser took, and a small fraction of httpx's
+stack (see the benchmark in the README). It never imports httpx.
 
-It honours the same `ConnectionConfig` as the httpx backend: the same proxy (absolute-form
-requests for `http://` targets, a `CONNECT` tunnel for `https://` ones, credentials from the
-proxy URL as `Proxy-Authorization`), the same TLS context, and a deadline for the whole
-attempt (connect, send, status line, headers and body), checked before every read.
+`http.client` still opens the connection: TCP (with TCP_NODELAY), TLS with the config's context,
+and the `CONNECT` tunnel through a proxy. It honours the same `ConnectionConfig` as the httpx
+backend: the same proxy (absolute-form requests for `http://` targets, a tunnel for `https://`
+ones, credentials from the proxy URL as `Proxy-Authorization`), the same TLS context, and a
+deadline for the whole attempt (connect, send, status line, headers and body), checked before
+every read. What a hostile server sends is bounded: lines of 64 KiB, 100 headers, the call's cap
+on the body; its framing errors are `http.client`'s exceptions, so they translate as before.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import http.client
-import io
 import select
 import socket
 import time
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 from .._config import ConnectionConfig
 from .._errors import TransportError
@@ -31,38 +35,163 @@ from ._answer import Answer, Call, decoded
 from ._redact import NOTHING, Redactor
 from ._verdict import is_foreign, translate
 
+_MAX_LINE: Final = 65536  # http.client's limits, so a hostile server meets the same bounds
+_MAX_HEADERS: Final = 100
+_RECV: Final = 65536
+_NO_BODY_STATUSES: Final = frozenset({204, 304})
 
-class _DeadlineReader(io.RawIOBase):
-    """A socket's reads, each given only what is left of the attempt's time."""
+
+class _Reader:
+    """An answer's bytes from one socket; each read is given only what is left of the attempt."""
+
+    __slots__ = ("_buffer", "_end", "_sock")
 
     def __init__(self, sock: socket.socket, end: float) -> None:
         self._sock = sock
         self._end = end
+        self._buffer = bytearray()
 
-    def readable(self) -> bool:
-        return True
+    @property
+    def leftover(self) -> bool:
+        return bool(self._buffer)
 
-    def readinto(self, buffer: Any) -> int:
+    def _fill(self) -> bool:
+        """Read once more; False at the end of the stream."""
         remaining = self._end - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the attempt took longer than its timeout")
         self._sock.settimeout(remaining)
-        return self._sock.recv_into(buffer)
+        data = self._sock.recv(_RECV)
+        if not data:
+            return False
+        self._buffer += data
+        return True
+
+    def line(self) -> bytes | None:
+        """The next line (with its end), or None at the end of the stream."""
+        buffer = self._buffer
+        start = 0
+        while True:
+            at = buffer.find(b"\n", start)
+            if at >= 0:
+                if at >= _MAX_LINE:
+                    raise http.client.LineTooLong("header line")
+                line = bytes(buffer[: at + 1])
+                del buffer[: at + 1]
+                return line
+            if len(buffer) > _MAX_LINE:
+                raise http.client.LineTooLong("header line")
+            start = len(buffer)
+            if not self._fill():
+                if buffer:
+                    raise http.client.IncompleteRead(bytes(buffer))
+                return None
+
+    def exactly(self, size: int) -> bytes:
+        buffer = self._buffer
+        while len(buffer) < size:
+            if not self._fill():
+                raise http.client.IncompleteRead(bytes(buffer), size - len(buffer))
+        data = bytes(buffer[:size])
+        del buffer[:size]
+        return data
+
+    def to_end(self, cap: int) -> bytes | None:
+        """Everything until the server closes; None when it is more than `cap` bytes."""
+        while len(self._buffer) <= cap:
+            if not self._fill():
+                data = bytes(self._buffer)
+                self._buffer.clear()
+                return data
+        return None
 
 
-class _BoundedResponse(http.client.HTTPResponse):
-    def __init__(
-        self,
-        sock: socket.socket,
-        debuglevel: int = 0,
-        method: str | None = None,
-        url: str | None = None,
-        *,
-        end: float,
-    ) -> None:
-        super().__init__(sock, debuglevel, method, url)
-        self.fp.close()  # the makefile's reference only; the socket stays open
-        self.fp = io.BufferedReader(_DeadlineReader(sock, end))
+def _head(reader: _Reader, method: str) -> tuple[int, dict[str, str], bool, int | str | None]:
+    """Status, headers (lower-case names), whether the connection ends, and the body's framing:
+    a length, "chunked", or None (read to the end)."""
+    while True:
+        line = reader.line()
+        if line is None:
+            raise http.client.RemoteDisconnected("Remote end closed connection without response")
+        version, _, rest = line.decode("latin-1").rstrip("\r\n").partition(" ")
+        code = rest[:3]
+        well_formed = code.isascii() and code.isdigit() and rest[3:4] in ("", " ")
+        if not version.startswith("HTTP/1.") or not well_formed:
+            raise http.client.BadStatusLine(line.decode("latin-1"))
+        status = int(code)
+        if status < 100:
+            raise http.client.BadStatusLine(line.decode("latin-1"))
+        headers = _headers(reader)
+        if 100 <= status < 200 and status != 101:
+            continue  # an interim answer (100 Continue, 103 Early Hints): the real one follows
+        break
+    tokens = headers.get("connection", "").lower()
+    will_close = "close" in tokens or (version == "HTTP/1.0" and "keep-alive" not in tokens)
+    framing: int | str | None = None
+    if method == "HEAD" or status in _NO_BODY_STATUSES or status < 200:
+        framing = 0
+    elif "chunked" in headers.get("transfer-encoding", "").lower():
+        framing = "chunked"
+    else:
+        length = headers.get("content-length", "").strip()
+        if length.isascii() and length.isdigit():
+            framing = int(length)
+    if framing is None:
+        will_close = True  # the body ends with the connection
+    return status, headers, will_close, framing
+
+
+def _headers(reader: _Reader) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    name = ""
+    for _ in range(_MAX_HEADERS + 1):
+        line = reader.line()
+        if line is None:
+            raise http.client.RemoteDisconnected("Remote end closed connection in the headers")
+        if line in (b"\r\n", b"\n"):
+            return headers
+        text = line.decode("latin-1").rstrip("\r\n")
+        if text[:1] in (" ", "\t") and name:  # an obsolete folded line continues the last header
+            headers[name] += " " + text.strip()
+            continue
+        name, colon, value = text.partition(":")
+        if not colon:
+            continue  # not a header line: skipped, as http.client does
+        name = name.strip().lower()
+        headers[name] = value.strip()  # a repeated header: the last one counts
+    raise http.client.HTTPException(f"got more than {_MAX_HEADERS} headers")
+
+
+def _chunked(reader: _Reader, cap: int) -> bytes | None:
+    """A chunked body; None when it is more than `cap` bytes."""
+    parts: list[bytes] = []
+    size_so_far = 0
+    while True:
+        line = reader.line()
+        if line is None:
+            raise http.client.IncompleteRead(b"".join(parts))
+        try:
+            size = int(line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise http.client.IncompleteRead(b"".join(parts)) from None
+        if size == 0:
+            break
+        size_so_far += size
+        if size_so_far > cap:
+            return None
+        parts.append(reader.exactly(size))
+        reader.exactly(2)  # the chunk's CRLF
+    for _ in range(_MAX_HEADERS + 1):  # the trailer, up to its empty line
+        trailer = reader.line()
+        if trailer is None or trailer in (b"\r\n", b"\n"):
+            return b"".join(parts)
+    raise http.client.HTTPException(f"got more than {_MAX_HEADERS} trailer lines")
+
+
+def _check_header(name: str, value: str) -> None:
+    # A header must not smuggle another header or request into the head.
+    if not name.isascii() or any(c in name for c in " :\r\n\t") or "\r" in value or "\n" in value:
+        raise ValueError(f"invalid header {name!r}")
 
 
 def _proxy_authorization(proxy: urllib.parse.SplitResult) -> dict[str, str]:
@@ -78,6 +207,13 @@ def lean_supported(config: ConnectionConfig) -> bool:
     """Whether the lean backend can take this config's route (an HTTPS proxy needs httpx)."""
     proxy = config.network.proxy_for(config.base_url)
     return proxy is None or proxy.lower().startswith("http://")
+
+
+def _host_header(url: urllib.parse.SplitResult) -> str:
+    host = url.hostname or ""
+    host = f"[{host}]" if ":" in host else host.encode("idna").decode("ascii")
+    default = 443 if url.scheme == "https" else 80
+    return host if url.port in (None, default) else f"{host}:{url.port}"
 
 
 class LeanConnection:
@@ -97,27 +233,32 @@ class LeanConnection:
             raise ValueError(f"base_url must be an http(s) URL, not {config.base_url!r}")
         self._timeout = config.timeout
         self._redact = redact
-        self._headers = {"User-Agent": config.user_agent, **headers}
+        fixed = {"Host": _host_header(url), "Accept-Encoding": "identity", "User-Agent": config.user_agent}
+        fixed.update(headers)
         self._origin = f"{url.scheme}://{url.netloc}"
         self._prefix = url.path.rstrip("/")
         self._absolute = False  # absolute-form request targets (an http:// target through a proxy)
-        self._host = url.hostname
         proxy_url = config.network.proxy_for(config.base_url)
         context = config.network.ssl_context() if url.scheme == "https" else None
         if proxy_url is None:
             self._connection = self._open(url.scheme, url.hostname, url.port, context)
-            return
-        proxy = urllib.parse.urlsplit(proxy_url)
-        if proxy.scheme != "http" or not proxy.hostname:
-            raise ValueError(f"the lean backend speaks to http:// proxies only, not {proxy_url!r}")
-        credentials = _proxy_authorization(proxy)
-        if url.scheme == "https":
-            self._connection = self._open("https", proxy.hostname, proxy.port or 80, context)
-            self._connection.set_tunnel(url.hostname, url.port or 443, headers=credentials)
         else:
-            self._connection = self._open("http", proxy.hostname, proxy.port or 80, None)
-            self._headers.update(credentials)
-            self._absolute = True
+            proxy = urllib.parse.urlsplit(proxy_url)
+            if proxy.scheme != "http" or not proxy.hostname:
+                raise ValueError(f"the lean backend speaks to http:// proxies only, not {proxy_url!r}")
+            credentials = _proxy_authorization(proxy)
+            if url.scheme == "https":
+                self._connection = self._open("https", proxy.hostname, proxy.port or 80, context)
+                self._connection.set_tunnel(url.hostname, url.port or 443, headers=credentials)
+            else:
+                self._connection = self._open("http", proxy.hostname, proxy.port or 80, None)
+                fixed.update(credentials)
+                self._absolute = True
+        for name, value in fixed.items():
+            _check_header(name, value)
+        # The head's fixed part, encoded once: every request adds only its line and its own headers.
+        self._fixed_head = "".join(f"{name}: {value}\r\n" for name, value in fixed.items()).encode("latin-1")
+        self._sock: socket.socket | None = None
 
     def _open(self, scheme: str, host: str, port: int | None, context: Any) -> http.client.HTTPConnection:
         if scheme == "https":
@@ -127,65 +268,85 @@ class LeanConnection:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._origin}>"
 
+    def _request(self, call: Call) -> bytes:
+        target = self._prefix + call.url.removeprefix(call.base_url)
+        if self._absolute:
+            target = self._origin + target
+        if not target.isascii() or any(c <= " " or c == "\x7f" for c in target):
+            raise http.client.InvalidURL(f"URL can't contain control characters or spaces: {target!r}")
+        extra = ""
+        for name, value in call.headers.items():
+            _check_header(name, value)
+            extra += f"{name}: {value}\r\n"
+        body = call.content
+        if body is not None:
+            extra += f"Content-Length: {len(body)}\r\n"
+        elif call.method in ("POST", "PUT", "PATCH"):
+            extra += "Content-Length: 0\r\n"
+        head = f"{call.method} {target} HTTP/1.1\r\n".encode("ascii") + self._fixed_head
+        return head + extra.encode("latin-1") + b"\r\n" + (body or b"")
+
     def exchange(self, call: Call, timeout: float | None = None) -> Answer:
         """Send `call` and read its answer within `timeout` seconds in all; raises `TransportError`."""
         seconds = self._timeout if timeout is None else timeout
         end = time.monotonic() + seconds
         self._drop_if_closed_by_server()
-        connection = self._connection
-        connection.timeout = seconds
-        connection.response_class = functools.partial(_BoundedResponse, end=end)  # type: ignore[assignment]
-        target = call.url.removeprefix(call.base_url)
-        target = self._prefix + target
-        if self._absolute:
-            target = self._origin + target
         try:
-            if connection.sock is not None:
-                connection.sock.settimeout(max(end - time.monotonic(), 0.001))
-            connection.request(
-                call.method, target, body=call.content, headers={**self._headers, **call.headers}
-            )
-            response = connection.getresponse()
+            request = self._request(call)
+            sock = self._sock
+            if sock is None:
+                self._connection.timeout = seconds
+                self._connection.connect()
+                sock = self._sock = self._connection.sock
+            sock.settimeout(max(end - time.monotonic(), 0.001))
+            sock.sendall(request)
+            reader = _Reader(sock, end)
+            status, headers, will_close, framing = _head(reader, call.method)
         except Exception as error:
-            connection.close()
+            self.close()
             if not is_foreign(error) and not isinstance(error, ValueError):
                 raise
             translated = translate(error, call.method, call.path, self._redact)
             raise translated from translated.__cause__
         # The status arrived: from here on it decides, whatever happens to the body.
-        headers = {name.lower(): value for name, value in response.getheaders()}
-        raw, unreadable = b"", None
-        length = headers.get("content-length", "")
-        if length.isascii() and length.isdigit() and int(length) > call.cap:
-            unreadable = f"{length} bytes, over the cap of {call.cap}"
-        else:
-            try:
-                raw = response.read(call.cap + 1)
-                if len(raw) > call.cap:
-                    raw, unreadable = b"", f"more than the cap of {call.cap} bytes"
-                elif response.length:  # read(amt) returns short at EOF instead of raising
-                    raise http.client.IncompleteRead(raw, response.length)
-            except TimeoutError as error:  # the body dripped past the deadline: the status decides
-                unreadable = f"{type(error).__name__}: {error}"
-            except Exception as error:
-                # Closed or reset before the promised end: an incomplete message (RFC 9112,
-                # section 8) is no answer at all.
-                connection.close()
-                if not is_foreign(error):
-                    raise
-                translated = translate(error, call.method, call.path, self._redact)
-                raise translated from translated.__cause__
-        if unreadable is not None or not response.isclosed() or response.will_close:
-            connection.close()  # what is left of the answer is not worth reading
-        return decoded(response.status, headers, raw, unreadable)
+        raw, unreadable = self._body(reader, framing, call)
+        if unreadable is not None or will_close or reader.leftover:
+            self.close()  # what is left of the answer is not worth reading
+        return decoded(status, headers, raw, unreadable)
+
+    def _body(self, reader: _Reader, framing: int | str | None, call: Call) -> tuple[bytes, str | None]:
+        cap = call.cap
+        if isinstance(framing, int) and framing > cap:
+            return b"", f"{framing} bytes, over the cap of {cap}"
+        try:
+            if framing == "chunked":
+                raw = _chunked(reader, cap)
+            elif isinstance(framing, int):
+                raw = reader.exactly(framing) if framing else b""
+            else:
+                raw = reader.to_end(cap)
+        except TimeoutError as error:  # the body dripped past the deadline: the status decides
+            return b"", f"{type(error).__name__}: {error}"
+        except Exception as error:
+            # Closed or reset before the promised end: an incomplete message (RFC 9112,
+            # section 8) is no answer at all.
+            self.close()
+            if not is_foreign(error):
+                raise
+            translated = translate(error, call.method, call.path, self._redact)
+            raise translated from translated.__cause__
+        if raw is None:
+            return b"", f"more than the cap of {cap} bytes"
+        return raw, None
 
     def close(self) -> None:
+        self._sock = None
         self._connection.close()
 
     def _drop_if_closed_by_server(self) -> None:
         # An idle keep-alive connection the server has closed reads as ready (EOF). Sending on it
         # would fail after the request may have left, so find out first and reconnect instead.
-        sock = self._connection.sock
+        sock = self._sock
         if sock is None:
             return
         try:
@@ -193,7 +354,7 @@ class LeanConnection:
         except (OSError, ValueError):
             readable = [sock]
         if readable:
-            self._connection.close()
+            self.close()
 
 
 __all__ = ["LeanConnection", "TransportError", "lean_supported"]

@@ -183,6 +183,7 @@ class DeliveryEngine:
         # None: no limit (an infinite or huge shutdown_timeout).
         self.shutdown_timeout: float | None = shutdown_limit
         self._store = store
+        # A fleet store's extra methods (`FleetStore` in _store.py) are looked up by name.
         bind = getattr(store, "bind", None)
         if bind is not None:  # a shared store keeps each API's queue apart (see _redis.py)
             bind(name)

@@ -42,7 +42,7 @@ payload object, and `delivery/` imports neither httpx nor generated code).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Protocol, TypeVar
 
 import attrs
@@ -137,6 +137,35 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class FleetStore(Store, Protocol):
+    """A store that decides which process delivers what (`delivers_locally` False), e.g. Redis.
+
+    Besides `Store`'s methods it has what a fleet needs; the engine looks each one up by name, so
+    a plain `Store` (SQLite) has none of them and pays nothing for them.
+    """
+
+    #: Messages of this engine's queue still in the store when this process is its only owner
+    #: (0 otherwise); `flush()` and `shutdown()` wait for it to reach 0.
+    backlog: int
+
+    def bind(self, name: str) -> None:
+        """Called first, with the engine's name (`interakt`, ...): one queue per API in a shared store."""
+        ...
+
+    def rate_limiter(self, per_minute: float, owner: str) -> Any:
+        """One `rate_limit_per_minute` for every process on the store: `acquire()` before a
+        request returns a token, `finish(token)` after it."""
+        ...
+
+    def record_outcomes(self, counts: Mapping[str, int]) -> None:
+        """Add this process's outcomes since the last call (delivered, failed, ...) to the fleet's."""
+        ...
+
+    def fleet_counters(self) -> dict[str, int]:
+        """The fleet's counters, for `stats(fleet=True)`; raises `StoreError` when unreachable."""
+        ...
 
 
 StoreFactory = Callable[[str], Store]

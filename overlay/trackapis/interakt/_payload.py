@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from .._encoding import id_text, text, to_json, utc_text
+from .._encoding import id_text, is_flat_json, text, to_json, utc_text
 from .._spec_fields import wire_fields
 from ._country_codes import COUNTRY_CALLING_CODES
 from ._fields import CHECKS, WIRE_NAMES
@@ -47,6 +47,8 @@ def identify(user_id: Any, phone_number: Any, country_code: Any) -> tuple[str, d
 
 
 def traits_of(traits: Any) -> dict[str, Any]:
+    if type(traits) is dict and is_flat_json(traits):
+        return dict(traits)  # the common call, without to_json's frame: this is the caller's hot path
     if traits is None:
         return {}
     if type(traits) is not dict and not isinstance(traits, Mapping):

@@ -76,6 +76,11 @@ class InteraktFake(FakeAPI):
         super().__init__(spec=spec)
         self._api_key = api_key
         self._users: list[InteraktUser] = []
+        # Users by ("id", userId) / ("phone", "+91..."): every user that ever had that identifier,
+        # checked against its current one on lookup, so a find costs O(1) and not O(users)
+        # (a fake that has seen 10,000 users would otherwise spend milliseconds per request).
+        self._index: dict[tuple[str, Any], list[InteraktUser]] = {}
+        self._created: dict[int, int] = {}  # id(user) -> creation order: the first match wins
 
     def __repr__(self) -> str:
         return f"<InteraktFake users={len(self._users)} requests={len(self.requests)}>"
@@ -91,12 +96,29 @@ class InteraktFake(FakeAPI):
     def user(self, user_id: str | None = None, *, phone: str | None = None) -> InteraktUser | None:
         """The user with this `user_id`, or this full phone number (`+919999999999`)."""
         with self.lock:
-            for user in self._users:
-                if (user_id is not None and user.user_id == user_id) or (
-                    phone is not None and user.phone == phone
-                ):
-                    return user
-        return None
+            found = []
+            if user_id is not None:
+                found += [user for user in self._candidates("id", user_id) if user.user_id == user_id]
+            if phone is not None:
+                found += [user for user in self._candidates("phone", phone) if user.phone == phone]
+            return min(found, key=lambda user: self._created[id(user)], default=None)
+
+    def _candidates(self, kind: str, key: Any) -> list[InteraktUser]:
+        try:
+            return self._index.get((kind, key), [])
+        except TypeError:  # an unhashable identifier (validation off): look at every user
+            return self._users
+
+    def _remember(self, user: InteraktUser) -> None:
+        for key in (("id", user.user_id), ("phone", user.phone)):
+            if key[1] is None:
+                continue
+            try:
+                users = self._index.setdefault(key, [])
+            except TypeError:
+                continue  # unhashable: found by the full scan in _candidates
+            if all(known is not user for known in users):  # attrs compares by value
+                users.append(user)
 
     @property
     def events(self) -> list[tuple[InteraktUser, InteraktEvent]]:
@@ -117,6 +139,8 @@ class InteraktFake(FakeAPI):
 
     def reset_state(self) -> None:
         self._users.clear()
+        self._index.clear()
+        self._created.clear()
 
     def credentials(self) -> Mapping[str, str]:
         return {"api_key": self._api_key}
@@ -161,11 +185,13 @@ class InteraktFake(FakeAPI):
             user = self.user(phone=phone)
         if user is None:
             user = InteraktUser(user_id, body.get("countryCode"), body.get("phoneNumber"))
+            self._created[id(user)] = len(self._created)
             self._users.append(user)
         if user.user_id is None and user_id is not None:
             user.user_id = user_id
         if phone is not None:
             user.country_code, user.phone_number = body["countryCode"], body["phoneNumber"]
+        self._remember(user)
         return user
 
     @staticmethod
