@@ -17,6 +17,7 @@ from ._common import (
     json_object,
     max_retries_option,
     name_value_pairs,
+    options_of,
     print_json,
 )
 from ._matched import MatchedTarget, matched_import
@@ -111,25 +112,17 @@ def _event(event: str, **params: Any) -> None:
     _send(params, event)
 
 
-def _client(params: Mapping[str, Any], **options: Any) -> InteraktClient:
-    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    with command_errors():
-        base_url = BASE_URL.resolve(params)
-        return InteraktClient(api_key, base_url=base_url, max_retries=params["max_retries"], **options)
-    raise AssertionError("unreachable: command_errors re-raises")
-
-
 def _send(params: dict[str, Any], event: str | None) -> None:
     traits = json_object(params["traits"], "--traits")
     traits.update(name_value_pairs(params["trait_items"], "--trait"))
-    fields: dict[str, Any] = {
-        "user_id": params["user_id"],
-        "phone_number": params["phone_number"],
-        "country_code": params["country_code"],
-        "traits": traits,
-        "created_at": params["created_at"],
+    fields = {**options_of(params, "user_id", "phone_number", "country_code", "created_at"), "traits": traits}
+    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
+    options = {
+        "base_url": BASE_URL.resolve(params),
+        "max_retries": params["max_retries"],
+        "background": False,
     }
-    with _client(params, background=False) as client, command_errors():
+    with command_errors(), InteraktClient(api_key, **options) as client:
         answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
     shown = {"status": answer.status, "message": answer.message}
     if answer.id is not None:
