@@ -33,12 +33,7 @@ from ._common import (
     print_json,
 )
 from ._matched import MatchedTarget, matched_import
-from ._targets import (
-    Columns,
-    RowInvalid,
-    json_cell,
-    row_fields,
-)
+from ._targets import Columns, RowInvalid, json_cell, row_fields
 
 TOKEN_VARIABLE: Final = "SEVEN_SEGMENTS_TOKEN"
 BASE_URL_VARIABLE: Final = "SEVEN_SEGMENTS_BASE_URL"
