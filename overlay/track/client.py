@@ -23,7 +23,6 @@ from trackapis.interakt import (
     EventFields,
     InteraktClient,
     InteraktMessage,
-    TrackResponse,
     UserFields,
     event_message,
     user_message,
@@ -199,10 +198,7 @@ class Client:
         known = {name: kwargs[name] for name in _PARAMETERS[kind]}
         fields = {name: value for name, value in kwargs.items() if name not in known}
         try:
-            if kind == "user":
-                _, message = user_message(**known, fields=fields)
-            else:
-                _, message = event_message(known.pop("event"), **known, fields=fields)
+            _, message = (user_message if kind == "user" else event_message)(**known, fields=fields)
         except (ValueError, TypeError) as error:
             raise input_error(error) from None
         return {"path": message.path, "body": message.body}
@@ -301,10 +297,7 @@ class Client:
 
         self.logger.debug("Making request: %s", kwargs)
         try:
-            if kind == "user":
-                answer: TrackResponse = client.send_user(**kwargs)
-            else:
-                answer = client.send_event(kwargs.pop("event"), **kwargs)
+            answer = (client.send_user if kind == "user" else client.send_event)(**kwargs)
         except (ValueError, TypeError) as error:
             raise input_error(error) from None
         except TrackapisError as error:

@@ -31,6 +31,14 @@ class _Closeable(Protocol):
 
 
 BackendT = TypeVar("BackendT", bound=_Closeable)
+HandlerT = TypeVar("HandlerT")
+
+
+def handler(name: str, value: HandlerT) -> HandlerT:
+    """A constructor's `on_error=`/`on_delivered=`: None or a callable, else a `TypeError`."""
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable, not {type(value).__name__}")
+    return value
 
 
 class Lifecycle(Generic[BackendT]):

@@ -90,3 +90,33 @@ def test_traits_are_copied_so_later_changes_by_the_caller_do_not_leak_into_the_q
     )
     traits["plan"] = "pro"
     assert message.body["traits"] == {"plan": "free"}
+
+
+@settings(max_examples=300)
+@given(
+    event=st.text(max_size=8),
+    user_id=st.text(max_size=8),
+    traits=st.dictionaries(st.text(max_size=4), json_scalars, max_size=4),
+)
+def test_the_common_event_call_builds_what_the_general_path_builds(
+    event: str, user_id: str, traits: dict[str, Any]
+) -> None:
+    # event_message takes a one-frame path for the common call (string id, flat dict of traits);
+    # a read-only mapping of the same traits takes the general one: same lane, body or error.
+    import types
+
+    def build(given_traits: Any) -> Any:
+        try:
+            lane, message = event_message(
+                event,
+                user_id=user_id,
+                phone_number=None,
+                country_code="+91",
+                traits=given_traits,
+                created_at=None,
+            )
+        except (TypeError, ValueError) as error:
+            return type(error), str(error)
+        return lane, message.path, message.body
+
+    assert build(traits) == build(types.MappingProxyType(traits))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any
 
 import httpx
 
@@ -19,10 +19,10 @@ from .._operations import decoded
 from .._operations import operation as build_operation
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ._auth import basic_authorization
+from ._calls import Built, event_verb, user_verb
 from ._client import DEFAULT_HOST, DEFAULT_TIMEOUT
-from ._fields import OPERATIONS, EventFields, UserFields
+from ._fields import OPERATIONS
 from ._generated import request_kwargs
-from ._payload import InteraktMessage, event_message, user_message
 from ._response import TrackResponse, error_message_of, parse_response
 
 
@@ -75,55 +75,18 @@ class AsyncInteraktClient(AsyncClient):
     def __repr__(self) -> str:
         return f"<AsyncInteraktClient base_url={self._config.base_url!r}>"
 
-    async def user(
-        self,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[UserFields],
-    ) -> TrackResponse:
-        """Create or update a user; see `InteraktClient.user()` for the arguments."""
-        _, message = user_message(
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return await self._send(message)
+    async def _send(self, built: Built) -> TrackResponse:
+        return parse_response(await self._send_kwargs(request_kwargs(built[1])))
 
-    async def event(
-        self,
-        event: str,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[EventFields],
-    ) -> TrackResponse:
-        """Record an event of a user; see `InteraktClient.user()` for the arguments."""
-        _, message = event_message(
-            event,
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return await self._send(message)
+    user = user_verb(
+        _send, name="user", doc="Create or update a user; see `InteraktClient.user()` for the arguments."
+    )
+    event = event_verb(
+        _send, name="event", doc="Record an event of a user; see `InteraktClient.user()` for the arguments."
+    )
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/interakt.yaml by its operationId; see `InteraktClient.call()`."""
         request = build_operation(OPERATIONS, operation, body, params)
         answer = await self._send_kwargs(request.kwargs, READ_ANSWER_CAP)
         return decoded(answer.content, answer.headers.get("content-type", ""))
-
-    async def _send(self, message: InteraktMessage) -> TrackResponse:
-        return parse_response(await self._send_kwargs(request_kwargs(message)))

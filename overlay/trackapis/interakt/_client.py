@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Unpack
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify
 from .._errors import ClientClosedError, TrackapisError
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient
+from .._lifecycle import Lifecycle, SyncClient, handler
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -25,9 +25,9 @@ from ..delivery import (
     open_store,
 )
 from ._auth import basic_authorization
-from ._fields import EventFields, UserFields
+from ._calls import Built, event_verb, user_verb
 from ._lanes import LaneMemory
-from ._payload import InteraktMessage, event_message, user_message
+from ._payload import InteraktMessage
 from ._response import TrackResponse, error_message_of
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ DEFAULT_HOST: Final = "https://api.interakt.ai"
 # The original SDK's default, in seconds (it applied to connecting and to each read; here it
 # bounds a whole attempt: connect, send and the full answer).
 DEFAULT_TIMEOUT: Final = 10.0
+
+_QUEUE_DOC: Final = "`{}()` in the background, also returning the queued request (path and JSON body)."
+_SEND_DOC: Final = "`{}()`, sent now in the caller's thread with retries; returns the API's answer."
 
 ErrorHandler = Callable[[TrackapisError, InteraktMessage], object]
 DeliveredHandler = Callable[[InteraktMessage], object]
@@ -233,12 +236,8 @@ class InteraktClient(SyncClient):
         authorization = basic_authorization(api_key)
         self._connection = _Connection(config, authorization, transport, Redactor(authorization))
         self.background = bool(background)
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
-        self._on_error = on_error
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_delivered = on_delivered
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._engine = DeliveryEngine(
             self._connection.sender,
             name="interakt",
@@ -255,160 +254,36 @@ class InteraktClient(SyncClient):
         mode = "background" if self.background else "sync"
         return f"<InteraktClient base_url={self._connection.config.base_url!r} mode={mode}>"
 
-    # -- tracking ---------------------------------------------------------------------------------
+    # -- tracking: the parameters and documentation of each verb are in _calls.py -------------------
 
-    def user(
-        self,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[UserFields],
-    ) -> bool:
-        """Create or update a user; its traits replace earlier values of the same traits.
+    def _dispatch(self, built: Built) -> bool:
+        if not self.background:
+            self._send_now(built)
+            return True
+        return self._queue(built)[0]
 
-        Args:
-            user_id: Your id for the user (numbers are sent as strings). This, or `phone_number`.
-            phone_number: Digits only, without the country code.
-            country_code: The phone number's country calling code.
-            traits: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
-            created_at: When it happened: a timezone-aware datetime or an ISO-8601 string
-                (sent in UTC, as `2024-05-01T12:00:00Z`).
-            **fields: The request schema's other properties, derived from specs/interakt.yaml
-                (`UserFields`, `EventFields`): `full_phone_number`, `tags`, and whatever a
-                regenerated spec adds. None means not sent.
+    def _queue(self, built: Built) -> tuple[bool, InteraktMessage]:
+        # `queue_user()`/`queue_event()` themselves: the caller's hot path (the `track` module's).
+        lane, message = built
+        if "phoneNumber" in message.body:  # a phone-only message may follow its user id's lane
+            lane = self._lanes.lane(lane, message.body)
+        try:
+            return self._engine.submit(message, lane), message
+        except EngineClosed:
+            raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
 
-        Returns:
-            True once queued (or sent, in sync mode); False when the queue was full, in which case
-            the message was reported to `on_error` as dropped.
+    def _send_now(self, built: Built) -> TrackResponse:
+        from ._generated import request_kwargs
+        from ._response import parse_response
 
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is queued).
-            ClientClosedError: After `shutdown()`.
-            APIError, TransportError: In sync mode, when delivery failed.
-        """
-        lane, message = user_message(
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._dispatch(message, lane)
+        return parse_response(self._send_kwargs(request_kwargs(built[1])))
 
-    def event(
-        self,
-        event: str,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[EventFields],
-    ) -> bool:
-        """Record an event (an action) of a user; see `user()` for the arguments and errors."""
-        lane, message = event_message(
-            event,
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._dispatch(message, lane)
-
-    def queue_user(
-        self,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[UserFields],
-    ) -> tuple[bool, InteraktMessage]:
-        """`user()` in the background, also returning the queued request (path and JSON body)."""
-        lane, message = user_message(
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._queue(message, lane), message
-
-    def queue_event(
-        self,
-        event: str,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[EventFields],
-    ) -> tuple[bool, InteraktMessage]:
-        """`event()` in the background, also returning the queued request (path and JSON body)."""
-        lane, message = event_message(
-            event,
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._queue(message, lane), message
-
-    def send_user(
-        self,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[UserFields],
-    ) -> TrackResponse:
-        """`user()`, sent now in the caller's thread with retries; returns the API's answer."""
-        _, message = user_message(
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._send_now(message)
-
-    def send_event(
-        self,
-        event: str,
-        *,
-        user_id: str | int | None = None,
-        phone_number: str | None = None,
-        country_code: str = "+91",
-        traits: dict[str, Any] | None = None,
-        created_at: Any = None,
-        **fields: Unpack[EventFields],
-    ) -> TrackResponse:
-        """`event()`, sent now in the caller's thread with retries; returns the API's answer."""
-        _, message = event_message(
-            event,
-            user_id=user_id,
-            phone_number=phone_number,
-            country_code=country_code,
-            traits=traits,
-            created_at=created_at,
-            fields=fields,
-        )
-        return self._send_now(message)
+    user = user_verb(_dispatch, name="user")
+    event = event_verb(_dispatch, name="event")
+    queue_user = user_verb(_queue, name="queue_user", doc=_QUEUE_DOC.format("user"))
+    queue_event = event_verb(_queue, name="queue_event", doc=_QUEUE_DOC.format("event"))
+    send_user = user_verb(_send_now, name="send_user", doc=_SEND_DOC.format("user"))
+    send_event = event_verb(_send_now, name="send_event", doc=_SEND_DOC.format("event"))
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/interakt.yaml by its operationId, now, in the caller's thread.
@@ -433,24 +308,6 @@ class InteraktClient(SyncClient):
         return decoded(answer.content, answer.headers.get("content-type", ""))
 
     # -- internals ----------------------------------------------------------------------------------
-
-    def _dispatch(self, message: InteraktMessage, lane: str) -> bool:
-        if not self.background:
-            self._send_now(message)
-            return True
-        return self._queue(message, lane)
-
-    def _queue(self, message: InteraktMessage, lane: str) -> bool:
-        try:
-            return self._engine.submit(message, self._lanes.lane(lane, message.body))
-        except EngineClosed:
-            raise ClientClosedError("this InteraktClient was shut down; create a new one") from None
-
-    def _send_now(self, message: InteraktMessage) -> TrackResponse:
-        from ._generated import request_kwargs
-        from ._response import parse_response
-
-        return parse_response(self._send_kwargs(request_kwargs(message)))
 
     def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
         """Send a generated operation's request now, with retries within the deadline."""

@@ -92,7 +92,9 @@ def user_message(
     `fields`: the spec's other `UserFields` properties, by their keyword names (see `_fields`).
     """
     lane, body = identify(user_id, phone_number, country_code)
-    _add_details(body, traits, created_at)
+    body["traits"] = traits_of(traits)
+    if created_at is not None:
+        body["createdAt"] = _created_text(created_at)
     if fields:
         body.update(wire_fields(fields, WIRE_NAMES["UserFields"], CHECKS["UserFields"], call="user"))
     return lane, InteraktMessage(USERS_PATH, body)
@@ -112,26 +114,46 @@ def event_message(
 
     `fields`: the spec's other `EventFields` properties, by their keyword names (see `_fields`).
     """
+    if (  # the common call, checked and built in one frame: this is the caller's hot path
+        type(event) is str
+        and type(user_id) is str
+        and phone_number is None
+        and created_at is None
+        and not fields
+        and type(traits) is dict
+        and event.isascii()
+        and user_id.isascii()
+        and user_id
+        and event
+        and not event.isspace()
+        and is_flat_json(traits)
+    ):
+        return f"id:{user_id}", InteraktMessage(
+            EVENTS_PATH, {"userId": user_id, "event": event, "traits": dict(traits)}
+        )
     if type(event) is not str and not isinstance(event, str):
         raise TypeError(f"event must be a string naming the action, not {type(event).__name__}")
     if not event or event.isspace():
         raise ValueError("event must not be empty: name the action, e.g. 'Order Placed'")
     lane, body = identify(user_id, phone_number, country_code)
     body["event"] = event if type(event) is str and event.isascii() else text(str.__str__(event), "event")
-    _add_details(body, traits, created_at)
+    body["traits"] = traits_of(traits)
+    if created_at is not None:
+        body["createdAt"] = _created_text(created_at)
     if fields:
         body.update(wire_fields(fields, WIRE_NAMES["EventFields"], CHECKS["EventFields"], call="event"))
     return lane, InteraktMessage(EVENTS_PATH, body)
 
 
-def _add_details(body: dict[str, Any], traits: Any, created_at: Any) -> None:
-    # The body as the generated models' `to_dict()` writes it (tests/interakt/test_payload.py
-    # holds the two to each other), built directly: the call site stays cheap and import-light.
-    body["traits"] = traits_of(traits)
-    if created_at is not None:
-        moment = created_at_of(created_at)
-        assert moment is not None
-        body["createdAt"] = utc_text(moment, "created_at")
+# The builders write the body as the generated models' `to_dict()` does (tests/interakt/
+# test_payload.py holds the two to each other), directly and inline: the call site stays cheap
+# and import-light.
+
+
+def _created_text(created_at: Any) -> str:
+    moment = created_at_of(created_at)
+    assert moment is not None
+    return utc_text(moment, "created_at")
 
 
 def _user_id(user_id: Any) -> str | None:
