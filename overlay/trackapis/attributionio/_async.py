@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any
 
 import httpx
 
@@ -13,6 +13,7 @@ from .._errors import APIError
 from .._lifecycle import AsyncClient
 from .._operations import answer
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
 from ._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_CONNECTIONS,
@@ -25,7 +26,6 @@ from ._client import (
     event_result,
     no_customer,
 )
-from ._fields import EventFields, IdentityFields
 from ._models import Customer, EventResult, IdentityResult
 
 
@@ -82,51 +82,27 @@ class AsyncAttributionClient(AsyncClient):
     def __repr__(self) -> str:
         return f"<AsyncAttributionClient {self._settings.shown()}>"
 
-    async def fetch_customer(
-        self,
-        client_id: str | int,
-        *,
-        pageviews: bool = False,
-        touchpoints: bool = False,
-        events: bool = False,
-        identities: bool = False,
-        full: bool = False,
-    ) -> Customer | None:
+    @fetch_customer_verb
+    async def fetch_customer(self, arguments: Arguments) -> Customer | None:
         """What Attribution.io knows of a customer; None for 404. See `AttributionClient.fetch_customer`."""
-        cid, request = self._settings.customer_request(
-            client_id, pageviews, touchpoints, events, identities, full
-        )
+        cid, request = self._settings.customer_request(arguments)
         try:
             return customer_of(cid, await self._send_call(request))
         except APIError as error:
             return no_customer(error)
 
-    async def trigger_identity(
-        self,
-        attributionio_id: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        **fields: Unpack[IdentityFields],
-    ) -> IdentityResult:
+    @trigger_identity_verb
+    async def trigger_identity(self, arguments: Arguments) -> IdentityResult:
         """Link a visitor to a client id. See `AttributionClient.trigger_identity`."""
-        client, model = self._settings.identity_request(attributionio_id, client_id, user_agent, fields)
+        client, model = self._settings.identity_request(arguments)
         response = await self._send_call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
-    async def trigger_event(
-        self,
-        attributionio_id: str,
-        event_key: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        last_url: str | None = None,
-        **fields: Unpack[EventFields],
-    ) -> EventResult:
+    @trigger_event_verb
+    async def trigger_event(self, arguments: Arguments) -> EventResult:
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
         settings = self._settings
-        result, identity, event = settings.event_requests(locals())
+        result, identity, event = settings.event_requests(arguments)
         deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
             self._send_call(settings.trigger_request(event), deadline),

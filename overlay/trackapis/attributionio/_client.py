@@ -6,7 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, Unpack
+from typing import Any, Final
 
 import attrs
 import httpx
@@ -20,7 +20,7 @@ from .._http._answer import Answer, Call
 from .._http._driver import attempt, send
 from .._http._httpx import HttpxBackend
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient
+from .._lifecycle import Lifecycle, SyncClient, handler
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -32,7 +32,8 @@ from ..delivery import (
     SendResult,
     open_store,
 )
-from ._fields import OPERATIONS, EventFields, IdentityFields
+from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
+from ._fields import OPERATIONS
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import (
@@ -113,12 +114,12 @@ class Settings:
         """A new call's deadline."""
         return Deadline(self.public.deadline, self.public.timeout)
 
-    def customer_request(self, client_id: Any, *flags: bool) -> tuple[str, Call]:
-        """`fetch_customer()`'s request and the id it asks for (flags: its keywords, in order)."""
-        shown = show_flags(*flags)
+    def customer_request(self, arguments: Mapping[str, Any]) -> tuple[str, Call]:
+        """`fetch_customer()`'s request, from its arguments by name, and the id it asks for."""
+        shown = show_flags(arguments)
         if self.secret is None:
             raise ValueError("api_secret is required for the private API: pass it to the client")
-        cid = required_id(client_id, argument="client_id")
+        cid = required_id(arguments["client_id"], argument="client_id")
         kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in shown.items() if v})
         # The secret goes last, as the original sent it.
         call = Call.from_kwargs(
@@ -126,12 +127,11 @@ class Settings:
         )
         return cid, call
 
-    def identity_request(
-        self, attributionio_id: Any, client_id: Any, user_agent: Any, fields: Mapping[str, Any]
-    ) -> tuple[Who, IdentityRequest]:
-        """`trigger_identity()`'s client id and request."""
-        client = who(client_id)
-        return client, identity_request(self.public_key, attributionio_id, client, user_agent, fields=fields)
+    def identity_request(self, arguments: Mapping[str, Any]) -> tuple[Who, IdentityRequest]:
+        """`trigger_identity()`'s client id and request, from its arguments by name."""
+        client = who(arguments["client_id"])
+        alias, agent = arguments["attributionio_id"], arguments["user_agent"]
+        return client, identity_request(self.public_key, alias, client, agent, fields=arguments["fields"])
 
     def event_requests(
         self, arguments: Mapping[str, Any]
@@ -171,15 +171,14 @@ class Settings:
         )
 
 
-def show_flags(*given: bool) -> dict[str, bool]:
-    """`fetch_customer()`'s flags (pageviews, touchpoints, events, identities, full) by query name."""
-    pageviews, touchpoints, events, identities, full = given
+def show_flags(arguments: Mapping[str, Any]) -> dict[str, bool]:
+    """`fetch_customer()`'s flags by query name."""
     flags = {
-        "show_all": full,
-        "show_pageviews": pageviews,
-        "show_touchpoints": touchpoints,
-        "show_events": events,
-        "show_identities": identities,
+        "show_all": arguments["full"],
+        "show_pageviews": arguments["pageviews"],
+        "show_touchpoints": arguments["touchpoints"],
+        "show_events": arguments["events"],
+        "show_identities": arguments["identities"],
     }
     for name, value in flags.items():
         if not isinstance(value, bool):
@@ -325,14 +324,10 @@ class AttributionClient(SyncClient):
         self._settings = Settings.from_arguments(locals())
         positive_int("max_connections", max_connections)
         options = DeliveryOptions.from_arguments(locals())
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._max_connections = max_connections
         self._given_transport = transport
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_error = on_error
-        self._on_delivered = on_delivered
         self._engine: DeliveryEngine | None = None
         spool = open_store(store)
         if spool is not None and not background:
@@ -366,36 +361,9 @@ class AttributionClient(SyncClient):
 
     # -- the private API ----------------------------------------------------------------------------
 
-    def fetch_customer(
-        self,
-        client_id: str | int,
-        *,
-        pageviews: bool = False,
-        touchpoints: bool = False,
-        events: bool = False,
-        identities: bool = False,
-        full: bool = False,
-    ) -> Customer | None:
-        """What Attribution.io knows of a customer; None when there is no such customer (404).
-
-        Args:
-            client_id: An id the customer was identified by earlier (an id, an email address...).
-            pageviews: Include the customer's pageviews.
-            touchpoints: Include the customer's touchpoints.
-            events: Include the customer's events.
-            identities: Include the customer's identities.
-            full: Include all four lists.
-
-        Raises:
-            ValueError, TypeError: A bad argument, or no `api_secret`.
-            AuthenticationError: 401, a wrong key or secret.
-            PermissionDeniedError: 403, a disabled account.
-            APIError, TransportError: Any other failure, after retries.
-            InvalidResponseError: A 200 whose body is not a customer.
-        """
-        cid, request = self._settings.customer_request(
-            client_id, pageviews, touchpoints, events, identities, full
-        )
+    @fetch_customer_verb
+    def fetch_customer(self, arguments: Arguments) -> Customer | None:
+        cid, request = self._settings.customer_request(arguments)
         try:
             return customer_of(cid, self._call(request))
         except APIError as error:
@@ -403,31 +371,10 @@ class AttributionClient(SyncClient):
 
     # -- the public API -------------------------------------------------------------------------------
 
-    def trigger_identity(
-        self,
-        attributionio_id: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        **fields: Unpack[IdentityFields],
-    ) -> IdentityResult:
-        """Link a visitor (their `AttrioP_<key>` cookie's value) to a client id.
-
-        Args:
-            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
-            client_id: Your id for the customer; None (or "") generates one, returned in the result.
-            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
-
-        Returns:
-            The client id used and the HTTP status (or, in background mode, whether it was queued).
-
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is sent).
-            ClientClosedError: After `close()`.
-            APIError, TransportError: When sending failed, after retries (not in background mode).
-        """
+    @trigger_identity_verb
+    def trigger_identity(self, arguments: Arguments) -> IdentityResult:
         self._check_open()
-        client, model = self._settings.identity_request(attributionio_id, client_id, user_agent, fields)
+        client, model = self._settings.identity_request(arguments)
         if self._engine is not None:
             return IdentityResult(
                 client.client_id, client.generated, queued=self._queue(model, client.client_id)
@@ -435,52 +382,12 @@ class AttributionClient(SyncClient):
         response = self._call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
-    def trigger_event(
-        self,
-        attributionio_id: str,
-        event_key: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        last_url: str | None = None,
-        **fields: Unpack[EventFields],
-    ) -> EventResult:
-        """Record an event of a visitor, and link the visitor to the client id (as the original did).
-
-        Both requests carry the same client id: yours, or one generated for this call and
-        returned in the result. They are sent at the same time; in background mode they are
-        queued, the identity first.
-
-        Args:
-            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
-            event_key: The event's key, as set in the Attribution.io dashboard.
-            client_id: Your id for the customer; None (or "") generates one.
-            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
-            last_url: The last URL the visitor saw; None sends `URL unknown`.
-            **fields: The event schema's other properties, derived from specs/attributionio.yaml
-                (`EventFields`: `is_informational`, and whatever a regenerated spec adds).
-
-        Returns:
-            The client id and transaction id used, and both HTTP statuses (or whether they were queued).
-
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is sent).
-            ClientClosedError: After `close()`.
-            APIError, TransportError: When either request failed, after retries (the event's
-                error when both did); not in background mode.
-        """
+    @trigger_event_verb
+    def trigger_event(self, arguments: Arguments) -> EventResult:
         if self._engine is None:
-            outcomes = self._event_outcomes(
-                attributionio_id,
-                event_key,
-                client_id=client_id,
-                user_agent=user_agent,
-                last_url=last_url,
-                fields=fields,
-            )
-            return event_result(*outcomes)
+            return event_result(*self._event_outcomes(**arguments))
         self._check_open()
-        result, identity, event = self._settings.event_requests(locals())
+        result, identity, event = self._settings.event_requests(arguments)
         # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
         queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
         return attrs.evolve(result, queued=all(queued))
