@@ -19,8 +19,8 @@ the original's `InvalidRequest` / `ServiceUnavailable` and trackapis' typed erro
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any, NoReturn
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn, TypeVar
 
 from trackapis import ServerError, TrackapisError, TransportError
 from trackapis import __version__ as _trackapis_version
@@ -44,6 +44,8 @@ __all__ = [
 ]
 
 __version__ = _trackapis_version
+
+_T = TypeVar("_T")
 
 
 class InvalidRequest(TrackapisError):
@@ -149,10 +151,7 @@ class SevenSegments:
 
         Returns True once sent (or queued); False when silent and it failed (the failure is logged).
         """
-        customer = self._current("update")
-        if customer is None:
-            return False
-        return self._call("update", lambda: self.client.update(customer, properties))
+        return self._call("update", lambda customer: self.client.update(customer, properties), False)
 
     def track(self, event_type: str, properties: dict[str, Any] | None = None, timestamp: Any = None) -> bool:
         """Track an event of the current customer; `timestamp`: an aware datetime or UNIX seconds.
@@ -161,26 +160,22 @@ class SevenSegments:
         logged and it returns False; with `silent=False` it raises `NoCustomer` (an
         `InvalidRequest` and a `ValueError`).
         """
-        customer = self._current("track")
-        if customer is None:
-            return False
         return self._call(
             "track",
-            lambda: self.client.track(customer, event_type, properties=properties, timestamp=timestamp),
+            lambda customer: self.client.track(
+                customer, event_type, properties=properties, timestamp=timestamp
+            ),
+            False,
         )
 
     def get_html(self, html_campaign_name: str) -> str | None:
         """The campaign's HTML for the current customer; None if silent and it failed."""
-        customer = self._current("get_html")
-        if customer is None:
-            return None
-        try:
-            return self.client.get_html(customer, html_campaign_name)
-        except TrackapisError as error:
-            if not self._silent:
-                _raise(error)
-            self._logger.error("seven_segments: get_html(%r) failed: %s", html_campaign_name, error)
-            return None
+        return self._call(
+            "get_html",
+            lambda customer: self.client.get_html(customer, html_campaign_name),
+            None,
+            f"get_html({html_campaign_name!r})",
+        )
 
     def flush(self, timeout: float | None = None) -> FlushResult:
         """With `buffered`: wait until what is queued is delivered or failed (or `timeout` seconds)."""
@@ -190,24 +185,23 @@ class SevenSegments:
         """Deliver what is queued, then stop. Idempotent."""
         return self.client.shutdown(timeout)
 
-    def _current(self, what: str) -> Customer | None:
+    def _call(self, what: str, send: Callable[[Customer], _T], failed: _T, label: str | None = None) -> _T:
+        """`send(current customer)`; without one, or when it fails: raise, or log and return `failed`."""
         if self._customer is None:
-            error = NoCustomer(
+            missing = NoCustomer(
                 "customer is not set: pass customer= to SevenSegments() or call identify() first"
             )
             if not self._silent:
-                raise error
-            self._logger.error("seven_segments: %s not sent: %s", what, error)
-        return self._customer
-
-    def _call(self, what: str, send: Any) -> bool:
+                raise missing
+            self._logger.error("seven_segments: %s not sent: %s", what, missing)
+            return failed
         try:
-            return bool(send())
+            return send(self._customer)
         except TrackapisError as error:
             if not self._silent:
                 _raise(error)
-            self._logger.error("seven_segments: %s failed: %s", what, error)
-            return False
+            self._logger.error("seven_segments: %s failed: %s", label or what, error)
+            return failed
 
     def _log_undelivered(self, error: Exception, command: SevenSegmentsCommand) -> None:
         self._logger.error("seven_segments: a %s command was not delivered: %s", command.name, error)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
@@ -176,6 +176,19 @@ class AsyncClient:
             max_connections=positive_int("max_connections", max_connections),
             transport=transport,
             redact=redact,
+        )
+
+    def _open(self, arguments: Mapping[str, Any], *, example: str, authorization: str | None = None) -> None:
+        """`_connect` from a constructor's own arguments (its `locals()`), by their names."""
+        from ._config import ConnectionConfig
+        from ._http._redact import Redactor
+
+        self._connect(
+            ConnectionConfig.from_arguments(arguments, example=example),
+            {} if authorization is None else {"Authorization": authorization},
+            max_connections=arguments["max_connections"],
+            transport=arguments["transport"],
+            redact=Redactor(authorization),
         )
 
     async def _send_call(self, call: Call, deadline: Deadline | None = None) -> Answer:

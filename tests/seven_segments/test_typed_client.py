@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import decimal
+import inspect
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -485,3 +486,35 @@ def test_async_errors_are_typed(seven_segments_fake: SevenSegmentsFake) -> None:
 
     with pytest.raises(AuthenticationError, match="wrong username or password"):
         asyncio.run(main())
+
+
+def test_sync_and_async_methods_show_their_own_signature_kind_and_name() -> None:
+    # Each call is written once (seven_segments/_core.py) and the methods derived from it:
+    # help() and inspect still show the parameters, the method's own return, sync or async.
+    track = "(self, customer: 'Customer', event_type: 'str', *, properties: 'dict[str, Any] | None' = None, "
+    track += "timestamp: 'Any' = None, **fields: 'Unpack[EventTrackFields]')"
+    assert str(inspect.signature(SevenSegmentsClient.track)) == track + " -> 'bool'"
+    assert str(inspect.signature(AsyncSevenSegmentsClient.track)) == track + " -> 'None'"
+    call = "(self, operation: 'str', *, body: 'Mapping[str, Any] | None' = None, **params: 'Any') -> 'Any'"
+    methods = {
+        SevenSegmentsClient: {"update": "bool", "get_html": "str", "server_time": "float", "call": "Any"},
+        AsyncSevenSegmentsClient: {
+            "update": "None",
+            "get_html": "str",
+            "server_time": "float",
+            "call": "Any",
+        },
+        AuthenticatedSevenSegmentsClient: {"export_analysis": "ExportResult", "call": "Any"},
+        AsyncAuthenticatedSevenSegmentsClient: {"export_analysis": "ExportResult", "call": "Any"},
+    }
+    for cls, returns in methods.items():
+        for name, annotation in returns.items():
+            method = getattr(cls, name)
+            assert inspect.signature(method).return_annotation == annotation
+            assert inspect.iscoroutinefunction(method) == cls.__name__.startswith("Async")
+            assert method.__qualname__.endswith("." + name)
+            assert method.__doc__
+        assert str(inspect.signature(cls.call)) == call
+    assert "analysis_type: 'AnalysisType'" in str(
+        inspect.signature(AsyncAuthenticatedSevenSegmentsClient.export_analysis)
+    )

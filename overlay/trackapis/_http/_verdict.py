@@ -118,12 +118,6 @@ def verdict(
     return SendResult.fail(error)
 
 
-def raise_for(answer: Answer, call: Call, extract: ErrorText, redact: Redactor = NOTHING) -> Answer:
-    if not answer.is_success:
-        raise error_for(answer, call, extract, redact)
-    return answer
-
-
 __all__ = [
     "ErrorText",
     "error_for",

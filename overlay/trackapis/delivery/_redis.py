@@ -32,7 +32,6 @@ import random
 import threading
 import time
 import urllib.parse
-import uuid
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
@@ -657,11 +656,3 @@ class RedisStore:
                 _RECONNECT_BACKOFF,
             )
         self._down_until = time.monotonic() + _RECONNECT_BACKOFF
-
-
-def new_owner() -> str:
-    """A fleet-wide unique owner name (host, pid and a random part), for tests and tools."""
-    import os
-    import socket
-
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, Unpack
+from collections.abc import Callable, Sequence
+from typing import Any, Final
 
 import httpx
-
-from seven_segments_client.api.system import get_system_time
 
 from .._config import (
     DEFAULT_DEADLINE,
@@ -20,9 +18,8 @@ from .._config import (
     Verify,
 )
 from .._errors import ClientClosedError, TrackapisError
-from .._http._answer import Answer
 from .._http._driver import attempt
-from .._lifecycle import Lifecycle, SyncClient
+from .._lifecycle import Lifecycle, handler
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -35,19 +32,11 @@ from ..delivery import (
     Verdict,
     open_store,
 )
-from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection
-from ._fields import CustomerUpdateFields, EventTrackFields, HtmlRequestFields
-from ._payload import (
-    Command,
-    Customer,
-    SevenSegmentsCommand,
-    bulk_kwargs,
-    company_token,
-    html_kwargs,
-    track_command,
-    update_command,
-)
-from ._response import bulk_results, check_accepted, error_message_of, html_of, server_time_of
+from . import _core
+from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection, SyncEdge
+from ._core import sync_command, sync_verb
+from ._payload import Command, SevenSegmentsCommand, bulk_kwargs, company_token
+from ._response import bulk_results, error_message_of
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -100,7 +89,7 @@ def _store_options(store: str, sync_interval: float, background: bool) -> dict[s
     return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
 
 
-class SevenSegmentsClient(SyncClient):
+class SevenSegmentsClient(SyncEdge):
     """A client of the 7SEGMENTS tracking API for one company.
 
     By default `track()` and `update()` send now, in the caller's thread (retrying network
@@ -173,12 +162,8 @@ class SevenSegmentsClient(SyncClient):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
         if not 0 <= flush_interval < math.inf:
             raise ValueError(f"flush_interval must be a finite non-negative number, not {flush_interval!r}")
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_error = on_error
-        self._on_delivered = on_delivered
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._engine = DeliveryEngine(
             lambda: _BulkSender(self._connection),
             name="seven_segments",
@@ -201,92 +186,22 @@ class SevenSegmentsClient(SyncClient):
         """The company token the client tracks for."""
         return self._token
 
-    # -- tracking ---------------------------------------------------------------------------------
-
-    def track(
-        self,
-        customer: Customer,
-        event_type: str,
-        *,
-        properties: dict[str, Any] | None = None,
-        timestamp: Any = None,
-        **fields: Unpack[EventTrackFields],
-    ) -> bool:
-        """Track an event of a customer (`POST /crm/events`).
-
-        Args:
-            customer: The registered id, or ids by type: `{"registered": ...}` and/or `{"cookie": ...}`.
-            event_type: The event, e.g. `"purchase"`.
-            properties: JSON-compatible values; datetimes, dates, Decimals, UUIDs and Enums are encoded.
-            timestamp: When it happened: an aware datetime, or UNIX seconds. Default: when received.
-            **fields: The request schema's other properties, derived from specs/seven_segments.yaml
-                (`EventTrackFields`: `age`, and whatever a regenerated spec adds). None: not sent.
-
-        Returns:
-            True once sent (or queued, when buffered); False when the queue was full, in which
-            case the command was reported to `on_error` as dropped.
-
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is sent or queued).
-            ClientClosedError: After `shutdown()`.
-            APIError, TransportError: When sending now failed (not buffered).
-        """
-        return self._dispatch(
-            track_command(self._token, customer, event_type, properties, timestamp, fields=fields)
-        )
-
-    def update(
-        self,
-        customer: Customer,
-        properties: dict[str, Any] | None = None,
-        **fields: Unpack[CustomerUpdateFields],
-    ) -> bool:
-        """Identify a customer and update its properties (`POST /crm/customers`); see `track()`."""
-        return self._dispatch(update_command(self._token, customer, properties, fields))
-
-    def get_html(
-        self, customer: Customer, html_campaign_name: str, **fields: Unpack[HtmlRequestFields]
-    ) -> str:
-        """The HTML of a campaign for a customer, fetched now (with retries).
-
-        Raises:
-            APIError: e.g. 404 for an unknown campaign. TransportError, InvalidResponseError.
-        """
-        kwargs = html_kwargs(self._token, customer, html_campaign_name, fields)
-        return html_of(self._send_now(kwargs, READ_ANSWER_CAP))
-
-    def server_time(self) -> float:
-        """The server's clock in UNIX seconds (`GET /system/time`), to measure clock skew."""
-        return server_time_of(self._send_now(get_system_time._get_kwargs(), READ_ANSWER_CAP))
-
-    def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
-        """Send any operation of specs/seven_segments.yaml by its operationId, now (with retries).
-
-        For operations the methods above do not cover yet (a regenerated spec's new ones); see
-        `InteraktClient.call()`. Returns the answer's JSON (its text when not JSON).
-        """
-        from .._operations import answer
-        from .._operations import operation as build
-        from ._fields import OPERATIONS
-
-        return answer(self._send_now(build(OPERATIONS, operation, body, params).kwargs, READ_ANSWER_CAP))
-
-    # -- internals ----------------------------------------------------------------------------------
+    # Derived from the calls written once in `_core` (signature, defaults, docstring).
+    track = sync_command(_core.track)
+    update = sync_command(_core.update)
+    get_html = sync_verb(_core.get_html)
+    server_time = sync_verb(_core.server_time)
+    call = sync_verb(_core.call)
+    _read_cap = READ_ANSWER_CAP
 
     def _dispatch(self, command: Command) -> bool:
         if not self.background:
-            kwargs = command.kwargs()
-            check_accepted(self._send_now(kwargs), kwargs["url"])  # 2xx with success: false
+            self._send(command.request())
             return True
         try:
             return self._engine.submit(command, command.lane)
         except EngineClosed:
             raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one") from None
-
-    def _send_now(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
-        self._life.check_open()
-        connection = self._connection
-        return connection.send(self._life.backend(), connection.call(kwargs, cap))
 
     def _report_delivered(self, payload: Any) -> None:
         if self._on_delivered is not None:

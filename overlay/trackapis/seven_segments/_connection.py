@@ -1,9 +1,12 @@
-"""How to reach 7SEGMENTS: the connection config, the credentials and their redactor; shared."""
+"""How to reach 7SEGMENTS: the connection config, the credentials and their redactor; shared.
+
+`SyncEdge` is the sync clients' edge: it sends a `Request` now, in the caller's thread.
+"""
 
 from __future__ import annotations
 
 import base64
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 import httpx
@@ -13,8 +16,12 @@ from .._http._answer import Answer, Call
 from .._http._driver import send
 from .._http._httpx import HttpxBackend
 from .._http._redact import NOTHING, Redactor
+from .._lifecycle import SyncClient
 from .._retry import Deadline
+from ._payload import Request
 from ._response import error_message_of
+
+T = TypeVar("T")
 
 DEFAULT_TARGET: Final = "https://api.7segments.com"
 # The original sent without any timeout; 10 s for a whole attempt is generous for single
@@ -72,3 +79,15 @@ class Connection:
         config = self.config
         deadline = Deadline(config.deadline, config.timeout)
         return send(backend.exchange, call, config.policy, deadline, error_message_of, redact=self.redact)
+
+
+class SyncEdge(SyncClient):
+    """The sync clients' edge: a request sent now (with retries), its 2xx answer read."""
+
+    _connection: Connection
+
+    def _send(self, request: Request[T]) -> T:
+        self._life.check_open()
+        connection = self._connection
+        call = connection.call(request.kwargs, request.cap)
+        return request.read(connection.send(self._life.backend(), call))

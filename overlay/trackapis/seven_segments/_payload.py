@@ -1,13 +1,15 @@
-"""Validate 7SEGMENTS calls at the call site and build the generated request models."""
+"""Validate 7SEGMENTS calls at the call site and build their requests: I/O-free, for every client."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, Literal
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from seven_segments_client.api.analytics import export_analysis
 from seven_segments_client.api.bulk import bulk
 from seven_segments_client.api.campaigns import get_html
 from seven_segments_client.api.customers import update_customer
@@ -19,17 +21,42 @@ from seven_segments_client.models import (
     CustomerIds,
     CustomerUpdate,
     EventTrack,
+    ExportRequest,
     HtmlRequest,
     Properties,
 )
+from seven_segments_client.types import UNSET
 
+from .._config import TRACK_ANSWER_CAP
 from .._encoding import short_repr, text, to_json
+from .._errors import InvalidResponseError
+from .._http._answer import Answer
 from .._spec_fields import with_fields
 from ._fields import CHECKS, WIRE_NAMES
+from ._response import (
+    ANALYSIS_TYPES,
+    EXPORT_FORMATS,
+    AnalysisType,
+    ExportFormat,
+    ExportResult,
+    check_accepted,
+    export_of,
+)
+
+T_co = TypeVar("T_co", covariant=True)
 
 CommandName = Literal["crm/customers", "crm/events"]
 Customer = str | Mapping[str, str]
 """A customer: a registered id, or a mapping of id types (`registered`, `cookie`) to ids."""
+
+
+@attrs.frozen
+class Request(Generic[T_co]):
+    """A call to send now: the generated operation's request, how to read its 2xx answer, the cap."""
+
+    kwargs: dict[str, Any]
+    read: Callable[[Answer], T_co]
+    cap: int = TRACK_ANSWER_CAP
 
 
 @attrs.frozen
@@ -61,16 +88,26 @@ class Command:
             return update_customer._get_kwargs(body=self.model)
         return track_event._get_kwargs(body=self.model)
 
+    def request(self) -> Request[None]:
+        """Sent alone, now: a 2xx answer saying `"success": false` is a refusal too."""
+        kwargs = self.kwargs()
+        return Request(kwargs, functools.partial(check_accepted, path=kwargs["url"]))
+
     def message(self) -> SevenSegmentsCommand:
         return SevenSegmentsCommand(self.name, self.model.to_dict())
 
 
+def _text(value: Any, argument: str, expected: str, hint: str, *, blank: bool = False) -> str:
+    """A string, not empty (nor blank, unless `blank`), or a TypeError/ValueError saying what to give."""
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be {expected}, not {type(value).__name__}")
+    if not (value if blank else value.strip()):
+        raise ValueError(f"{argument} must not be empty: {hint}")
+    return text(str.__str__(value), argument)
+
+
 def company_token(token: Any, *, argument: str = "token") -> str:
-    if not isinstance(token, str):
-        raise TypeError(f"{argument} must be the company token as a string, not {type(token).__name__}")
-    if not token.strip():
-        raise ValueError(f"{argument} must not be empty: use your 7SEGMENTS company token")
-    return text(str.__str__(token), argument)
+    return _text(token, argument, "the company token as a string", "use your 7SEGMENTS company token")
 
 
 def customer_ids(customer: Any, *, argument: str = "customer") -> CustomerIds:
@@ -172,11 +209,9 @@ def track_command(
     *,
     fields: Mapping[str, Any] | None = None,
 ) -> Command:
-    if not isinstance(event_type, str):
-        raise TypeError(f"event_type must be a string such as 'purchase', not {type(event_type).__name__}")
-    if not event_type.strip():
-        raise ValueError("event_type must not be empty: name the event, e.g. 'purchase'")
-    event_type = text(str.__str__(event_type), "event_type")
+    event_type = _text(
+        event_type, "event_type", "a string such as 'purchase'", "name the event, e.g. 'purchase'"
+    )
     ids = customer_ids(customer)
     model = EventTrack(
         customer_ids=ids, company_id=token, type_=event_type, properties=properties_of(properties)
@@ -190,13 +225,8 @@ def track_command(
 def html_kwargs(
     token: str, customer: Any, campaign: Any, fields: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
-    if not isinstance(campaign, str):
-        raise TypeError(
-            f"html_campaign_name must be the campaign's name as a string, not {type(campaign).__name__}"
-        )
-    if not campaign:
-        raise ValueError("html_campaign_name must not be empty: name the HTML campaign, e.g. 'Banner left'")
-    campaign = text(str.__str__(campaign), "html_campaign_name")
+    expected, hint = "the campaign's name as a string", "name the HTML campaign, e.g. 'Banner left'"
+    campaign = _text(campaign, "html_campaign_name", expected, hint, blank=True)
     body = HtmlRequest(customer_ids=customer_ids(customer), company_id=token, html_campaign_name=campaign)
     body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="get_html")
     return get_html._get_kwargs(body=body)
@@ -211,3 +241,76 @@ def bulk_kwargs(commands: list[Command]) -> dict[str, Any]:
         for command in commands
     ]
     return bulk._get_kwargs(body=BulkRequest(commands=items))
+
+
+@attrs.frozen
+class ExportCall:
+    """A validated export: the request, and what shape to read the answer as."""
+
+    analysis_type: AnalysisType
+    format: ExportFormat
+    kwargs: dict[str, Any]
+
+    def read(self, answer: Answer) -> tuple[ExportResult, Any]:
+        """The typed result and the raw JSON (None for CSV); `InvalidResponseError` if not read whole."""
+        if answer.unreadable is not None:
+            raise InvalidResponseError(
+                f"POST /analytics/{self.analysis_type} -> {answer.status}: "
+                f"the export was not read: {answer.unreadable}"
+            )
+        return export_of(answer, self.analysis_type, self.format)
+
+
+def _given(value: Any, argument: str, expected: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{argument} must be {expected}, not {value!r}")
+    return text(str.__str__(value), argument)
+
+
+def export_call(
+    analysis_type: Any,
+    analysis_id: Any,
+    *,
+    format: Any,
+    timezone: Any,
+    execution_time: Any,
+    company: Any,
+    extra: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> ExportCall:
+    """Check an export's arguments at the call site and build its request."""
+    if analysis_type not in ANALYSIS_TYPES:
+        raise ValueError(f"analysis_type must be one of {', '.join(ANALYSIS_TYPES)}, not {analysis_type!r}")
+    analysis_id = _given(analysis_id, "analysis_id", "the analysis' id as a non-empty string")
+    # None: not sent, so the API's default (native-json) applies; so is the time zone's (UTC).
+    if format is not None and format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {format!r}")
+    body = ExportRequest(analysis_id=analysis_id, format_=UNSET if format is None else format, timezone=UNSET)
+    if timezone is not None:
+        body.timezone = _given(timezone, "timezone", "a time zone name such as 'Europe/Bratislava'")
+    if execution_time is not None:
+        if (
+            isinstance(execution_time, bool)
+            or not isinstance(execution_time, (int, float))
+            or not 0 <= execution_time < _MAX_SECONDS
+        ):
+            raise ValueError(
+                f"execution_time must be UNIX seconds (a number >= 0), not {short_repr(execution_time)}"
+            )
+        body.execution_time = execution_time
+    if company is not None:
+        company = _given(company, "company", "a company token (a non-empty string)")
+    if extra:
+        encoded = to_json(dict(extra), argument="data")
+        assert isinstance(encoded, dict)
+        body.additional_properties.update(encoded)
+    body = with_fields(body, fields, WIRE_NAMES, CHECKS, call="export_analysis")
+    kwargs = export_analysis._get_kwargs(
+        analysis_type, body=body, **({"company": company} if company is not None else {})
+    )
+    # csv answers text/csv, the other formats JSON; the answer's type is checked in export_of.
+    kwargs["headers"] = {
+        **kwargs.get("headers", {}),
+        "Accept": "text/csv" if format == "csv" else "application/json",
+    }
+    return ExportCall(analysis_type, format or "native-json", kwargs)

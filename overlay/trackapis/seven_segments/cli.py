@@ -20,8 +20,8 @@ from .._config import check_base_url
 from .._errors import TrackapisError
 from ._client import SevenSegmentsClient
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT
-from ._export import AuthenticatedSevenSegmentsClient, export_call
-from ._payload import Customer
+from ._export import AuthenticatedSevenSegmentsClient
+from ._payload import Customer, export_call
 from ._response import ANALYSIS_TYPES, EXPORT_FORMATS
 
 __all__ = [

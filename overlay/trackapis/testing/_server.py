@@ -32,7 +32,10 @@ def _config(fake: FakeAPI, host: str, port: int) -> uvicorn.Config:
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port must be between 0 and 65535, not {port!r}")
     logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
-    return uvicorn.Config(fake, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    # No X-Forwarded-* handling: nothing stands between a test's client and its fake.
+    return uvicorn.Config(
+        fake, host=host, port=port, log_level="warning", access_log=False, lifespan="off", proxy_headers=False
+    )
 
 
 def _bound_url(server: uvicorn.Server, host: str) -> str:
