@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Any
 
 import httpx
 
@@ -13,6 +13,7 @@ from .._errors import APIError
 from .._lifecycle import AsyncClient
 from .._operations import answer
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
 from ._client import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_CONNECTIONS,
@@ -21,11 +22,11 @@ from ._client import (
     DEFAULT_TIMEOUT,
     Settings,
     _message,
-    show_flags,
+    customer_of,
+    event_result,
+    no_customer,
 )
-from ._fields import EventFields, IdentityFields
-from ._models import Customer, EventResult, IdentityResult, parse_customer
-from ._payload import event_requests, identity_request, who
+from ._models import Customer, EventResult, IdentityResult
 
 
 class AsyncAttributionClient(AsyncClient):
@@ -79,95 +80,36 @@ class AsyncAttributionClient(AsyncClient):
         )
 
     def __repr__(self) -> str:
-        return (
-            f"<AsyncAttributionClient public_key={self._settings.public_key!r} "
-            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r}>"
-        )
+        return f"<AsyncAttributionClient {self._settings.shown()}>"
 
-    async def fetch_customer(
-        self,
-        client_id: str | int,
-        *,
-        pageviews: bool = False,
-        touchpoints: bool = False,
-        events: bool = False,
-        identities: bool = False,
-        full: bool = False,
-    ) -> Customer | None:
+    @fetch_customer_verb
+    async def fetch_customer(self, arguments: Arguments) -> Customer | None:
         """What Attribution.io knows of a customer; None for 404. See `AttributionClient.fetch_customer`."""
-        flags = show_flags(
-            pageviews=pageviews, touchpoints=touchpoints, events=events, identities=identities, full=full
-        )
-        cid, request = self._settings.customer_request(client_id, flags)
+        cid, request = self._settings.customer_request(arguments)
         try:
-            response = await self._send_call(request)
+            return customer_of(cid, await self._send_call(request))
         except APIError as error:
-            if error.status == 404:
-                return None
-            raise
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        return parse_customer(cid, payload)
+            return no_customer(error)
 
-    async def trigger_identity(
-        self,
-        attributionio_id: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        **fields: Unpack[IdentityFields],
-    ) -> IdentityResult:
+    @trigger_identity_verb
+    async def trigger_identity(self, arguments: Arguments) -> IdentityResult:
         """Link a visitor to a client id. See `AttributionClient.trigger_identity`."""
-        client = who(client_id)
-        model = identity_request(
-            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
-        )
+        client, model = self._settings.identity_request(arguments)
         response = await self._send_call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
-    async def trigger_event(
-        self,
-        attributionio_id: str,
-        event_key: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        last_url: str | None = None,
-        **fields: Unpack[EventFields],
-    ) -> EventResult:
+    @trigger_event_verb
+    async def trigger_event(self, arguments: Arguments) -> EventResult:
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
-        client = who(client_id)
-        identity, event = event_requests(
-            self._settings.public_key,
-            attributionio_id,
-            event_key,
-            client,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
         settings = self._settings
+        result, identity, event = settings.event_requests(arguments)
         deadline = settings.deadline()
         event_outcome, identity_outcome = await asyncio.gather(
             self._send_call(settings.trigger_request(event), deadline),
             self._send_call(settings.trigger_request(identity), deadline),
             return_exceptions=True,
         )
-        if isinstance(event_outcome, BaseException):
-            if isinstance(identity_outcome, BaseException):
-                event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
-            raise event_outcome
-        if isinstance(identity_outcome, BaseException):
-            raise identity_outcome
-        return EventResult(
-            client.client_id,
-            client.generated,
-            event.event.transaction_id,
-            event_status=event_outcome.status_code,
-            identity_status=identity_outcome.status_code,
-        )
+        return event_result(result, event_outcome, identity_outcome)
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""

@@ -6,12 +6,13 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, Unpack
+from typing import Any, Final
 
 import attrs
 import httpx
 
 from attributionio_client.api.customers import get_customer
+from attributionio_client.models import EventRequest, IdentityRequest
 
 from .._config import READ_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify, positive_int
 from .._errors import APIError, ClientClosedError, TrackapisError
@@ -19,7 +20,7 @@ from .._http._answer import Answer, Call
 from .._http._driver import attempt, send
 from .._http._httpx import HttpxBackend
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient
+from .._lifecycle import Lifecycle, SyncClient, handler
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -31,12 +32,14 @@ from ..delivery import (
     SendResult,
     open_store,
 )
-from ._fields import OPERATIONS, EventFields, IdentityFields
+from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
+from ._fields import OPERATIONS
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
 from ._payload import (
     TriggerMessage,
     TriggerRequest,
+    Who,
     as_message,
     event_requests,
     identity_request,
@@ -102,39 +105,52 @@ class Settings:
         )
         return cls(key, secret, public, private, Redactor(secret))
 
-    @property
-    def policy(self) -> RetryPolicy:
-        return self.public.policy
-
-    @property
-    def timeout(self) -> float:
-        return self.public.timeout
-
-    @property
-    def public_host(self) -> str:
-        return self.public.base_url
-
-    @property
-    def private_host(self) -> str:
-        return self.private.base_url
+    def shown(self) -> str:
+        """The clients' repr: key and base URLs (never the secret)."""
+        urls = f"base_url={self.public.base_url!r} private_base_url={self.private.base_url!r}"
+        return f"public_key={self.public_key!r} {urls}"
 
     def deadline(self) -> Deadline:
         """A new call's deadline."""
         return Deadline(self.public.deadline, self.public.timeout)
 
-    def customer_request(self, client_id: Any, flags: dict[str, bool]) -> tuple[str, Call]:
+    def customer_request(self, arguments: Mapping[str, Any]) -> tuple[str, Call]:
+        """`fetch_customer()`'s request, from its arguments by name, and the id it asks for."""
+        shown = show_flags(arguments)
         if self.secret is None:
             raise ValueError("api_secret is required for the private API: pass it to the client")
-        cid = required_id(client_id, argument="client_id")
-        kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in flags.items() if v})
+        cid = required_id(arguments["client_id"], argument="client_id")
+        kwargs = get_customer._get_kwargs(self.public_key, cid, **{k: True for k, v in shown.items() if v})
         # The secret goes last, as the original sent it.
         call = Call.from_kwargs(
-            self.private_host, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+            self.private.base_url, kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
         )
         return cid, call
 
+    def identity_request(self, arguments: Mapping[str, Any]) -> tuple[Who, IdentityRequest]:
+        """`trigger_identity()`'s client id and request, from its arguments by name."""
+        client = who(arguments["client_id"])
+        alias, agent = arguments["attributionio_id"], arguments["user_agent"]
+        return client, identity_request(self.public_key, alias, client, agent, fields=arguments["fields"])
+
+    def event_requests(
+        self, arguments: Mapping[str, Any]
+    ) -> tuple[EventResult, IdentityRequest, EventRequest]:
+        """`trigger_event()`'s result (no statuses yet) and its two requests, from its arguments by name."""
+        client = who(arguments["client_id"])
+        identity, event = event_requests(
+            self.public_key,
+            arguments["attributionio_id"],
+            arguments["event_key"],
+            client,
+            user_agent=arguments["user_agent"],
+            last_url=arguments["last_url"],
+            fields=arguments["fields"],
+        )
+        return EventResult(client.client_id, client.generated, event.event.transaction_id), identity, event
+
     def trigger_request(self, model: TriggerRequest) -> Call:
-        return Call.from_kwargs(self.public_host, request_kwargs(model))
+        return Call.from_kwargs(self.public.base_url, request_kwargs(model))
 
     def backend(self, max_connections: int | None, transport: Any) -> HttpxBackend:
         return HttpxBackend(
@@ -147,23 +163,22 @@ class Settings:
 
         built = operation(OPERATIONS, operation_id, body, params, defaults={"public_key": self.public_key})
         if not built.authenticated:
-            return Call.from_kwargs(self.public_host, built.kwargs, cap=READ_ANSWER_CAP)
+            return Call.from_kwargs(self.public.base_url, built.kwargs, cap=READ_ANSWER_CAP)
         if self.secret is None:
             raise ValueError(f"api_secret is required for {operation_id}: pass it to the client")
         return Call.from_kwargs(
-            self.private_host, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
+            self.private.base_url, built.kwargs, extra_params={"secret": self.secret}, cap=READ_ANSWER_CAP
         )
 
 
-def show_flags(
-    *, pageviews: bool, touchpoints: bool, events: bool, identities: bool, full: bool
-) -> dict[str, bool]:
+def show_flags(arguments: Mapping[str, Any]) -> dict[str, bool]:
+    """`fetch_customer()`'s flags by query name."""
     flags = {
-        "show_all": full,
-        "show_pageviews": pageviews,
-        "show_touchpoints": touchpoints,
-        "show_events": events,
-        "show_identities": identities,
+        "show_all": arguments["full"],
+        "show_pageviews": arguments["pageviews"],
+        "show_touchpoints": arguments["touchpoints"],
+        "show_events": arguments["events"],
+        "show_identities": arguments["identities"],
     }
     for name, value in flags.items():
         if not isinstance(value, bool):
@@ -172,11 +187,35 @@ def show_flags(
     return flags
 
 
-def exchange(
-    backend: HttpxBackend, call: Call, timeout: float, settings: Settings
-) -> tuple[SendResult, Answer | None]:
-    """One attempt and its verdict; no answer is a retryable `TransportError`."""
-    return attempt(backend.exchange, call, timeout, settings.policy, _message, redact=settings.redact)
+def customer_of(cid: str, response: Answer) -> Customer:
+    """`fetch_customer()`'s answer read: a customer, or `InvalidResponseError`."""
+    try:
+        payload = response.json()
+    except ValueError:
+        payload = None
+    return parse_customer(cid, payload)
+
+
+def no_customer(error: APIError) -> Customer | None:
+    """`fetch_customer()`'s error: None for 404 (no such customer), else raised."""
+    if error.status == 404:
+        return None
+    raise error
+
+
+def event_result(
+    result: EventResult, event_outcome: Answer | BaseException, identity_outcome: Answer | BaseException
+) -> EventResult:
+    """`trigger_event()`'s result from its two outcomes (answers or errors); the event's error first."""
+    if isinstance(event_outcome, BaseException):
+        if isinstance(identity_outcome, BaseException):
+            event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
+        raise event_outcome
+    if isinstance(identity_outcome, BaseException):
+        raise identity_outcome
+    return attrs.evolve(
+        result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
+    )
 
 
 class _Sender:
@@ -187,9 +226,16 @@ class _Sender:
         self._backend = settings.backend(1, transport)
 
     def send(self, payloads: Sequence[TriggerRequest]) -> list[SendResult]:
-        settings = self._settings
-        return [
-            exchange(self._backend, settings.trigger_request(model), settings.timeout, settings)[0]
+        settings, exchange = self._settings, self._backend.exchange
+        return [  # one attempt each and its verdict (no answer is a retryable TransportError)
+            attempt(
+                exchange,
+                settings.trigger_request(model),
+                settings.public.timeout,
+                settings.public.policy,
+                _message,
+                redact=settings.redact,
+            )[0]
             for model in payloads
         ]
 
@@ -278,14 +324,10 @@ class AttributionClient(SyncClient):
         self._settings = Settings.from_arguments(locals())
         positive_int("max_connections", max_connections)
         options = DeliveryOptions.from_arguments(locals())
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"on_error must be callable, not {type(on_error).__name__}")
+        self._on_error = handler("on_error", on_error)
+        self._on_delivered = handler("on_delivered", on_delivered)
         self._max_connections = max_connections
         self._given_transport = transport
-        if on_delivered is not None and not callable(on_delivered):
-            raise TypeError(f"on_delivered must be callable, not {type(on_delivered).__name__}")
-        self._on_error = on_error
-        self._on_delivered = on_delivered
         self._engine: DeliveryEngine | None = None
         spool = open_store(store)
         if spool is not None and not background:
@@ -295,7 +337,7 @@ class AttributionClient(SyncClient):
             self._engine = DeliveryEngine(
                 lambda: _Sender(settings, transport),
                 name="attributionio",
-                retry_policy=settings.policy,
+                retry_policy=settings.public.policy,
                 on_error=self._report,
                 **options.engine_kwargs(),
                 on_delivered=None if on_delivered is None else self._report_delivered,
@@ -310,11 +352,7 @@ class AttributionClient(SyncClient):
 
     def __repr__(self) -> str:
         mode = "background" if self._engine is not None else "direct"
-        return (
-            f"<AttributionClient public_key={self._settings.public_key!r} "
-            f"base_url={self._settings.public_host!r} private_base_url={self._settings.private_host!r} "
-            f"mode={mode}>"
-        )
+        return f"<AttributionClient {self._settings.shown()} mode={mode}>"
 
     @property
     def background(self) -> bool:
@@ -323,80 +361,20 @@ class AttributionClient(SyncClient):
 
     # -- the private API ----------------------------------------------------------------------------
 
-    def fetch_customer(
-        self,
-        client_id: str | int,
-        *,
-        pageviews: bool = False,
-        touchpoints: bool = False,
-        events: bool = False,
-        identities: bool = False,
-        full: bool = False,
-    ) -> Customer | None:
-        """What Attribution.io knows of a customer; None when there is no such customer (404).
-
-        Args:
-            client_id: An id the customer was identified by earlier (an id, an email address...).
-            pageviews: Include the customer's pageviews.
-            touchpoints: Include the customer's touchpoints.
-            events: Include the customer's events.
-            identities: Include the customer's identities.
-            full: Include all four lists.
-
-        Raises:
-            ValueError, TypeError: A bad argument, or no `api_secret`.
-            AuthenticationError: 401, a wrong key or secret.
-            PermissionDeniedError: 403, a disabled account.
-            APIError, TransportError: Any other failure, after retries.
-            InvalidResponseError: A 200 whose body is not a customer.
-        """
-        flags = show_flags(
-            pageviews=pageviews, touchpoints=touchpoints, events=events, identities=identities, full=full
-        )
-        cid, request = self._settings.customer_request(client_id, flags)
-        self._check_open()
+    @fetch_customer_verb
+    def fetch_customer(self, arguments: Arguments) -> Customer | None:
+        cid, request = self._settings.customer_request(arguments)
         try:
-            response = self._call(request)
+            return customer_of(cid, self._call(request))
         except APIError as error:
-            if error.status == 404:
-                return None
-            raise
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
-        return parse_customer(cid, payload)
+            return no_customer(error)
 
     # -- the public API -------------------------------------------------------------------------------
 
-    def trigger_identity(
-        self,
-        attributionio_id: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        **fields: Unpack[IdentityFields],
-    ) -> IdentityResult:
-        """Link a visitor (their `AttrioP_<key>` cookie's value) to a client id.
-
-        Args:
-            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
-            client_id: Your id for the customer; None (or "") generates one, returned in the result.
-            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
-
-        Returns:
-            The client id used and the HTTP status (or, in background mode, whether it was queued).
-
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is sent).
-            ClientClosedError: After `close()`.
-            APIError, TransportError: When sending failed, after retries (not in background mode).
-        """
+    @trigger_identity_verb
+    def trigger_identity(self, arguments: Arguments) -> IdentityResult:
         self._check_open()
-        client = who(client_id)
-        model = identity_request(
-            self._settings.public_key, attributionio_id, client, user_agent, fields=fields
-        )
+        client, model = self._settings.identity_request(arguments)
         if self._engine is not None:
             return IdentityResult(
                 client.client_id, client.generated, queued=self._queue(model, client.client_id)
@@ -404,77 +382,15 @@ class AttributionClient(SyncClient):
         response = self._call(self._settings.trigger_request(model))
         return IdentityResult(client.client_id, client.generated, status=response.status_code)
 
-    def trigger_event(
-        self,
-        attributionio_id: str,
-        event_key: str,
-        *,
-        client_id: str | int | None = None,
-        user_agent: str | None = None,
-        last_url: str | None = None,
-        **fields: Unpack[EventFields],
-    ) -> EventResult:
-        """Record an event of a visitor, and link the visitor to the client id (as the original did).
-
-        Both requests carry the same client id: yours, or one generated for this call and
-        returned in the result. They are sent at the same time; in background mode they are
-        queued, the identity first.
-
-        Args:
-            attributionio_id: The value of the visitor's `AttrioP_<key>` cookie.
-            event_key: The event's key, as set in the Attribution.io dashboard.
-            client_id: Your id for the customer; None (or "") generates one.
-            user_agent: The visitor's User-Agent; None sends `User-Agent unknown`.
-            last_url: The last URL the visitor saw; None sends `URL unknown`.
-            **fields: The event schema's other properties, derived from specs/attributionio.yaml
-                (`EventFields`: `is_informational`, and whatever a regenerated spec adds).
-
-        Returns:
-            The client id and transaction id used, and both HTTP statuses (or whether they were queued).
-
-        Raises:
-            ValueError, TypeError: A bad argument (nothing is sent).
-            ClientClosedError: After `close()`.
-            APIError, TransportError: When either request failed, after retries (the event's
-                error when both did); not in background mode.
-        """
-        if self._engine is not None:
-            self._check_open()
-            client = who(client_id)
-            identity, event = event_requests(
-                self._settings.public_key,
-                attributionio_id,
-                event_key,
-                client,
-                user_agent=user_agent,
-                last_url=last_url,
-                fields=fields,
-            )
-            queued_identity = self._queue(identity, client.client_id)
-            queued_event = self._queue(event, client.client_id)
-            return EventResult(
-                client.client_id,
-                client.generated,
-                event.event.transaction_id,
-                queued=queued_identity and queued_event,
-            )
-        result, event_outcome, identity_outcome = self._event_outcomes(
-            attributionio_id,
-            event_key,
-            client_id=client_id,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
-        if isinstance(event_outcome, Exception):
-            if isinstance(identity_outcome, Exception):
-                event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
-            raise event_outcome
-        if isinstance(identity_outcome, Exception):
-            raise identity_outcome
-        return attrs.evolve(
-            result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
-        )
+    @trigger_event_verb
+    def trigger_event(self, arguments: Arguments) -> EventResult:
+        if self._engine is None:
+            return event_result(*self._event_outcomes(**arguments))
+        self._check_open()
+        result, identity, event = self._settings.event_requests(arguments)
+        # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
+        queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
+        return attrs.evolve(result, queued=all(queued))
 
     def _event_outcomes(
         self,
@@ -491,21 +407,11 @@ class AttributionClient(SyncClient):
         Also used by the `pyttributionio` shim, which reports the two outcomes separately.
         """
         self._check_open()
-        client = who(client_id)
-        identity, event = event_requests(
-            self._settings.public_key,
-            attributionio_id,
-            event_key,
-            client,
-            user_agent=user_agent,
-            last_url=last_url,
-            fields=fields,
-        )
         settings = self._settings
+        result, identity, event = settings.event_requests(locals())
         deadline = settings.deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
-        result = EventResult(client.client_id, client.generated, event.event.transaction_id)
         return result, event_outcome, linked.result()
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
@@ -538,7 +444,7 @@ class AttributionClient(SyncClient):
         return send(
             self._life.backend().exchange,
             request,
-            settings.policy,
+            settings.public.policy,
             deadline or settings.deadline(),
             _message,
             redact=settings.redact,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+import attrs
 import click
 
 from ..attributionio import DEFAULT_PRIVATE_HOST, DEFAULT_PUBLIC_HOST, AttributionClient
@@ -105,8 +106,7 @@ def _identity(attributionio_id: str, client_id: str | None, user_agent: str | No
             attributionio_id, client_id=client_id, user_agent=user_agent
         ),
     )
-    shown = {"client_id": result.client_id, "client_id_generated": result.client_id_generated}
-    print_json({**shown, "status": result.status})
+    print_json(attrs.asdict(result, filter=_sent_at_once))
 
 
 @attributionio_commands.command("event", epilog=_EXAMPLES)
@@ -130,15 +130,12 @@ def _event(
             attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
         ),
     )
-    print_json(
-        {
-            "client_id": result.client_id,
-            "client_id_generated": result.client_id_generated,
-            "transaction_id": result.transaction_id,
-            "event_status": result.event_status,
-            "identity_status": result.identity_status,
-        }
-    )
+    print_json(attrs.asdict(result, filter=_sent_at_once))
+
+
+def _sent_at_once(field: attrs.Attribute[Any], value: object) -> bool:
+    """A trigger result's fields as printed: all but `queued` (these commands send at once)."""
+    return field.name != "queued"
 
 
 _LISTS: Final = ("pageviews", "touchpoints", "events", "identities", "full")

@@ -17,10 +17,11 @@ from ._common import (
     json_object,
     max_retries_option,
     name_value_pairs,
+    options_of,
     print_json,
 )
-from ._matched import MatchedTarget, background_client
-from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
+from ._matched import MatchedTarget, matched_import
+from ._targets import Columns, RowInvalid, row_fields
 
 API_KEY_VARIABLE: Final = "INTERAKT_API_KEY"
 BASE_URL_VARIABLE: Final = "INTERAKT_BASE_URL"
@@ -111,25 +112,17 @@ def _event(event: str, **params: Any) -> None:
     _send(params, event)
 
 
-def _client(params: Mapping[str, Any], **options: Any) -> InteraktClient:
-    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    with command_errors():
-        base_url = BASE_URL.resolve(params)
-        return InteraktClient(api_key, base_url=base_url, max_retries=params["max_retries"], **options)
-    raise AssertionError("unreachable: command_errors re-raises")
-
-
 def _send(params: dict[str, Any], event: str | None) -> None:
     traits = json_object(params["traits"], "--traits")
     traits.update(name_value_pairs(params["trait_items"], "--trait"))
-    fields: dict[str, Any] = {
-        "user_id": params["user_id"],
-        "phone_number": params["phone_number"],
-        "country_code": params["country_code"],
-        "traits": traits,
-        "created_at": params["created_at"],
+    fields = {**options_of(params, "user_id", "phone_number", "country_code", "created_at"), "traits": traits}
+    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
+    options = {
+        "base_url": BASE_URL.resolve(params),
+        "max_retries": params["max_retries"],
+        "background": False,
     }
-    with _client(params, background=False) as client, command_errors():
+    with command_errors(), InteraktClient(api_key, **options) as client:
         answer = client.send_user(**fields) if event is None else client.send_event(event, **fields)
     shown = {"status": answer.status, "message": answer.message}
     if answer.id is not None:
@@ -146,74 +139,24 @@ class InteraktImportTarget(MatchedTarget[InteraktClient, InteraktMessage]):
     Outcomes come back as messages (path and body) and are matched to rows as `MatchedTarget` says.
     """
 
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any, *, extra_as_traits: bool) -> None:
-        super().__init__(kind, sink, client_factory)
-        self._extra_as_traits = extra_as_traits
-
-    def submit(self, row: int, record: Mapping[str, Any]) -> None:
+    def _queue(self, record: Mapping[str, Any]) -> tuple[bool, str]:
         fields = _row_fields(self._kind, record, extra_as_traits=self._extra_as_traits)
-        with self._lock:
-            try:
-                if self._kind == "users":
-                    accepted, message = self._client.queue_user(**fields)
-                else:
-                    event = fields.pop("event", None)
-                    accepted, message = self._client.queue_event(event, **fields)
-            except (ValueError, TypeError) as error:
-                raise RowInvalid(str(error)) from None
-            if accepted:
-                self._remember(row, message)
-        if not accepted:  # the queue was full: it was never sent
-            self._sink.run_failed(row, "dropped: the client's queue was full")
+        if self._kind == "users":
+            accepted, message = self._client.queue_user(**fields)
+        else:
+            accepted, message = self._client.queue_event(fields.pop("event", None), **fields)
+        return accepted, self._content_key(message)
 
     def _content_key(self, message: InteraktMessage) -> str:
         return message.path + json.dumps(message.body, sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _row_fields(kind: str, record: Mapping[str, Any], *, extra_as_traits: bool = False) -> dict[str, Any]:
-    # Traits: a `traits` object, `traits.<name>` columns, or (asked for) every other column.
-    allowed = _FIELDS[kind]
-    nested = "traits" in record
-    fields: dict[str, Any] = {}
-    traits: dict[str, Any] = {}
-    prefixed: dict[str, Any] = {}
-    for key, value in record.items():
-        name = _ALIASES.get(key, key)
-        if name in allowed:
-            fields[name] = value
-        elif key.startswith("traits.") and len(key) > len("traits."):
-            prefixed[key[len("traits.") :]] = value
-        elif extra_as_traits and not nested:
-            traits[key] = value
-        else:
-            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
-    if nested:
-        given = fields["traits"]
-        if isinstance(given, str):  # a CSV column holding a JSON object
-            try:
-                given = json.loads(given)
-            except ValueError:
-                raise RowInvalid(f"traits must be a JSON object, not {given!r}") from None
-        if not isinstance(given, dict):
-            raise RowInvalid(f"traits must be an object of trait names to values, not {given!r}")
-        traits = dict(given)
-    traits.update(prefixed)
-    fields["traits"] = traits
+    shape = "an object of trait names to values"
+    fields = row_fields(record, _FIELDS[kind], _ALIASES, "traits", extra=extra_as_traits, shape=shape)
     if kind == "events" and "event" not in fields:
         raise RowInvalid("event is missing: name the action, e.g. 'Order Placed'")
     return fields
-
-
-def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"interakt {kind} at {BASE_URL.resolve(options)}"
-
-
-def _create_import_target(
-    options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
-) -> InteraktImportTarget:
-    api_key = credential(API_KEY_VARIABLE, what="the Secret Key from the Interakt dashboard")
-    client = background_client(InteraktClient, api_key, base_url=BASE_URL.resolve(options), settings=settings)
-    return InteraktImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
 
 
 _ROW_HELP: Final = (
@@ -222,13 +165,16 @@ _ROW_HELP: Final = (
     "--traits-from-extra-columns every other column"
 )
 
-INTERAKT_IMPORT = ImportTargetSpec(
+INTERAKT_IMPORT = matched_import(
+    InteraktImportTarget,
+    InteraktClient,
+    base_url=BASE_URL,
+    credential_variable=API_KEY_VARIABLE,
+    credential_what="the Secret Key from the Interakt dashboard",
+    client_options={},
     name="interakt",
     help="users or events into the Interakt Track API (key in $INTERAKT_API_KEY)",
     kinds={"users": _ROW_HELP, "events": "event (its name), and " + _ROW_HELP},
     columns=COLUMNS,
-    options=lambda: [BASE_URL.option()],
-    identity=_import_identity,
-    create=_create_import_target,
     credentials=f"check {API_KEY_VARIABLE} (the Secret Key from the Interakt dashboard) and the base URL",
 )

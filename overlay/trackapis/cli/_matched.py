@@ -10,13 +10,13 @@ from __future__ import annotations
 import socket
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..delivery import DeliveryStats, FlushResult, MessageDropped, MessageUnknown
 from ..interakt import APIError, TransportError
-from ._common import command_errors
-from ._targets import ImportSettings, OutcomeSink
+from ._common import BaseUrl, command_errors, credential
+from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
 
 
 def run_failure(error: BaseException) -> bool:
@@ -73,11 +73,12 @@ def background_client(
 
 
 class MatchedTarget(Generic[Client, Message]):
-    """An import target over a buffered client; a subclass adds `submit` and `_content_key`."""
+    """An import target over a buffered client; a subclass adds `_queue` and `_content_key`."""
 
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any) -> None:
+    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any, *, extra_as_traits: bool) -> None:
         self._kind = kind
         self._sink = sink
+        self._extra_as_traits = extra_as_traits
         # Held across the client's call so that an outcome arriving before the row is registered waits.
         self._lock = threading.RLock()
         self._rows: dict[str, deque[int]] = {}
@@ -86,13 +87,22 @@ class MatchedTarget(Generic[Client, Message]):
     def _content_key(self, message: Message) -> str:
         raise NotImplementedError
 
-    def _remember(self, row: int, message: Message) -> None:
-        # Call with `_lock` held, together with the client's call that queued the message.
-        self._remember_key(row, self._content_key(message))
+    def _queue(self, record: Mapping[str, Any]) -> tuple[bool, str]:
+        """Queue a row with the client: whether it was queued, and its key (`_content_key` of the
+        message the client will report). Raises `RowInvalid` (or ValueError, TypeError) for a bad row."""
+        raise NotImplementedError
 
-    def _remember_key(self, row: int, key: str) -> None:
-        # Call with `_lock` held; `key` must equal `_content_key` of the message the client reports.
-        self._rows.setdefault(key, deque()).append(row)
+    def submit(self, row: int, record: Mapping[str, Any]) -> None:
+        # The lock is held across the client's call, so that its outcome finds the row registered.
+        with self._lock:
+            try:
+                accepted, key = self._queue(record)
+            except (ValueError, TypeError) as error:
+                raise RowInvalid(str(error)) from None
+            if accepted:
+                self._rows.setdefault(key, deque()).append(row)
+        if not accepted:  # the queue was full: it was never sent
+            self._sink.run_failed(row, "dropped: the client's queue was full")
 
     def flush(self, timeout: float) -> bool:
         return self._client.flush(timeout).complete
@@ -129,3 +139,44 @@ class MatchedTarget(Generic[Client, Message]):
             self._sink.run_failed(row, str(error))
         else:
             self._sink.failed(row, str(error))
+
+
+def matched_import(
+    target: Callable[..., MatchedTarget[Any, Any]],
+    make_client: Callable[..., Any],
+    *,
+    base_url: BaseUrl,
+    credential_variable: str,
+    credential_what: str,
+    client_options: Mapping[str, Any],
+    name: str,
+    help: str,
+    kinds: Mapping[str, str],
+    columns: Mapping[str, Columns],
+    credentials: str,
+) -> ImportTargetSpec:
+    """An API's import target: `target` over `make_client` (with `client_options`) at `base_url`, its
+    credential from `$credential_variable`; the other arguments are `ImportTargetSpec`'s."""
+
+    def identity(options: Mapping[str, Any], kind: str) -> str:
+        return f"{name} {kind} at {base_url.resolve(options)}"
+
+    def create(
+        options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
+    ) -> MatchedTarget[Any, Any]:
+        secret = credential(credential_variable, what=credential_what)
+        client = background_client(
+            make_client, secret, base_url=base_url.resolve(options), settings=settings, **client_options
+        )
+        return target(kind, sink, client, extra_as_traits=settings.extra_as_traits)
+
+    return ImportTargetSpec(
+        name=name,
+        help=help,
+        kinds=kinds,
+        columns=columns,
+        options=lambda: [base_url.option()],
+        identity=identity,
+        create=create,
+        credentials=credentials,
+    )

@@ -32,8 +32,8 @@ from ._common import (
     name_value_pairs,
     print_json,
 )
-from ._matched import MatchedTarget, background_client
-from ._targets import Columns, ImportSettings, ImportTargetSpec, OutcomeSink, RowInvalid
+from ._matched import MatchedTarget, matched_import
+from ._targets import Columns, RowInvalid, json_cell, row_fields
 
 TOKEN_VARIABLE: Final = "SEVEN_SEGMENTS_TOKEN"
 BASE_URL_VARIABLE: Final = "SEVEN_SEGMENTS_BASE_URL"
@@ -206,31 +206,17 @@ class SevenSegmentsImportTarget(MatchedTarget[SevenSegmentsClient, SevenSegments
     Outcomes come back as commands and are matched to rows as `MatchedTarget` says.
     """
 
-    def __init__(self, kind: str, sink: OutcomeSink, client_factory: Any, *, extra_as_traits: bool) -> None:
-        super().__init__(kind, sink, client_factory)
-        self._extra_as_traits = extra_as_traits
-
-    def submit(self, row: int, record: Mapping[str, Any]) -> None:
+    def _queue(self, record: Mapping[str, Any]) -> tuple[bool, str]:
         customer, fields = _row_fields(self._kind, record, extra_as_traits=self._extra_as_traits)
+        properties = fields["properties"]
+        if self._kind == "customers":
+            accepted = self._client.update(customer, properties)
+        else:
+            accepted = self._client.track(
+                customer, fields["type"], properties=properties, timestamp=fields.get("timestamp")
+            )
         name = "crm/customers" if self._kind == "customers" else "crm/events"
-        with self._lock:
-            try:
-                if self._kind == "customers":
-                    accepted = self._client.update(customer, fields.get("properties"))
-                else:
-                    accepted = self._client.track(
-                        customer,
-                        fields["type"],
-                        properties=fields.get("properties"),
-                        timestamp=fields.get("timestamp"),
-                    )
-            except (ValueError, TypeError) as error:
-                raise RowInvalid(str(error)) from None
-            if accepted:
-                key = _key(name, customer, fields.get("type"), fields.get("properties"))
-                self._remember_key(row, key)
-        if not accepted:  # the queue was full: it was never sent
-            self._sink.run_failed(row, "dropped: the client's queue was full")
+        return accepted, _key(name, customer, fields.get("type"), properties)
 
     def _content_key(self, message: SevenSegmentsCommand) -> str:
         data = message.data
@@ -241,26 +227,7 @@ class SevenSegmentsImportTarget(MatchedTarget[SevenSegmentsClient, SevenSegments
 def _row_fields(
     kind: str, record: Mapping[str, Any], *, extra_as_traits: bool = False
 ) -> tuple[Any, dict[str, Any]]:
-    # Properties: a `properties` object, `properties.<name>` columns, or (asked for) every other column.
-    allowed = _FIELDS[kind]
-    nested = "properties" in record
-    fields: dict[str, Any] = {}
-    properties: dict[str, Any] = {}
-    prefixed: dict[str, Any] = {}
-    for key, value in record.items():
-        name = _ALIASES.get(key, key)
-        if name in allowed:
-            fields[name] = value
-        elif key.startswith("properties.") and len(key) > len("properties."):
-            prefixed[key[len("properties.") :]] = value
-        elif extra_as_traits and not nested:
-            properties[key] = value
-        else:
-            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
-    if nested:
-        properties = dict(_json_object(fields["properties"], "properties"))
-    properties.update(prefixed)
-    fields["properties"] = properties
+    fields = row_fields(record, _FIELDS[kind], _ALIASES, "properties", extra=extra_as_traits)
     if kind == "events":
         if not fields.get("type"):
             raise RowInvalid("type is missing: name the event, e.g. 'purchase'")
@@ -271,7 +238,7 @@ def _row_fields(
 def _customer(fields: Mapping[str, Any]) -> Any:
     ids: dict[str, Any] = {}
     if fields.get("ids") not in (None, ""):
-        ids.update(_json_object(fields["ids"], "ids"))
+        ids.update(json_cell(fields["ids"], "ids"))
     for name, kind in (("customer_id", "registered"), ("cookie", "cookie")):
         value = fields.get(name)
         if value in (None, ""):
@@ -282,17 +249,6 @@ def _customer(fields: Mapping[str, Any]) -> Any:
     if not ids:
         raise RowInvalid("customer_id, cookie or ids is required: name the customer")
     return ids
-
-
-def _json_object(value: Any, name: str) -> dict[str, Any]:
-    if isinstance(value, str):  # a CSV column holding a JSON object
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise RowInvalid(f"{name} must be a JSON object, not {value!r}") from None
-    if not isinstance(value, dict):
-        raise RowInvalid(f"{name} must be an object, not {value!r}")
-    return value
 
 
 def _timestamp(value: Any) -> Any:
@@ -316,22 +272,6 @@ def _timestamp(value: Any) -> Any:
     return parsed
 
 
-def _import_identity(options: Mapping[str, Any], kind: str) -> str:
-    return f"seven-segments {kind} at {BASE_URL.resolve(options)}"
-
-
-def _create_import_target(
-    options: Mapping[str, Any], kind: str, sink: OutcomeSink, settings: ImportSettings
-) -> SevenSegmentsImportTarget:
-    token = credential(TOKEN_VARIABLE, what="the company token from 7SEGMENTS")
-    target = BASE_URL.resolve(options)
-
-    client = background_client(
-        SevenSegmentsClient, token, base_url=target, background=True, settings=settings
-    )
-    return SevenSegmentsImportTarget(kind, sink, client, extra_as_traits=settings.extra_as_traits)
-
-
 _ROW_HELP: Final = (
     "customer_id (the registered id), cookie, or ids (an object of id types to ids); "
     "properties: a properties object (in CSV a JSON cell), properties.<name> columns, or with "
@@ -345,7 +285,13 @@ COLUMNS: Final = {
     ),
 }
 
-SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
+SEVEN_SEGMENTS_IMPORT = matched_import(
+    SevenSegmentsImportTarget,
+    SevenSegmentsClient,
+    base_url=BASE_URL,
+    credential_variable=TOKEN_VARIABLE,
+    credential_what="the company token from 7SEGMENTS",
+    client_options={"background": True},
     name="seven-segments",
     help="customers or events into 7SEGMENTS through /bulk (company token in $SEVEN_SEGMENTS_TOKEN)",
     kinds={
@@ -354,8 +300,5 @@ SEVEN_SEGMENTS_IMPORT = ImportTargetSpec(
         "and " + _ROW_HELP,
     },
     columns=COLUMNS,
-    options=lambda: [BASE_URL.option()],
-    identity=_import_identity,
-    create=_create_import_target,
     credentials=f"check {TOKEN_VARIABLE} (the company token) and the base URL",
 )

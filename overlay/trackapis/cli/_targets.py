@@ -9,6 +9,7 @@ interruption; a target only validates and sends rows and reports each row's outc
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -18,6 +19,48 @@ import click
 
 class RowInvalid(Exception):
     """A row that cannot be sent as it is; the message names the field and what is wrong."""
+
+
+def row_fields(
+    record: Mapping[str, Any],
+    allowed: frozenset[str],
+    aliases: Mapping[str, str],
+    free_form: str,
+    *,
+    extra: bool,
+    shape: str = "an object",
+) -> dict[str, Any]:
+    """A row's fields by name (aliases resolved); its `free_form` object (traits, properties) from a
+    `free_form` field (in CSV a JSON cell), `<free_form>.<name>` columns, or (`extra`) every other column."""
+    nested = free_form in record
+    prefix = free_form + "."
+    fields: dict[str, Any] = {}
+    loose: dict[str, Any] = {}
+    prefixed: dict[str, Any] = {}
+    for key, value in record.items():
+        name = aliases.get(key, key)
+        if name in allowed:
+            fields[name] = value
+        elif key.startswith(prefix) and len(key) > len(prefix):
+            prefixed[key[len(prefix) :]] = value
+        elif extra and not nested:
+            loose[key] = value
+        else:
+            raise RowInvalid(f"unknown field {key!r} (the fields are: {', '.join(sorted(allowed))})")
+    fields[free_form] = {**(json_cell(fields[free_form], free_form, shape) if nested else loose), **prefixed}
+    return fields
+
+
+def json_cell(value: Any, name: str, shape: str = "an object") -> dict[str, Any]:
+    """An object field, or a CSV cell holding one as JSON; `shape` says what it must be."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise RowInvalid(f"{name} must be a JSON object, not {value!r}") from None
+    if not isinstance(value, dict):
+        raise RowInvalid(f"{name} must be {shape}, not {value!r}")
+    return dict(value)
 
 
 class OutcomeSink(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
@@ -93,19 +93,8 @@ class AttributionSection(WorkloadSection):
         arrived: dict[str, list[int]] = defaultdict(list)
         for event in fake.events:
             arrived[event.client_id].append(_seq_of(event.url))
-        seen = Counter(seq for seqs in arrived.values() for seq in seqs)
-        duplicated = sorted(seq for seq, count in seen.items() if count > 1)
-        if duplicated:
-            problems.append(
-                f"Attribution.io: {len(duplicated)} events arrived more than once, e.g. {duplicated[:10]}"
-            )
-        for client_id, sent in self._sent_events.items():
-            got = arrived.get(client_id, [])
-            if got != sorted(got):
-                problems.append(f"Attribution.io: {client_id}'s events arrived out of order: {got[:10]}")
-            lost = sorted(set(sent) - set(got))
-            if lost:
-                problems.append(f"Attribution.io: {client_id} is missing events {lost[:10]}")
+        problems += self._duplicate_problems(arrived)
+        problems += self._order_problems("", self._sent_events, arrived)
         identified = {identity.client_id for identity in fake.identities}
         unlinked = sorted(set(self._sent_events) - identified)
         if unlinked:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any, Final
 
 from ..interakt import InteraktClient, InteraktMessage, RetryPolicy
@@ -69,23 +69,14 @@ class InteraktSection(WorkloadSection):
     def verify(self) -> list[str]:
         fake = self._fake
         assert fake is not None, "run() first"
-        problems: list[str] = []
-        seen: Counter[int] = Counter()
-        for user_id, sent in self._sent_events.items():
-            stored = fake.user(user_id)
-            arrived = [int(str(event.traits["seq"])) for event in stored.events] if stored else []
-            seen.update(arrived)
-            if arrived != sorted(arrived):
-                problems.append(f"Interakt: user {user_id}'s events arrived out of order: {arrived[:10]}...")
-            if sorted(arrived) != sorted(sent):
-                lost = sorted(set(sent) - set(arrived))
-                if lost:
-                    problems.append(f"Interakt: user {user_id} is missing events {lost[:10]}")
-        duplicated = sorted(seq for seq, count in seen.items() if count > 1)
-        if duplicated:
-            problems.append(
-                f"Interakt: {len(duplicated)} events arrived more than once, e.g. {duplicated[:10]}"
-            )
+        arrived = {
+            user_id: [int(str(event.traits["seq"])) for event in user.events]
+            if (user := fake.user(user_id))
+            else []
+            for user_id in self._sent_events
+        }
+        problems = self._order_problems("user ", self._sent_events, arrived)
+        problems += self._duplicate_problems(arrived)
         for user_id, traits in self._sent_traits.items():
             stored = fake.user(user_id)
             if stored is None or any(stored.traits.get(key) != value for key, value in traits.items()):
@@ -96,17 +87,7 @@ class InteraktSection(WorkloadSection):
 
     def _push(self, client: InteraktClient, started: float) -> None:
         user_ids = [f"user-{number:04d}" for number in range(self._users)]
-        owners = [self._rng.choice(user_ids) for _ in range(self._events)]
-        # A user is created just before its first event (as an app signs people up as they
-        # come); users without events are created at the end.
-        created: set[str] = set()
-        plan: list[tuple[str, str]] = []
-        for owner in owners:
-            if owner not in created:
-                created.add(owner)
-                plan.append(("user", owner))
-            plan.append(("event", owner))
-        plan += [("user", user_id) for user_id in user_ids if user_id not in created]
+        plan = self._signup_plan(user_ids, self._events, "user")
         for seq, (kind, user_id) in enumerate(plan):
             if kind == "user":
                 traits: dict[str, Any] = {

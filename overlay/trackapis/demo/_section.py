@@ -12,7 +12,8 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -180,3 +181,38 @@ class WorkloadSection:
             latency = time.monotonic() - queued
             with self._lock:
                 self._latencies.append(latency)
+
+    def _signup_plan(self, ids: Sequence[str], events: int, signup: str) -> list[tuple[str, str]]:
+        """`events` events of owners drawn from `ids`, each owner's `signup` just before its first
+        event (as an app signs people up as they come); owners without events sign up at the end."""
+        owners = [self._rng.choice(ids) for _ in range(events)]
+        created: set[str] = set()
+        plan: list[tuple[str, str]] = []
+        for owner in owners:
+            if owner not in created:
+                created.add(owner)
+                plan.append((signup, owner))
+            plan.append(("event", owner))
+        return plan + [(signup, owner) for owner in ids if owner not in created]
+
+    def _order_problems(
+        self, noun: str, sent: Mapping[str, list[int]], arrived: Mapping[str, list[int]]
+    ) -> list[str]:
+        """Each owner's events (by sequence number) arrived in order, and none is missing."""
+        problems = []
+        for owner, seqs in sent.items():
+            got = arrived.get(owner, [])
+            if got != sorted(got):
+                problems.append(f"{self.api}: {noun}{owner}'s events arrived out of order: {got[:10]}")
+            lost = sorted(set(seqs) - set(got))
+            if lost:
+                problems.append(f"{self.api}: {noun}{owner} is missing events {lost[:10]}")
+        return problems
+
+    def _duplicate_problems(self, arrived: Mapping[str, list[int]]) -> list[str]:
+        """No event (by sequence number) arrived twice."""
+        seen = Counter(seq for seqs in arrived.values() for seq in seqs)
+        duplicated = sorted(seq for seq, count in seen.items() if count > 1)
+        if not duplicated:
+            return []
+        return [f"{self.api}: {len(duplicated)} events arrived more than once, e.g. {duplicated[:10]}"]

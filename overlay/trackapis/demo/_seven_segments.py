@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any, Final
 
 from ..seven_segments import (
@@ -97,24 +97,14 @@ class SevenSegmentsSection(WorkloadSection):
     def verify(self) -> list[str]:
         fake = self._fake
         assert fake is not None, "run() first"
-        problems: list[str] = []
-        seen: Counter[int] = Counter()
-        for customer_id, sent in self._sent_events.items():
-            stored = fake.customer(TOKEN, registered=customer_id)
-            arrived = [int(str(event.properties["seq"])) for event in stored.events] if stored else []
-            seen.update(arrived)
-            if arrived != sorted(arrived):
-                problems.append(
-                    f"7SEGMENTS: customer {customer_id}'s events arrived out of order: {arrived[:10]}"
-                )
-            lost = sorted(set(sent) - set(arrived))
-            if lost:
-                problems.append(f"7SEGMENTS: customer {customer_id} is missing events {lost[:10]}")
-        duplicated = sorted(seq for seq, count in seen.items() if count > 1)
-        if duplicated:
-            problems.append(
-                f"7SEGMENTS: {len(duplicated)} events arrived more than once, e.g. {duplicated[:10]}"
-            )
+        arrived = {
+            customer_id: [int(str(event.properties["seq"])) for event in stored.events]
+            if (stored := fake.customer(TOKEN, registered=customer_id))
+            else []
+            for customer_id in self._sent_events
+        }
+        problems = self._order_problems("customer ", self._sent_events, arrived)
+        problems += self._duplicate_problems(arrived)
         for customer_id, properties in self._sent_properties.items():
             stored = fake.customer(TOKEN, registered=customer_id)
             if stored is None or any(stored.properties.get(k) != v for k, v in properties.items()):
@@ -129,15 +119,7 @@ class SevenSegmentsSection(WorkloadSection):
 
     def _push(self, client: SevenSegmentsClient, started: float) -> None:
         ids = [f"customer-{number:04d}" for number in range(self._customers)]
-        owners = [self._rng.choice(ids) for _ in range(self._events)]
-        created: set[str] = set()
-        plan: list[tuple[str, str]] = []
-        for owner in owners:
-            if owner not in created:  # a customer signs up just before its first event
-                created.add(owner)
-                plan.append(("customer", owner))
-            plan.append(("event", owner))
-        plan += [("customer", customer_id) for customer_id in ids if customer_id not in created]
+        plan = self._signup_plan(ids, self._events, "customer")
         for seq, (kind, customer_id) in enumerate(plan):
             self._queued_at[seq] = time.monotonic()
             if kind == "customer":

@@ -89,6 +89,10 @@ class Demo:
         if status != expected:
             self.failures.append(f"{what}: expected HTTP {expected}, got {status}")
 
+    def call(self, what: str, expected: int, operation: Any, *args: Any, **kwargs: Any) -> None:
+        """Call a generated operation (`sync_detailed`), expecting HTTP `expected`."""
+        self.expect(what, operation.sync_detailed(*args, **kwargs).status_code, expected)
+
     def client(self, module: Any, url: str, **httpx_args: Any) -> Any:
         """A generated client whose httpx client prints the exchange and carries the API's auth.
 
@@ -108,25 +112,17 @@ class Demo:
             user = UserByUserId(
                 user_id="user-42", country_code="+91", phone_number="9999999999", traits=traits
             )
-            self.expect("trackUser", track_user.sync_detailed(client=client, body=user).status_code, 202)
+            self.call("trackUser", 202, track_user, client=client, body=user)
             by_phone = UserByPhone(
                 phone_number="9999999999", country_code="+91", traits=Traits.from_dict({"dob": "1997-12-01"})
             )
-            self.expect(
-                "trackUser by phone", track_user.sync_detailed(client=client, body=by_phone).status_code, 202
-            )
+            self.call("trackUser by phone", 202, track_user, client=client, body=by_phone)
             order = Traits.from_dict({"orderNumber": "CUS001", "orderValue": "50.00"})
             event = EventByUserId(user_id="user-42", event="Order Placed", traits=order)
-            self.expect(
-                "trackEvent", interakt_track_event.sync_detailed(client=client, body=event).status_code, 201
-            )
+            self.call("trackEvent", 201, interakt_track_event, client=client, body=event)
             self.say("  (fault injection: the next request gets 503 with Retry-After)")
             fake.faults.fail_next(1, status=503, retry_after=1)
-            self.expect(
-                "trackEvent under a 503",
-                interakt_track_event.sync_detailed(client=client, body=event).status_code,
-                503,
-            )
+            self.call("trackEvent under a 503", 503, interakt_track_event, client=client, body=event)
         stored = fake.user("user-42")
         assert stored is not None
         events = [e.event for e in stored.events]
@@ -141,39 +137,29 @@ class Demo:
             update = CustomerUpdate(
                 ids=john, company_id=TOKEN, properties=Properties.from_dict({"first_name": "John"})
             )
-            self.expect(
-                "updateCustomer", update_customer.sync_detailed(client=client, body=update).status_code, 200
-            )
+            self.call("updateCustomer", 200, update_customer, client=client, body=update)
             purchase = EventTrack(
                 customer_ids=john,
                 company_id=TOKEN,
                 type_="purchase",
                 properties=Properties.from_dict({"product": "bottle", "amount": 5}),
             )
-            self.expect(
-                "trackEvent",
-                seven_segments_track_event.sync_detailed(client=client, body=purchase).status_code,
-                200,
-            )
+            self.call("trackEvent", 200, seven_segments_track_event, client=client, body=purchase)
             html = HtmlRequest(customer_ids=john, company_id=TOKEN, html_campaign_name="Banner left")
-            self.expect("getHtml", get_html.sync_detailed(client=client, body=html).status_code, 200)
+            self.call("getHtml", 200, get_html, client=client, body=html)
             commands = BulkRequest(
                 commands=[
                     BulkCustomerCommand(name="crm/customers", data=update),
                     BulkEventCommand(name="crm/events", data=purchase),
                 ]
             )
-            self.expect("bulk", bulk.sync_detailed(client=client, body=commands).status_code, 200)
-            self.expect("getSystemTime", get_system_time.sync_detailed(client=client).status_code, 200)
+            self.call("bulk", 200, bulk, client=client, body=commands)
+            self.call("getSystemTime", 200, get_system_time, client=client)
         with self.client(
             seven_segments_client, fake.url, auth=httpx.BasicAuth("demo-user", "demo-password")
         ) as client:
             export = ExportRequest(analysis_id=ANALYSIS_ID)
-            self.expect(
-                "exportAnalysis",
-                export_analysis.sync_detailed("funnel", client=client, body=export).status_code,
-                200,
-            )
+            self.call("exportAnalysis", 200, export_analysis, "funnel", client=client, body=export)
         stored = fake.customer(TOKEN, registered="john123")
         assert stored is not None
         events = [e.type for e in stored.events]
@@ -192,8 +178,13 @@ class Demo:
                 created_at=1_700_000_000,
                 meta=meta,
             )
-            result = trigger_identity.sync_detailed(client=client, body=IdentityRequest(identity=identity))
-            self.expect("triggerIdentity", result.status_code, 200)
+            self.call(
+                "triggerIdentity",
+                200,
+                trigger_identity,
+                client=client,
+                body=IdentityRequest(identity=identity),
+            )
             event = Event(
                 aliases=["visitor-cookie-1"],
                 client_id="john@example.com",
@@ -205,18 +196,11 @@ class Demo:
                 created_at=1_700_000_001,
                 meta=meta,
             )
-            self.expect(
-                "triggerEvent",
-                trigger_event.sync_detailed(client=client, body=EventRequest(event=event)).status_code,
-                200,
-            )
+            self.call("triggerEvent", 200, trigger_event, client=client, body=EventRequest(event=event))
         with self.client(attributionio_client, fake.url, params={"secret": "demo-secret"}) as client:
-            found = get_customer.sync_detailed(
-                fake.public_key, "john@example.com", client=client, show_all=True
-            )
-            self.expect("getCustomer", found.status_code, 200)
-            missing = get_customer.sync_detailed(fake.public_key, "nobody", client=client)
-            self.expect("getCustomer (unknown)", missing.status_code, 404)
+            key = fake.public_key
+            self.call("getCustomer", 200, get_customer, key, "john@example.com", client=client, show_all=True)
+            self.call("getCustomer (unknown)", 404, get_customer, key, "nobody", client=client)
 
     def run(self) -> int:
         self.say("Starting the fakes on 127.0.0.1 ...")

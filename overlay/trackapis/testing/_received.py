@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from typing import overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TypeVar, overload
 
 from ._app import FakeAPI
 from ._attributionio import AttributionEvent, AttributionFake, AttributionIdentity
@@ -26,6 +26,8 @@ from ._interakt import InteraktEvent, InteraktFake, InteraktUser
 from ._seven_segments import SevenSegmentsCustomer, SevenSegmentsEvent, SevenSegmentsFake
 
 __tracebackhide__ = True  # pytest shows the caller's line, not these helpers'
+
+E = TypeVar("E")
 
 
 def _show(value: object) -> str:
@@ -55,6 +57,35 @@ def _exact_sequence(who: str, what: str, actual: list[str], expected: list[str])
     if not details:
         details.append(f"same {what}, different order")
     raise AssertionError(f"{who} received {what} {actual}, expected {expected}: {'; '.join(details)}")
+
+
+def _event_once(
+    who: str,
+    events: Sequence[E],
+    name: str,
+    of: Callable[[E], tuple[str, Mapping[str, object]]],
+    **wanted_values: Mapping[str, object] | None,
+) -> E:
+    """The one event of `events` with this name and (at least) the values given by the name of
+    the object that holds them (`traits=`); `of` reads an event's name and that object."""
+    ((free_form, values),) = wanted_values.items()
+    named = [event for event in events if of(event)[0] == name]
+    matching = [event for event in named if not _differences(values or {}, of(event)[1])]
+    if len(matching) == 1:
+        return matching[0]
+    wanted = f"{name!r}" + (f" with {free_form} {_show(dict(values))}" if values else "")
+    if not matching:
+        seen: list[object] = [of(event) for event in named]
+        seen = seen or [of(event)[0] for event in events]
+        raise AssertionError(f"{who} received no event {wanted}; it received: {seen}")
+    raise AssertionError(f"{who} received {len(matching)} events {wanted}, expected exactly one")
+
+
+def _no_duplicates(keys: Iterable[tuple[str, Iterable[str]]]) -> None:
+    """No key arrived twice for its owner (a prefix of the message, `"42: "`, or none)."""
+    duplicates = [f"{owner}{key} x{n}" for owner, owned in keys for key, n in Counter(owned).items() if n > 1]
+    if duplicates:
+        raise AssertionError(f"{len(duplicates)} events arrived more than once: {duplicates[:10]}")
 
 
 def _requests_shown(api: str, fake: FakeAPI) -> None:
@@ -111,21 +142,7 @@ class InteraktReceived:
         """The user received exactly these events, in this order (no more, none twice)."""
         __tracebackhide__ = True
         actual = [event.event for event in self.events(user_id, phone=phone)]
-        expected = list(names)
-        if actual == expected:
-            return
-        missing = list((Counter(expected) - Counter(actual)).elements())
-        extra = list((Counter(actual) - Counter(expected)).elements())
-        details = []
-        if missing:
-            details.append(f"missing {missing}")
-        if extra:
-            details.append(f"unexpected or repeated {extra}")
-        if not details:
-            details.append("same events, different order")
-        raise AssertionError(
-            f"user {user_id or phone!r} received events {actual}, expected {expected}: {'; '.join(details)}"
-        )
+        _exact_sequence(f"user {user_id or phone!r}", "events", actual, list(names))
 
     def assert_in_order(
         self, user_id: str | None = None, names: Sequence[str] = (), *, phone: str | None = None
@@ -154,35 +171,24 @@ class InteraktReceived:
         """Exactly one event of the user has this name and (at least) these traits; returns it."""
         __tracebackhide__ = True
         events = self.events(user_id, phone=phone)
-        named = [event for event in events if event.event == name]
-        matching = [event for event in named if not _differences(traits or {}, event.traits)]
-        if len(matching) == 1:
-            return matching[0]
-        wanted = f"{name!r}" + (f" with traits {_show(dict(traits))}" if traits else "")
-        if not matching:
-            seen: list[object] = [(event.event, event.traits) for event in named]
-            seen = seen or [event.event for event in events]
-            raise AssertionError(f"user {user_id or phone!r} received no event {wanted}; it received: {seen}")
-        raise AssertionError(
-            f"user {user_id or phone!r} received {len(matching)} events {wanted}, expected exactly one"
-        )
+        who = f"user {user_id or phone!r}"
+        return _event_once(who, events, name, lambda event: (event.event, event.traits), traits=traits)
 
     def assert_no_duplicate_events(self) -> None:
         """No user received the same event (name, traits and time) twice."""
         __tracebackhide__ = True
-        duplicates = []
-        for user in self.fake.users:
-            counts = Counter(_show([event.event, event.traits, event.created_at]) for event in user.events)
-            duplicates += [f"{user.user_id or user.phone}: {key} x{n}" for key, n in counts.items() if n > 1]
-        if duplicates:
-            raise AssertionError(f"{len(duplicates)} events arrived more than once: {duplicates[:10]}")
+        _no_duplicates(
+            (
+                f"{user.user_id or user.phone}: ",
+                (_show([e.event, e.traits, e.created_at]) for e in user.events),
+            )
+            for user in self.fake.users
+        )
 
     def assert_nothing_received(self) -> None:
         """The fake received no request at all."""
         __tracebackhide__ = True
-        if self.fake.requests:
-            shown = [f"{request.method} {request.path}" for request in self.fake.requests[:10]]
-            raise AssertionError(f"the Interakt fake received {len(self.fake.requests)} requests: {shown}")
+        _requests_shown("Interakt", self.fake)
 
 
 class SevenSegmentsReceived:
@@ -249,28 +255,16 @@ class SevenSegmentsReceived:
         """Exactly one event of the customer has this type and (at least) these properties; returns it."""
         __tracebackhide__ = True
         stored = self.customer(registered, **ids)
-        named = [event for event in stored.events if event.type == type]
-        matching = [event for event in named if not _differences(properties or {}, event.properties)]
-        if len(matching) == 1:
-            return matching[0]
-        wanted = f"{type!r}" + (f" with properties {_show(dict(properties))}" if properties else "")
-        if not matching:
-            seen: list[object] = [(event.type, event.properties) for event in named]
-            seen = seen or [event.type for event in stored.events]
-            raise AssertionError(f"customer {stored.ids} received no event {wanted}; it received: {seen}")
-        raise AssertionError(
-            f"customer {stored.ids} received {len(matching)} events {wanted}, expected exactly one"
-        )
+        who, events = f"customer {stored.ids}", stored.events
+        return _event_once(who, events, type, lambda e: (e.type, e.properties), properties=properties)
 
     def assert_no_duplicate_events(self) -> None:
         """No customer received the same event (type, properties and timestamp) twice."""
         __tracebackhide__ = True
-        duplicates = []
-        for customer in self.fake.customers:
-            counts = Counter(_show([e.type, e.properties, e.timestamp]) for e in customer.events)
-            duplicates += [f"{customer.ids}: {key} x{n}" for key, n in counts.items() if n > 1]
-        if duplicates:
-            raise AssertionError(f"{len(duplicates)} events arrived more than once: {duplicates[:10]}")
+        _no_duplicates(
+            (f"{customer.ids}: ", (_show([e.type, e.properties, e.timestamp]) for e in customer.events))
+            for customer in self.fake.customers
+        )
 
     def assert_nothing_received(self) -> None:
         """The fake received no request at all."""
@@ -327,10 +321,7 @@ class AttributionReceived:
     def assert_no_duplicate_events(self) -> None:
         """No event (by its transaction id, unique per call) arrived twice."""
         __tracebackhide__ = True
-        counts = Counter(event.transaction_id for event in self.fake.events)
-        duplicated = [f"{key} x{n}" for key, n in counts.items() if n > 1]
-        if duplicated:
-            raise AssertionError(f"{len(duplicated)} events arrived more than once: {duplicated[:10]}")
+        _no_duplicates([("", (event.transaction_id for event in self.fake.events))])
 
     def assert_nothing_received(self) -> None:
         """The fake received no request at all."""

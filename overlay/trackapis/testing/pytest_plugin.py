@@ -105,65 +105,50 @@ def attributionio_fake_options() -> AttributionFakeOptions:
 
 
 @pytest.fixture(scope="session")
-def _interakt_fake_server(interakt_fake_options: InteraktFakeOptions) -> Iterator[InteraktFake]:
+def interakt_fake_session(interakt_fake_options: InteraktFakeOptions) -> Iterator[InteraktFake]:
+    """The session's served `InteraktFake`, not reset: for schemathesis tests (`@schema.parametrize()`),
+    which Hypothesis' `function_scoped_fixture` health check forbids `interakt_fake` in."""
     with serve(InteraktFake(**interakt_fake_options)) as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
-def _seven_segments_fake_server(
+def seven_segments_fake_session(
     seven_segments_fake_options: SevenSegmentsFakeOptions,
 ) -> Iterator[SevenSegmentsFake]:
+    """The session's served `SevenSegmentsFake`, not reset (see `interakt_fake_session`)."""
     with serve(SevenSegmentsFake(**seven_segments_fake_options)) as fake:
         yield fake
 
 
 @pytest.fixture(scope="session")
-def _attributionio_fake_server(
+def attributionio_fake_session(
     attributionio_fake_options: AttributionFakeOptions,
 ) -> Iterator[AttributionFake]:
+    """The session's served `AttributionFake`, not reset (see `interakt_fake_session`)."""
     with serve(AttributionFake(**attributionio_fake_options)) as fake:
         yield fake
 
 
-@pytest.fixture(scope="session")
-def interakt_fake_session(_interakt_fake_server: InteraktFake) -> InteraktFake:
-    """The session's served `InteraktFake`, not reset: for schemathesis tests (`@schema.parametrize()`),
-    which Hypothesis' `function_scoped_fixture` health check forbids `interakt_fake` in."""
-    return _interakt_fake_server
-
-
-@pytest.fixture(scope="session")
-def seven_segments_fake_session(_seven_segments_fake_server: SevenSegmentsFake) -> SevenSegmentsFake:
-    """The session's served `SevenSegmentsFake`, not reset (see `interakt_fake_session`)."""
-    return _seven_segments_fake_server
-
-
-@pytest.fixture(scope="session")
-def attributionio_fake_session(_attributionio_fake_server: AttributionFake) -> AttributionFake:
-    """The session's served `AttributionFake`, not reset (see `interakt_fake_session`)."""
-    return _attributionio_fake_server
-
-
 @pytest.fixture
-def interakt_fake(_interakt_fake_server: InteraktFake) -> InteraktFake:
+def interakt_fake(interakt_fake_session: InteraktFake) -> InteraktFake:
     """A served, freshly reset `InteraktFake`; its base URL is `.url`."""
-    _interakt_fake_server.reset()
-    return _interakt_fake_server
+    interakt_fake_session.reset()
+    return interakt_fake_session
 
 
 @pytest.fixture
-def seven_segments_fake(_seven_segments_fake_server: SevenSegmentsFake) -> SevenSegmentsFake:
+def seven_segments_fake(seven_segments_fake_session: SevenSegmentsFake) -> SevenSegmentsFake:
     """A served, freshly reset `SevenSegmentsFake`; its base URL is `.url`."""
-    _seven_segments_fake_server.reset()
-    return _seven_segments_fake_server
+    seven_segments_fake_session.reset()
+    return seven_segments_fake_session
 
 
 @pytest.fixture
-def attributionio_fake(_attributionio_fake_server: AttributionFake) -> AttributionFake:
+def attributionio_fake(attributionio_fake_session: AttributionFake) -> AttributionFake:
     """A served, freshly reset `AttributionFake`; its base URL is `.url`."""
-    _attributionio_fake_server.reset()
-    return _attributionio_fake_server
+    attributionio_fake_session.reset()
+    return attributionio_fake_session
 
 
 # -- clients pointed at the fakes ---------------------------------------------------------------------
