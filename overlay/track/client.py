@@ -228,7 +228,12 @@ class Client:
     ) -> tuple[bool, dict[str, Any]]:
         """Queue a `user` or `event` call: `(queued, queue_msg)`."""
         # The common call, kept flat (the benchmark holds its cost to the original's): anything
-        # unusual (a closed client, a bad argument, non-string trait keys) takes _enqueue_slowly.
+        # unusual (a closed client, a bad argument, non-string trait keys, the spec's other
+        # fields, whose `**` alone costs half a microsecond) takes _enqueue_slowly.
+        if fields:
+            return self._enqueue_slowly(
+                kind, (event, user_id, country_code, phone_number, traits, created_at), fields
+            )
         try:
             if kind == "event":
                 queued, message = self._client.queue_event(
@@ -238,7 +243,6 @@ class Client:
                     country_code=country_code,
                     traits=traits,
                     created_at=created_at,
-                    **fields,
                 )
             else:
                 queued, message = self._client.queue_user(
@@ -247,7 +251,6 @@ class Client:
                     country_code=country_code,
                     traits=traits,
                     created_at=created_at,
-                    **fields,
                 )
         except (ClientClosedError, ValueError, TypeError):
             arguments = (event, user_id, country_code, phone_number, traits, created_at)
