@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from network_servers import Hostile
 
 from trackapis._config import ConnectionConfig
 from trackapis._errors import TransportError
@@ -167,54 +168,19 @@ def test_a_body_that_does_not_match_its_content_encoding_is_unreadable_not_an_er
     assert "Content-Encoding" in answer.unreadable
 
 
-class ScriptedServer:
-    """Reads one request per connection and answers with the given bytes, then keeps it open."""
+class ScriptedServer(Hostile):
+    """Answers each request with the next of `answers`, keeping the connection (or closing it)."""
 
     def __init__(self, answers: list[bytes], *, close_after: bool = False) -> None:
         self.answers = list(answers)
         self.close_after = close_after
         self.heads: list[bytes] = []
-        self._conns: list[socket.socket] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        super().__init__(self._answer)
 
-    def _serve(self) -> None:
-        while self.answers:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            self._conns.append(conn)
-            data = b""
-            while self.answers:
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                if b"\r\n\r\n" not in data:
-                    break
-                head, _, rest = data.partition(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                while len(rest) < length:
-                    rest += conn.recv(65536)
-                data = rest[length:]
-                self.heads.append(head)
-                conn.sendall(self.answers.pop(0))
-                if self.close_after:
-                    conn.close()
-                    break
-
-    def close(self) -> None:
-        self._listener.close()
-        self._thread.join(5)
-        for conn in self._conns:
+    def _answer(self, conn: socket.socket, head: bytes) -> None:
+        self.heads.append(head)
+        conn.sendall(self.answers.pop(0))
+        if self.close_after:
             conn.close()
 
 
