@@ -98,7 +98,10 @@ default_client: Client | None = None
 _lock = threading.RLock()
 _built: Client | None = None  # the client this module built from the settings
 _built_with: tuple[Any, ...] | None = None
-_stale = True  # a setting that needs a new client was assigned since `_built` was made
+# Each assignment of a setting that needs a new client counts one more generation; `_built` was
+# made from the settings of `_built_generation` (so it is current while the two are equal).
+_generation = 0
+_built_generation = -1
 _handover: _Handover | None = None
 _carried = FlushResult(0, 0, 0, 0)  # retired clients' outcomes, reported by the next flush
 
@@ -125,7 +128,7 @@ class _TrackModule(types.ModuleType):
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
         if name in _CLIENT_SETTINGS:
-            super().__setattr__("_stale", True)
+            super().__setattr__("_generation", _generation + 1)
         elif name == "debug":
             _set_debug(bool(value))
             if _built is not None:
@@ -172,7 +175,7 @@ def event(  # noqa: PLR0917 - the original's signature
         current is not None
         and _handover is None
         and not current.sync_mode
-        and (current is not _built or not _stale)
+        and (current is not _built or _built_generation == _generation)
     ):
         return current._enqueue(
             "event", event, user_id, country_code, phone_number, traits, created_at, fields
@@ -236,17 +239,18 @@ def _settings() -> tuple[Any, ...]:
 
 
 def _current() -> Client:
-    global default_client, _built, _built_with, _stale, _handover  # noqa: PLW0603 - the client holder
+    global default_client, _built, _built_with, _built_generation, _handover  # noqa: PLW0603 - the holder
     current = default_client
-    if current is not None and (current is not _built or not _stale):
+    if current is not None and (current is not _built or _built_generation == _generation):
         return current
     with _lock:
         if default_client is not None and default_client is not _built:
             return default_client  # assigned by the application: used as it is
-        _stale = False  # before reading them: an assignment from now on marks it stale again
+        generation = _generation  # before reading them: a later assignment is a newer generation
         settings = _settings()
         if _built is not None and settings == _built_with:
             default_client = _built
+            _built_generation = generation
             return _built
         if api_key is None:
             raise InputError(
@@ -270,10 +274,16 @@ def _current() -> Client:
             import trackapis
 
             trackapis.handle_sigterm()
-        old, _built, _built_with, default_client = _built, new, settings, new
+        # Published in this order for the calls that do not take the lock: the handover before the
+        # new client (no call reaches the new client around it), the generation last (until then a
+        # call that still sees the old client comes here, waits, and gets the new one).
+        old = _built
         if old is not None:
             # What the old client holds is delivered first, with the settings it was queued with.
             _handover = _Handover(old, new, _handover)
+        default_client = new
+        _built, _built_with = new, settings
+        _built_generation = generation
         return new
 
 

@@ -125,6 +125,42 @@ def test_many_threads_through_the_track_module(interakt_fake: InteraktFake) -> N
         assert [event.traits["n"] for event in user.events] == list(range(100))
 
 
+def test_a_settings_change_under_many_threads_sends_each_call_once_to_the_new_client(
+    interakt_fake: InteraktFake,
+) -> None:
+    # The switch from a sync-mode client to a background one while eight threads call: a call
+    # that raced the switch used to reach the old client (sent at once, beside the new client's
+    # queue, uncounted by flush()); each call must reach the new client, once, in order.
+    interakt_fake.validate = False  # the fake's spec checks are not what this counts
+    try:
+        for round_ in range(10):
+            interakt_fake.reset()
+            track.api_key, track.host, track.sync_mode = KEY, interakt_fake.url, True
+            track.event(user_id="sync", event="Sync")
+            track.shutdown(5)
+            track.sync_mode = False
+
+            def produce(thread: int) -> None:
+                for n in range(10):
+                    track.event(user_id=f"thread-{thread}", event="Step", traits={"n": n})
+
+            threads = [threading.Thread(target=produce, args=(t,)) for t in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            result = track.flush(60)
+            assert (result.delivered, len(interakt_fake.events)) == (80, 81), round_  # and "Sync"
+            for t in range(8):
+                user = interakt_fake.user(f"thread-{t}")
+                assert user is not None
+                assert [event.traits["n"] for event in user.events] == list(range(10)), round_
+    finally:
+        track.shutdown(5)
+        track.api_key, track.host, track.sync_mode = None, None, False
+        interakt_fake.validate = True
+
+
 # -- bad input ------------------------------------------------------------------------------------------
 
 not_an_id = st.one_of(
