@@ -97,9 +97,10 @@ def _proxy(value: Any) -> Proxy:
 
 
 def _verify(value: Any) -> Any:
-    import ssl
-
-    if value is True or isinstance(value, ssl.SSLContext):
+    # An SSLContext exists only once `ssl` is imported: a client of an http:// URL (a fake, a
+    # proxy on loopback) never pays the ~15 ms that importing it takes.
+    ssl = sys.modules.get("ssl")
+    if value is True or (ssl is not None and isinstance(value, ssl.SSLContext)):
         return value
     if isinstance(value, (str, os.PathLike)) and not isinstance(value, bool):
         path = os.fspath(value)

@@ -9,25 +9,26 @@ sharing one GIL, CPU per request is what caps the throughput: this costs about a
 `http.client`'s objects and its `email`-based header parser took, and a small fraction of httpx's
 stack (see the benchmark in the README). It never imports httpx.
 
-`http.client` still opens the connection: TCP (with TCP_NODELAY), TLS with the config's context,
-and the `CONNECT` tunnel through a proxy. It honours the same `ConnectionConfig` as the httpx
-backend: the same proxy (absolute-form requests for `http://` targets, a tunnel for `https://`
-ones, credentials from the proxy URL as `Proxy-Authorization`), the same TLS context, and a
-deadline for the whole attempt (connect, send, status line, headers and body), checked before
-every read. What a hostile server sends is bounded: lines of 64 KiB, 100 headers, the call's cap
-on the body; its framing errors are `http.client`'s exceptions, so they translate as before.
+It opens the connection itself too (TCP with TCP_NODELAY, TLS with the config's context, the
+`CONNECT` tunnel through a proxy), so a worker never imports `http.client` and the `email`
+package it pulls in (~20 ms at a process's first delivery). It honours the same
+`ConnectionConfig` as the httpx backend: the same proxy (absolute-form requests for `http://`
+targets, a tunnel for `https://` ones, credentials from the proxy URL as `Proxy-Authorization`),
+the same TLS context, and a deadline for the whole attempt (connect, send, status line, headers
+and body), checked before every read. What a hostile server sends is bounded: lines of 64 KiB,
+100 headers, the call's cap on the body; each framing error is a `ProtocolError` named as
+`http.client` names it (`BadStatusLine`, `LineTooLong`, `IncompleteRead`, `RemoteDisconnected`).
 """
 
 from __future__ import annotations
 
 import base64
-import http.client
 import select
 import socket
 import time
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Final
 
 from .._config import ConnectionConfig
 from .._errors import TransportError
@@ -39,6 +40,26 @@ _MAX_LINE: Final = 65536  # http.client's limits, so a hostile server meets the 
 _MAX_HEADERS: Final = 100
 _RECV: Final = 65536
 _NO_BODY_STATUSES: Final = frozenset({204, 304})
+
+
+class ProtocolError(ConnectionError):
+    """The answer broke HTTP/1.1's framing: no answer at all (translated to `TransportError`)."""
+
+
+class BadStatusLine(ProtocolError):
+    pass
+
+
+class LineTooLong(ProtocolError):
+    pass
+
+
+class IncompleteRead(ProtocolError):
+    pass
+
+
+class RemoteDisconnected(ProtocolError):
+    pass
 
 
 class _Reader:
@@ -75,23 +96,23 @@ class _Reader:
             at = buffer.find(b"\n", start)
             if at >= 0:
                 if at >= _MAX_LINE:
-                    raise http.client.LineTooLong("header line")
+                    raise LineTooLong("header line")
                 line = bytes(buffer[: at + 1])
                 del buffer[: at + 1]
                 return line
             if len(buffer) > _MAX_LINE:
-                raise http.client.LineTooLong("header line")
+                raise LineTooLong("header line")
             start = len(buffer)
             if not self._fill():
                 if buffer:
-                    raise http.client.IncompleteRead(bytes(buffer))
+                    raise IncompleteRead(f"{len(buffer)} bytes, then the connection ended")
                 return None
 
     def exactly(self, size: int) -> bytes:
         buffer = self._buffer
         while len(buffer) < size:
             if not self._fill():
-                raise http.client.IncompleteRead(bytes(buffer), size - len(buffer))
+                raise IncompleteRead(f"{len(buffer)} bytes read, {size - len(buffer)} more expected")
         data = bytes(buffer[:size])
         del buffer[:size]
         return data
@@ -112,15 +133,15 @@ def _head(reader: _Reader, method: str) -> tuple[int, dict[str, str], bool, int 
     while True:
         line = reader.line()
         if line is None:
-            raise http.client.RemoteDisconnected("Remote end closed connection without response")
+            raise RemoteDisconnected("Remote end closed connection without response")
         version, _, rest = line.decode("latin-1").rstrip("\r\n").partition(" ")
         code = rest[:3]
         well_formed = code.isascii() and code.isdigit() and rest[3:4] in ("", " ")
         if not version.startswith("HTTP/1.") or not well_formed:
-            raise http.client.BadStatusLine(line.decode("latin-1"))
+            raise BadStatusLine(line.decode("latin-1"))
         status = int(code)
         if status < 100:
-            raise http.client.BadStatusLine(line.decode("latin-1"))
+            raise BadStatusLine(line.decode("latin-1"))
         headers = _headers(reader)
         if 100 <= status < 200 and status != 101:
             continue  # an interim answer (100 Continue, 103 Early Hints): the real one follows
@@ -147,7 +168,7 @@ def _headers(reader: _Reader) -> dict[str, str]:
     for _ in range(_MAX_HEADERS + 1):
         line = reader.line()
         if line is None:
-            raise http.client.RemoteDisconnected("Remote end closed connection in the headers")
+            raise RemoteDisconnected("Remote end closed connection in the headers")
         if line in (b"\r\n", b"\n"):
             return headers
         text = line.decode("latin-1").rstrip("\r\n")
@@ -159,7 +180,7 @@ def _headers(reader: _Reader) -> dict[str, str]:
             continue  # not a header line: skipped, as http.client does
         name = name.strip().lower()
         headers[name] = value.strip()  # a repeated header: the last one counts
-    raise http.client.HTTPException(f"got more than {_MAX_HEADERS} headers")
+    raise ProtocolError(f"got more than {_MAX_HEADERS} headers")
 
 
 def _chunked(reader: _Reader, cap: int) -> bytes | None:
@@ -169,11 +190,11 @@ def _chunked(reader: _Reader, cap: int) -> bytes | None:
     while True:
         line = reader.line()
         if line is None:
-            raise http.client.IncompleteRead(b"".join(parts))
+            raise IncompleteRead("the connection ended in a chunked body")
         try:
             size = int(line.split(b";", 1)[0].strip(), 16)
         except ValueError:
-            raise http.client.IncompleteRead(b"".join(parts)) from None
+            raise IncompleteRead(f"a bad chunk size line {line[:40]!r}") from None
         if size == 0:
             break
         size_so_far += size
@@ -185,7 +206,7 @@ def _chunked(reader: _Reader, cap: int) -> bytes | None:
         trailer = reader.line()
         if trailer is None or trailer in (b"\r\n", b"\n"):
             return b"".join(parts)
-    raise http.client.HTTPException(f"got more than {_MAX_HEADERS} trailer lines")
+    raise ProtocolError(f"got more than {_MAX_HEADERS} trailer lines")
 
 
 def _check_header(name: str, value: str) -> None:
@@ -239,19 +260,24 @@ class LeanConnection:
         self._prefix = url.path.rstrip("/")
         self._absolute = False  # absolute-form request targets (an http:// target through a proxy)
         proxy_url = config.network.proxy_for(config.base_url)
-        context = config.network.ssl_context() if url.scheme == "https" else None
-        if proxy_url is None:
-            self._connection = self._open(url.scheme, url.hostname, url.port, context)
-        else:
+        self._context = config.network.ssl_context() if url.scheme == "https" else None
+        self._server_hostname = url.hostname
+        self._address = (url.hostname, url.port or (443 if url.scheme == "https" else 80))
+        self._tunnel: bytes | None = None  # the CONNECT request, for an https:// target via a proxy
+        if proxy_url is not None:
             proxy = urllib.parse.urlsplit(proxy_url)
             if proxy.scheme != "http" or not proxy.hostname:
                 raise ValueError(f"the lean backend speaks to http:// proxies only, not {proxy_url!r}")
             credentials = _proxy_authorization(proxy)
+            target = f"{self._address[0]}:{self._address[1]}"
+            if ":" in self._address[0]:
+                target = f"[{self._address[0]}]:{self._address[1]}"
+            self._address = (proxy.hostname, proxy.port or 80)
             if url.scheme == "https":
-                self._connection = self._open("https", proxy.hostname, proxy.port or 80, context)
-                self._connection.set_tunnel(url.hostname, url.port or 443, headers=credentials)
+                lines = [f"CONNECT {target} HTTP/1.1", f"Host: {target}"]
+                lines += [f"{name}: {value}" for name, value in credentials.items()]
+                self._tunnel = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
             else:
-                self._connection = self._open("http", proxy.hostname, proxy.port or 80, None)
                 fixed.update(credentials)
                 self._absolute = True
         for name, value in fixed.items():
@@ -260,10 +286,25 @@ class LeanConnection:
         self._fixed_head = "".join(f"{name}: {value}\r\n" for name, value in fixed.items()).encode("latin-1")
         self._sock: socket.socket | None = None
 
-    def _open(self, scheme: str, host: str, port: int | None, context: Any) -> http.client.HTTPConnection:
-        if scheme == "https":
-            return http.client.HTTPSConnection(host, port, timeout=self._timeout, context=context)
-        return http.client.HTTPConnection(host, port, timeout=self._timeout)
+    def _connect(self, end: float) -> socket.socket:
+        """A new connection: TCP, then the proxy's tunnel and TLS where the route has them."""
+        sock = socket.create_connection(self._address, max(end - time.monotonic(), 0.001))
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # the head and body go at once
+            if self._tunnel is not None:
+                sock.settimeout(max(end - time.monotonic(), 0.001))
+                sock.sendall(self._tunnel)
+                reader = _Reader(sock, end)
+                status, _, _, _ = _head(reader, "CONNECT")
+                if status != 200 or reader.leftover:
+                    raise OSError(f"Tunnel connection failed: {status}")
+            if self._context is not None:
+                sock.settimeout(max(end - time.monotonic(), 0.001))
+                sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._origin}>"
@@ -273,7 +314,7 @@ class LeanConnection:
         if self._absolute:
             target = self._origin + target
         if not target.isascii() or any(c <= " " or c == "\x7f" for c in target):
-            raise http.client.InvalidURL(f"URL can't contain control characters or spaces: {target!r}")
+            raise ValueError(f"URL can't contain control characters or spaces: {target!r}")
         extra = ""
         for name, value in call.headers.items():
             _check_header(name, value)
@@ -295,9 +336,7 @@ class LeanConnection:
             request = self._request(call)
             sock = self._sock
             if sock is None:
-                self._connection.timeout = seconds
-                self._connection.connect()
-                sock = self._sock = self._connection.sock
+                sock = self._sock = self._connect(end)
             sock.settimeout(max(end - time.monotonic(), 0.001))
             sock.sendall(request)
             reader = _Reader(sock, end)
@@ -340,8 +379,9 @@ class LeanConnection:
         return raw, None
 
     def close(self) -> None:
-        self._sock = None
-        self._connection.close()
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            sock.close()
 
     def _drop_if_closed_by_server(self) -> None:
         # An idle keep-alive connection the server has closed reads as ready (EOF). Sending on it

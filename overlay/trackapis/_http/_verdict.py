@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -24,7 +23,10 @@ _EXCERPT = 200
 
 
 def _foreign() -> tuple[type[BaseException], ...]:
-    classes: list[type[BaseException]] = [OSError, http.client.HTTPException, EOFError]
+    classes: list[type[BaseException]] = [OSError, EOFError]
+    http_client = sys.modules.get("http.client")  # not imported: none of its errors can happen
+    if http_client is not None:
+        classes.append(http_client.HTTPException)
     httpx = sys.modules.get("httpx")  # not imported: none of its errors can happen
     if httpx is not None:
         classes += [httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, httpx.CookieConflict]
