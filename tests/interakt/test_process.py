@@ -101,28 +101,38 @@ def test_a_forked_child_gets_a_working_client(interakt_fake: InteraktFake) -> No
     assert names == ["After fork", "Before fork", "In child", "Sync in child"]
 
 
+def _track_from_threads(threads: int, events: int) -> None:
+    """`threads` threads each send `events` events of their own user through the track module."""
+
+    def produce(thread: int) -> None:
+        for n in range(events):
+            track.event(user_id=f"thread-{thread}", event="Step", traits={"n": n})
+
+    running = [threading.Thread(target=produce, args=(t,)) for t in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+
+
+def _in_order_per_thread(fake: InteraktFake, threads: int, events: int) -> bool:
+    users = [fake.user(f"thread-{t}") for t in range(threads)]
+    return all(
+        user is not None and [event.traits["n"] for event in user.events] == list(range(events))
+        for user in users
+    )
+
+
 def test_many_threads_through_the_track_module(interakt_fake: InteraktFake) -> None:
     track.api_key, track.host = KEY, interakt_fake.url
     try:
-
-        def produce(thread: int) -> None:
-            for n in range(100):
-                track.event(user_id=f"thread-{thread}", event="Step", traits={"n": n})
-
-        threads = [threading.Thread(target=produce, args=(t,)) for t in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _track_from_threads(8, 100)
         result = track.flush(120)  # a bound against hanging, not a speed check
         assert result.delivered == 800, (result, len(interakt_fake.events))
     finally:
         track.shutdown(5)
         track.api_key = track.host = None
-    for t in range(8):
-        user = interakt_fake.user(f"thread-{t}")
-        assert user is not None
-        assert [event.traits["n"] for event in user.events] == list(range(100))
+    assert _in_order_per_thread(interakt_fake, 8, 100)
 
 
 def test_a_settings_change_under_many_threads_sends_each_call_once_to_the_new_client(
@@ -139,22 +149,10 @@ def test_a_settings_change_under_many_threads_sends_each_call_once_to_the_new_cl
             track.event(user_id="sync", event="Sync")
             track.shutdown(5)
             track.sync_mode = False
-
-            def produce(thread: int) -> None:
-                for n in range(10):
-                    track.event(user_id=f"thread-{thread}", event="Step", traits={"n": n})
-
-            threads = [threading.Thread(target=produce, args=(t,)) for t in range(8)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            _track_from_threads(8, 10)
             result = track.flush(60)
             assert (result.delivered, len(interakt_fake.events)) == (80, 81), round_  # and "Sync"
-            for t in range(8):
-                user = interakt_fake.user(f"thread-{t}")
-                assert user is not None
-                assert [event.traits["n"] for event in user.events] == list(range(10)), round_
+            assert _in_order_per_thread(interakt_fake, 8, 10), round_
     finally:
         track.shutdown(5)
         track.api_key, track.host, track.sync_mode = None, None, False

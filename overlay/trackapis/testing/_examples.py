@@ -53,17 +53,12 @@ def example_reply(document: Mapping[str, Any], operation: Mapping[str, Any]) -> 
     content = response.get("content") or {}
     if not content:
         return status, "application/json", None
-    content_type = next(
-        (kind for kind in content if kind.startswith(_JSON[0]) or kind.endswith(_JSON[1])), None
-    )
-    content_type = content_type or next(iter(content))
+    content_type = next((kind for kind in content if _is_json(kind)), None) or next(iter(content))
     media = resolve(document, content[content_type]) or {}
     body = _example(document, media)
     if body is _NONE:
         body = sample(document, media.get("schema") or {})
-    if not (content_type.startswith(_JSON[0]) or content_type.endswith(_JSON[1])) and not isinstance(
-        body, str
-    ):
+    if not _is_json(content_type) and not isinstance(body, str):
         body = "" if body is None else str(body)
     return status, content_type, body
 
