@@ -284,9 +284,5 @@ class DeliveryOptions:
         return cls.build(**{name: arguments[name] for name in attrs.fields_dict(cls)})
 
     def engine_kwargs(self) -> dict[str, Any]:
-        return {
-            "max_queue_size": self.max_queue_size,
-            "max_in_flight": self.max_in_flight,
-            "rate_limit_per_minute": self.rate_limit_per_minute,
-            "shutdown_timeout": self.shutdown_timeout,
-        }
+        """The `DeliveryEngine` keyword arguments: its fields, by the engine's own names."""
+        return attrs.asdict(self, recurse=False)
