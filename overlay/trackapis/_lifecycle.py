@@ -15,15 +15,15 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar
 
-from ._errors import ClientClosedError
+from ._errors import ClientClosedError, TrackapisError
 
 if TYPE_CHECKING:
-    from ._config import ConnectionConfig
+    from ._config import ConnectionConfig, DeliveryOptions
     from ._http._answer import Answer, Call
     from ._http._httpx import AsyncHttpxBackend
     from ._http._redact import Redactor
     from ._retry import Deadline
-    from .delivery import DeliveryEngine, DeliveryStats, FlushResult
+    from .delivery import Codec, DeliveryEngine, DeliveryStats, FlushResult
 
 
 class _Closeable(Protocol):
@@ -39,6 +39,41 @@ def handler(name: str, value: HandlerT) -> HandlerT:
     if value is not None and not callable(value):
         raise TypeError(f"{name} must be callable, not {type(value).__name__}")
     return value
+
+
+def engine_options(
+    arguments: Mapping[str, Any],
+    options: DeliveryOptions,
+    *,
+    codec: Callable[[], Codec[Any]],
+    message_of: Callable[[Any], Any],
+    warn: Callable[[TrackapisError, Any], object],
+    background: bool | None = None,
+) -> dict[str, Any]:
+    """A sync client's `DeliveryEngine` keywords, from its constructor's own arguments (its `locals()`).
+
+    `on_error`, `on_delivered` and `store` are checked here. Users see each payload as
+    `message_of(payload)`; a failure without `on_error` goes to `warn(error, message)`. A spool
+    `store` needs `background` (unless None: the client queues in either mode).
+    """
+    from .delivery import open_store
+
+    on_error = handler("on_error", arguments["on_error"])
+    on_delivered = handler("on_delivered", arguments["on_delivered"])
+    spool = open_store(arguments["store"])
+    if spool is not None and background is False:
+        raise ValueError("store applies to background delivery: pass background=True with it")
+
+    def report(error: TrackapisError, payload: Any) -> None:
+        (warn if on_error is None else on_error)(error, message_of(payload))
+
+    return {
+        "on_error": report,
+        **options.engine_kwargs(),
+        "on_delivered": None if on_delivered is None else lambda payload: on_delivered(message_of(payload)),
+        "store_sync_interval": arguments["store_sync_interval"],
+        **({} if spool is None else {"store": spool, "codec": codec()}),
+    }
 
 
 class Lifecycle(Generic[BackendT]):

@@ -20,7 +20,7 @@ from .._http._answer import Answer, Call
 from .._http._driver import attempt, send
 from .._http._httpx import HttpxBackend
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient, handler
+from .._lifecycle import Lifecycle, SyncClient, engine_options
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -30,7 +30,6 @@ from ..delivery import (
     DeliveryEngine,
     EngineClosed,
     SendResult,
-    open_store,
 )
 from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
 from ._fields import OPERATIONS
@@ -249,6 +248,10 @@ def _trigger_codec() -> Any:
     return TriggerCodec()
 
 
+def _warn(error: TrackapisError, message: TriggerMessage) -> None:
+    logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)
+
+
 class AttributionClient(SyncClient):
     """A client of the Attribution.io API.
 
@@ -324,25 +327,19 @@ class AttributionClient(SyncClient):
         self._settings = Settings.from_arguments(locals())
         positive_int("max_connections", max_connections)
         options = DeliveryOptions.from_arguments(locals())
-        self._on_error = handler("on_error", on_error)
-        self._on_delivered = handler("on_delivered", on_delivered)
+        engine = engine_options(
+            locals(), options, codec=_trigger_codec, message_of=as_message, warn=_warn, background=background
+        )
         self._max_connections = max_connections
         self._given_transport = transport
         self._engine: DeliveryEngine | None = None
-        spool = open_store(store)
-        if spool is not None and not background:
-            raise ValueError("store applies to background delivery: pass background=True with it")
         if background:
             settings = self._settings
             self._engine = DeliveryEngine(
                 lambda: _Sender(settings, transport),
                 name="attributionio",
                 retry_policy=settings.public.policy,
-                on_error=self._report,
-                **options.engine_kwargs(),
-                on_delivered=None if on_delivered is None else self._report_delivered,
-                store_sync_interval=store_sync_interval,
-                **({} if spool is None else {"store": spool, "codec": _trigger_codec()}),
+                **engine,
             )
         self._life = Lifecycle(
             "AttributionClient",
@@ -465,14 +462,3 @@ class AttributionClient(SyncClient):
             return self._engine.submit(model, client_id)
         except EngineClosed:
             raise ClientClosedError("this AttributionClient was closed; create a new one") from None
-
-    def _report_delivered(self, payload: Any) -> None:
-        if self._on_delivered is not None:
-            self._on_delivered(as_message(payload))
-
-    def _report(self, error: TrackapisError, payload: Any) -> None:
-        message = as_message(payload)
-        if self._on_error is None:
-            logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)
-            return
-        self._on_error(error, message)

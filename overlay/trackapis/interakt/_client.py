@@ -12,7 +12,7 @@ import attrs
 from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify
 from .._errors import ClientClosedError, TrackapisError
 from .._http._redact import Redactor
-from .._lifecycle import Lifecycle, SyncClient, handler
+from .._lifecycle import Lifecycle, SyncClient, engine_options
 from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -22,7 +22,6 @@ from ..delivery import (
     DeliveryEngine,
     EngineClosed,
     SendResult,
-    open_store,
 )
 from ._auth import basic_authorization
 from ._calls import Built, event_verb, user_verb
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
 
     from .._http._answer import Answer
     from .._http._httpx import HttpxBackend
+    from ._codec import InteraktCodec
 
 logger = logging.getLogger("trackapis.interakt")
 
@@ -159,13 +159,14 @@ def _log_attempt(message: InteraktMessage, outcome: object) -> None:
         logger.debug("POST %s %s -> %s", message.path, message.body, outcome)
 
 
-def _store_options(store: str, sync_interval: float) -> dict[str, Any]:
-    spool = open_store(store)
-    if spool is None:
-        return {"store_sync_interval": sync_interval}
+def _codec() -> InteraktCodec:
     from ._codec import InteraktCodec
 
-    return {"store": spool, "codec": InteraktCodec(), "store_sync_interval": sync_interval}
+    return InteraktCodec()
+
+
+def _warn(error: TrackapisError, message: InteraktMessage) -> None:
+    logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
 
 
 def _encode(body: Any) -> bytes:
@@ -236,16 +237,11 @@ class InteraktClient(SyncClient):
         authorization = basic_authorization(api_key)
         self._connection = _Connection(config, authorization, transport, Redactor(authorization))
         self.background = bool(background)
-        self._on_error = handler("on_error", on_error)
-        self._on_delivered = handler("on_delivered", on_delivered)
-        self._engine = DeliveryEngine(
+        self._engine = DeliveryEngine(  # it queues in either mode (`queue_user()`), with a store too
             self._connection.sender,
             name="interakt",
             retry_policy=config.policy,
-            on_error=self._report,
-            **options.engine_kwargs(),
-            on_delivered=None if on_delivered is None else self._report_delivered,
-            **_store_options(store, store_sync_interval),
+            **engine_options(locals(), options, codec=_codec, message_of=lambda message: message, warn=_warn),
         )
         self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
         self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
@@ -323,13 +319,3 @@ class InteraktClient(SyncClient):
         return send(
             backend.exchange, call, config.policy, deadline, error_message_of, redact=connection.redact
         )
-
-    def _report_delivered(self, message: InteraktMessage) -> None:
-        if self._on_delivered is not None:
-            self._on_delivered(message)
-
-    def _report(self, error: TrackapisError, message: InteraktMessage) -> None:
-        if self._on_error is None:
-            logger.warning("interakt: a request to %s was not delivered: %s", message.path, error)
-            return
-        self._on_error(error, message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 import httpx
 
@@ -19,7 +19,7 @@ from .._config import (
 )
 from .._errors import ClientClosedError, TrackapisError
 from .._http._driver import attempt
-from .._lifecycle import Lifecycle, handler
+from .._lifecycle import Lifecycle, engine_options
 from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
@@ -30,13 +30,15 @@ from ..delivery import (
     EngineClosed,
     SendResult,
     Verdict,
-    open_store,
 )
 from . import _core
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection, SyncEdge
 from ._core import sync_command, sync_verb
 from ._payload import Command, SevenSegmentsCommand, bulk_kwargs, company_token
 from ._response import bulk_results, error_message_of
+
+if TYPE_CHECKING:
+    from ._codec import CommandCodec
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -78,15 +80,14 @@ class _BulkSender:
         self._backend.close()
 
 
-def _store_options(store: str, sync_interval: float, background: bool) -> dict[str, Any]:
-    spool = open_store(store)
-    if spool is None:
-        return {"store_sync_interval": sync_interval}
-    if not background:
-        raise ValueError("store applies to background delivery: pass background=True with it")
+def _codec() -> CommandCodec:
     from ._codec import CommandCodec
 
-    return {"store": spool, "codec": CommandCodec(), "store_sync_interval": sync_interval}
+    return CommandCodec()
+
+
+def _warn(error: TrackapisError, command: SevenSegmentsCommand) -> None:
+    logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)
 
 
 class SevenSegmentsClient(SyncEdge):
@@ -162,18 +163,20 @@ class SevenSegmentsClient(SyncEdge):
             raise ValueError(f"flush_interval must be a number of seconds, not {flush_interval!r}")
         if not 0 <= flush_interval < math.inf:
             raise ValueError(f"flush_interval must be a finite non-negative number, not {flush_interval!r}")
-        self._on_error = handler("on_error", on_error)
-        self._on_delivered = handler("on_delivered", on_delivered)
         self._engine = DeliveryEngine(
             lambda: _BulkSender(self._connection),
             name="seven_segments",
             max_batch_size=MAX_BULK_COMMANDS,
             max_batch_wait=flush_interval,
             retry_policy=config.policy,
-            on_error=self._report,
-            **options.engine_kwargs(),
-            on_delivered=None if on_delivered is None else self._report_delivered,
-            **_store_options(store, store_sync_interval, self.background),
+            **engine_options(
+                locals(),
+                options,
+                codec=_codec,
+                message_of=lambda command: command.message(),
+                warn=_warn,
+                background=self.background,
+            ),
         )
         self._life = Lifecycle("SevenSegmentsClient", self._connection.backend, self._engine)
 
@@ -202,14 +205,3 @@ class SevenSegmentsClient(SyncEdge):
             return self._engine.submit(command, command.lane)
         except EngineClosed:
             raise ClientClosedError("this SevenSegmentsClient was shut down; create a new one") from None
-
-    def _report_delivered(self, payload: Any) -> None:
-        if self._on_delivered is not None:
-            self._on_delivered(payload.message())
-
-    def _report(self, error: TrackapisError, payload: Any) -> None:
-        command: SevenSegmentsCommand = payload.message()
-        if self._on_error is None:
-            logger.warning("seven_segments: a %s command was not delivered: %s", command.name, error)
-            return
-        self._on_error(error, command)
