@@ -7,13 +7,7 @@ from typing import Any
 
 import httpx
 
-from .._config import (
-    DEFAULT_DEADLINE,
-    READ_ANSWER_CAP,
-    ConnectionConfig,
-    Verify,
-)
-from .._http._redact import Redactor
+from .._config import DEFAULT_DEADLINE, READ_ANSWER_CAP, Verify
 from .._lifecycle import AsyncClient
 from .._operations import decoded
 from .._operations import operation as build_operation
@@ -62,15 +56,7 @@ class AsyncInteraktClient(AsyncClient):
         verify: Verify = True,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        config = ConnectionConfig.from_arguments(locals(), example=DEFAULT_HOST)
-        authorization = basic_authorization(api_key)
-        self._connect(
-            config,
-            {"Authorization": authorization},
-            max_connections=max_connections,
-            transport=transport,
-            redact=Redactor(authorization),
-        )
+        self._open(locals(), example=DEFAULT_HOST, authorization=basic_authorization(api_key))
 
     def __repr__(self) -> str:
         return f"<AsyncInteraktClient base_url={self._config.base_url!r}>"
