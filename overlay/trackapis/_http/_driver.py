@@ -38,23 +38,6 @@ def attempt(
     return verdict(answer, call, policy, extract, redact), answer
 
 
-async def attempt_async(
-    exchange: AsyncExchange,
-    call: Call,
-    timeout: float,
-    policy: RetryPolicy,
-    extract: ErrorText,
-    *,
-    redact: Redactor = NOTHING,
-) -> tuple[SendResult, Answer | None]:
-    """`attempt` for asyncio."""
-    try:
-        answer = await exchange(call, timeout)
-    except TransportError as error:
-        return SendResult.retry(error), None
-    return verdict(answer, call, policy, extract, redact), answer
-
-
 def _next_wait(result: SendResult, retries: int, policy: RetryPolicy, deadline: Deadline) -> float | None:
     if result.verdict is not Verdict.RETRY or not policy.can_retry(retries):
         return None
@@ -110,9 +93,13 @@ async def send_async(
         sleep = asyncio.sleep
     retries = 0
     while True:
-        result, answer = await attempt_async(
-            exchange, call, deadline.attempt_timeout(), policy, extract, redact=redact
-        )
+        answer: Answer | None = None
+        try:  # `attempt`, awaited
+            answer = await exchange(call, deadline.attempt_timeout())
+        except TransportError as error:
+            result = SendResult.retry(error)
+        else:
+            result = verdict(answer, call, policy, extract, redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
             return _settled(result, answer)
