@@ -86,10 +86,6 @@ class Journal:
         elif self._torn:
             stream.write("\n")  # end the torn line, so that the next line starts clean
 
-    @property
-    def resumed(self) -> bool:
-        return bool(self.entries)
-
     def record(self, row: int, state: State, reason: str | None = None, digest: str | None = None) -> None:
         line: dict[str, Any] = {"row": row, "state": state}
         if reason is not None:

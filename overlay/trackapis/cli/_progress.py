@@ -129,7 +129,6 @@ class ProgressBar:
         self._started = time.monotonic()
         self._last_draw = 0.0
         self._last_tenth = -1
-        self._drawn = False
 
     def advance(self, count: int = 1, *, status: str | None = None) -> None:
         """Count `count` more items done (and optionally change the status text)."""

@@ -42,7 +42,7 @@ payload object, and `delivery/` imports neither httpx nor generated code).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final, Protocol, TypeVar
 
 import attrs
@@ -167,8 +167,6 @@ class FleetStore(Store, Protocol):
         """The fleet's counters, for `stats(fleet=True)`; raises `StoreError` when unreachable."""
         ...
 
-
-StoreFactory = Callable[[str], Store]
 
 # URL scheme -> "module:callable" taking the URL, imported on first use (a store's dependencies
 # are paid for only by those who use it). "memory" is no store: see `open_store`.
