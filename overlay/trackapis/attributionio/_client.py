@@ -32,6 +32,7 @@ from ..delivery import (
     SendResult,
 )
 from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_identity_verb
+from ._codec import TriggerCodec
 from ._fields import OPERATIONS
 from ._identity import required_id
 from ._models import Customer, EventResult, IdentityResult, parse_customer
@@ -242,12 +243,6 @@ class _Sender:
         self._backend.close()
 
 
-def _trigger_codec() -> Any:
-    from ._codec import TriggerCodec
-
-    return TriggerCodec()
-
-
 def _warn(error: TrackapisError, message: TriggerMessage) -> None:
     logger.warning("attributionio: a request to %s was not delivered: %s", message.path, error)
 
@@ -328,7 +323,7 @@ class AttributionClient(SyncClient):
         positive_int("max_connections", max_connections)
         options = DeliveryOptions.from_arguments(locals())
         engine = engine_options(
-            locals(), options, codec=_trigger_codec, message_of=as_message, warn=_warn, background=background
+            locals(), options, codec=TriggerCodec, message_of=as_message, warn=_warn, background=background
         )
         self._max_connections = max_connections
         self._given_transport = transport

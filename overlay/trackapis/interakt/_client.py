@@ -160,7 +160,7 @@ def _log_attempt(message: InteraktMessage, outcome: object) -> None:
 
 
 def _codec() -> InteraktCodec:
-    from ._codec import InteraktCodec
+    from ._codec import InteraktCodec  # only with a store: `import track` stays light
 
     return InteraktCodec()
 

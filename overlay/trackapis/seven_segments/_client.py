@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import httpx
 
@@ -32,13 +32,11 @@ from ..delivery import (
     Verdict,
 )
 from . import _core
+from ._codec import CommandCodec
 from ._connection import DEFAULT_TARGET, DEFAULT_TIMEOUT, Connection, SyncEdge
 from ._core import sync_command, sync_verb
 from ._payload import Command, SevenSegmentsCommand, bulk_kwargs, company_token
 from ._response import bulk_results, error_message_of
-
-if TYPE_CHECKING:
-    from ._codec import CommandCodec
 
 logger = logging.getLogger("trackapis.seven_segments")
 
@@ -78,12 +76,6 @@ class _BulkSender:
 
     def close(self) -> None:
         self._backend.close()
-
-
-def _codec() -> CommandCodec:
-    from ._codec import CommandCodec
-
-    return CommandCodec()
 
 
 def _warn(error: TrackapisError, command: SevenSegmentsCommand) -> None:
@@ -172,7 +164,7 @@ class SevenSegmentsClient(SyncEdge):
             **engine_options(
                 locals(),
                 options,
-                codec=_codec,
+                codec=CommandCodec,
                 message_of=lambda command: command.message(),
                 warn=_warn,
                 background=self.background,
