@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from .delivery import Codec, DeliveryEngine, DeliveryStats, FlushResult
 
 
-class _Closeable(Protocol):
+class _Backend(Protocol):
+    def exchange(self, call: Call, timeout: float | None = None) -> Answer: ...
+
     def close(self) -> None: ...
 
 
-BackendT = TypeVar("BackendT", bound=_Closeable)
+BackendT = TypeVar("BackendT", bound=_Backend)
 HandlerT = TypeVar("HandlerT")
 
 
@@ -110,6 +112,25 @@ class Lifecycle(Generic[BackendT]):
             if self._backend is None or self._backend[0] != os.getpid():
                 self._backend = (os.getpid(), self._make_backend())
             return self._backend[1]
+
+    def send(
+        self,
+        call: Call,
+        config: ConnectionConfig,
+        extract: Callable[[Any], str | None],
+        redact: Redactor,
+        deadline: Deadline | None = None,
+    ) -> Answer:
+        """Send now, in the caller's thread, with retries within the deadline (a new one by default).
+
+        The 2xx answer, or raise (`ClientClosedError` once shut down; `APIError`, `TransportError`).
+        """
+        from ._http._driver import send
+        from ._retry import Deadline
+
+        self.check_open()
+        deadline = deadline or Deadline(config.deadline, config.timeout)
+        return send(self.backend().exchange, call, config.policy, deadline, extract, redact=redact)
 
     def extra(self, key: str, make: Callable[[], Any]) -> Any:
         """Another per-process resource, made on first use: an executor (shut down on close)."""

@@ -17,7 +17,7 @@ from attributionio_client.models import EventRequest, IdentityRequest
 from .._config import READ_ANSWER_CAP, ConnectionConfig, DeliveryOptions, Verify, positive_int
 from .._errors import APIError, ClientClosedError, TrackapisError
 from .._http._answer import Answer, Call
-from .._http._driver import attempt, send
+from .._http._driver import attempt
 from .._http._httpx import HttpxBackend
 from .._http._redact import Redactor
 from .._lifecycle import Lifecycle, SyncClient, engine_options
@@ -431,16 +431,7 @@ class AttributionClient(SyncClient):
 
     def _call(self, request: Call, deadline: Deadline | None = None) -> Answer:
         """Send with retries within the deadline; the 2xx answer, or raise its error."""
-        self._check_open()
-        settings = self._settings
-        return send(
-            self._life.backend().exchange,
-            request,
-            settings.public.policy,
-            deadline or settings.deadline(),
-            _message,
-            redact=settings.redact,
-        )
+        return self._life.send(request, self._settings.public, _message, self._settings.redact, deadline)
 
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
         pool: concurrent.futures.ThreadPoolExecutor = self._life.extra(

@@ -13,7 +13,7 @@ from .._config import DEFAULT_DEADLINE, TRACK_ANSWER_CAP, ConnectionConfig, Deli
 from .._errors import ClientClosedError, TrackapisError
 from .._http._redact import Redactor
 from .._lifecycle import Lifecycle, SyncClient, engine_options
-from .._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
+from .._retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from ..delivery import (
     DEFAULT_MAX_IN_FLIGHT,
     DEFAULT_MAX_QUEUE_SIZE,
@@ -308,14 +308,7 @@ class InteraktClient(SyncClient):
     def _send_kwargs(self, kwargs: dict[str, Any], cap: int = TRACK_ANSWER_CAP) -> Answer:
         """Send a generated operation's request now, with retries within the deadline."""
         from .._http._answer import Call
-        from .._http._driver import send
 
-        self._life.check_open()
-        connection = self._connection
-        config = connection.config
+        config = self._connection.config
         call = Call.from_kwargs(config.base_url, kwargs, cap=cap)
-        deadline = Deadline(config.deadline, config.timeout)
-        backend = self._life.backend()
-        return send(
-            backend.exchange, call, config.policy, deadline, error_message_of, redact=connection.redact
-        )
+        return self._life.send(call, config, error_message_of, self._connection.redact)

@@ -12,12 +12,10 @@ import attrs
 import httpx
 
 from .._config import ConnectionConfig
-from .._http._answer import Answer, Call
-from .._http._driver import send
+from .._http._answer import Call
 from .._http._httpx import HttpxBackend
 from .._http._redact import NOTHING, Redactor
 from .._lifecycle import SyncClient
-from .._retry import Deadline
 from ._payload import Request
 from ._response import error_message_of
 
@@ -74,12 +72,6 @@ class Connection:
     def call(self, kwargs: dict[str, Any], cap: int) -> Call:
         return Call.from_kwargs(self.config.base_url, kwargs, cap=cap)
 
-    def send(self, backend: HttpxBackend, call: Call) -> Answer:
-        """Send now with retries within the config's deadline; the 2xx answer, or raise."""
-        config = self.config
-        deadline = Deadline(config.deadline, config.timeout)
-        return send(backend.exchange, call, config.policy, deadline, error_message_of, redact=self.redact)
-
 
 class SyncEdge(SyncClient):
     """The sync clients' edge: a request sent now (with retries), its 2xx answer read."""
@@ -87,7 +79,6 @@ class SyncEdge(SyncClient):
     _connection: Connection
 
     def _send(self, request: Request[T]) -> T:
-        self._life.check_open()
         connection = self._connection
         call = connection.call(request.kwargs, request.cap)
-        return request.read(connection.send(self._life.backend(), call))
+        return request.read(self._life.send(call, connection.config, error_message_of, connection.redact))
