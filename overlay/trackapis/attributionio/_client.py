@@ -365,7 +365,7 @@ class AttributionClient(SyncClient):
 
     @trigger_identity_verb
     def trigger_identity(self, arguments: Arguments) -> IdentityResult:
-        self._check_open()
+        self._life.check_open()
         client, model = self._settings.identity_request(arguments)
         if self._engine is not None:
             return IdentityResult(
@@ -378,7 +378,7 @@ class AttributionClient(SyncClient):
     def trigger_event(self, arguments: Arguments) -> EventResult:
         if self._engine is None:
             return event_result(*self._event_outcomes(**arguments))
-        self._check_open()
+        self._life.check_open()
         result, identity, event = self._settings.event_requests(arguments)
         # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
         queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
@@ -398,7 +398,7 @@ class AttributionClient(SyncClient):
 
         Also used by the `pyttributionio` shim, which reports the two outcomes separately.
         """
-        self._check_open()
+        self._life.check_open()
         settings = self._settings
         result, identity, event = settings.event_requests(locals())
         deadline = settings.deadline()
@@ -415,13 +415,10 @@ class AttributionClient(SyncClient):
         """
         from .._operations import answer
 
-        self._check_open()
+        self._life.check_open()
         return answer(self._call(self._settings.operation_request(operation, body, params)))
 
     # -- internals ----------------------------------------------------------------------------------
-
-    def _check_open(self) -> None:
-        self._life.check_open()
 
     def _outcome(self, request: Call, deadline: Deadline) -> Outcome:
         try:
