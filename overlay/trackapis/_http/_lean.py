@@ -40,6 +40,15 @@ _MAX_LINE: Final = 65536  # http.client's limits, so a hostile server meets the 
 _MAX_HEADERS: Final = 100
 _RECV: Final = 65536
 _NO_BODY_STATUSES: Final = frozenset({204, 304})
+# `settimeout` is a system call each time; a read's limit may end this much off the attempt's end.
+_TIMEOUT_SLACK: Final = 0.01
+
+
+def _limit(sock: socket.socket, seconds: float) -> None:
+    """Let the next socket operation wait at most about `seconds` (within `_TIMEOUT_SLACK`)."""
+    current = sock.gettimeout()
+    if current is None or abs(current - seconds) > _TIMEOUT_SLACK:
+        sock.settimeout(seconds)
 
 
 class ProtocolError(ConnectionError):
@@ -81,7 +90,7 @@ class _Reader:
         remaining = self._end - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("the attempt took longer than its timeout")
-        self._sock.settimeout(remaining)
+        _limit(self._sock, remaining)
         data = self._sock.recv(_RECV)
         if not data:
             return False
@@ -337,7 +346,7 @@ class LeanConnection:
             sock = self._sock
             if sock is None:
                 sock = self._sock = self._connect(end)
-            sock.settimeout(max(end - time.monotonic(), 0.001))
+            _limit(sock, max(end - time.monotonic(), 0.001))
             sock.sendall(request)
             reader = _Reader(sock, end)
             status, headers, will_close, framing = _head(reader, call.method)

@@ -475,7 +475,8 @@ class DeliveryEngine:
         fill_deadline: float | None = None
         with self._cond:
             while True:
-                if self._stopping or os.getpid() != self._pid:
+                # (No fork check here: a forked child's engines are reset, see _after_fork.)
+                if self._stopping:
                     return None
                 self._release_due_timers()
                 if self._ready and self._max_batch_wait and len(self._ready) < self._max_batch_size:
@@ -589,7 +590,7 @@ class DeliveryEngine:
                 if key in self._lanes:
                     self._ready.append(key)
                     self._has_work.notify()
-            self._idle.notify_all()
+            self._wake_flushers()
         if failures or delivered:
             self._callbacks_then_settle(delivered, failures)
 
@@ -619,7 +620,7 @@ class DeliveryEngine:
                 self._settle(message, "delivered")
             for message, _ in failures:
                 self._settle(message, "failed")
-            self._idle.notify_all()
+            self._wake_flushers()
 
     def _pop(self, message: _Message, outcome: str | None) -> None:
         """Take the lane's head off; settle it now unless `outcome` is None."""
@@ -629,6 +630,13 @@ class DeliveryEngine:
             del self._lanes[message.key]
         if outcome is not None:
             self._settle(message, outcome)
+
+    def _wake_flushers(self) -> None:
+        # flush() waits for nothing pending (and, with a fleet store, for the partitions' backlog,
+        # which any settled message may have changed). Waking it for every settled message would
+        # cost a thread switch per message at high rates.
+        if not self._pending or self._fleet:
+            self._idle.notify_all()
 
     def _settle(self, message: _Message, outcome: str) -> None:
         message.settled = True

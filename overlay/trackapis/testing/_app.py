@@ -351,7 +351,7 @@ class FakeAPI:
         reply = self._fault_reply(fault) if fault is not None else None
         if reply is None:
             reply = self._answer(
-                route, allowed, method=method, path=path, query=query, headers=Headers(raw_headers), body=body
+                route, allowed, method=method, path=path, query=query, headers=raw_headers, body=body
             )
         recorded.status = reply.status
         await self._send(send, reply)
@@ -364,7 +364,7 @@ class FakeAPI:
         method: str,
         path: str,
         query: list[tuple[str, str]],
-        headers: Headers,
+        headers: list[tuple[str, str]],
         body: bytes,
     ) -> Reply:
         if route is None:
@@ -373,7 +373,9 @@ class FakeAPI:
                     405, f"method {method} is not allowed on {path}", ("allow", ", ".join(allowed))
                 )
             return self.error(404, f"no operation at {path}")
-        parsed, problem = _parse_json(body, headers.get("content-type", ""))
+        # The first Content-Type decides how the body is read; the handlers see the last of each name.
+        content_type = next((value for name, value in headers if name.lower() == "content-type"), "")
+        parsed, problem = _parse_json(body, content_type)
         if problem is not None:
             return self.error(400, problem)
         match = route.pattern.match(path)
@@ -388,7 +390,7 @@ class FakeAPI:
             path_params=path_params,
             query=typed_query,
             raw_query=dict(query),
-            headers={k.lower(): v for k, v in headers.items()},
+            headers={k.lower(): v for k, v in headers},
         )
         rejected = self.check_credentials(call)
         if rejected is not None:
@@ -400,7 +402,7 @@ class FakeAPI:
         route: _Route,
         path_params: dict[str, str],
         query: list[tuple[str, str]],
-        headers: Headers,
+        headers: list[tuple[str, str]],
         body: bytes,
         parsed: Any,
     ) -> tuple[dict[str, Any], Reply | None]:
@@ -413,7 +415,8 @@ class FakeAPI:
         problem = strict_query(route.parameters, query)
         if problem is not None:
             return {}, self.error(400, problem)
-        result = self._openapi.unmarshal_request(_ValidationRequest(route, path_params, query, headers, body))
+        request = _ValidationRequest(route, path_params, query, Headers(headers), body)
+        result = self._openapi.unmarshal_request(request)
         if result.errors:
             first = next(iter(result.errors))
             status = 401 if isinstance(first, SecurityValidationError) else 400

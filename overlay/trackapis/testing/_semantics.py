@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import calendar
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -119,6 +120,7 @@ def strict_query(parameters: Sequence[Mapping[str, Any]], query: Sequence[tuple[
     return None
 
 
+@functools.lru_cache(maxsize=256)  # a fake sees the same few headers on every request
 def basic_credentials(header: str | None) -> tuple[str, str] | None:
     """The (username, password) of a Basic `Authorization` header (scheme in any case), or None."""
     scheme, _, token = (header or "").strip().partition(" ")
