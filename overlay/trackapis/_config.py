@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
-from ._retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from ._retry import DEFAULT_MAX_RETRIES, Deadline, RetryPolicy
 
 if TYPE_CHECKING:
     import ssl
@@ -240,6 +240,10 @@ class ConnectionConfig:
             proxy=arguments["proxy"],
             verify=arguments["verify"],
         )
+
+    def new_deadline(self) -> Deadline:
+        """A new call's deadline: `deadline` seconds in all, each attempt at most `timeout`."""
+        return Deadline(self.deadline, self.timeout)
 
     def at(self, other_base_url: Any, *, argument: str, example: str) -> ConnectionConfig:
         """The same config for another host of the same API (Attribution.io's private API)."""

@@ -126,10 +126,9 @@ class Lifecycle(Generic[BackendT]):
         The 2xx answer, or raise (`ClientClosedError` once shut down; `APIError`, `TransportError`).
         """
         from ._http._driver import send
-        from ._retry import Deadline
 
         self.check_open()
-        deadline = deadline or Deadline(config.deadline, config.timeout)
+        deadline = deadline or config.new_deadline()
         return send(self.backend().exchange, call, config.policy, deadline, extract, redact=redact)
 
     def extra(self, key: str, make: Callable[[], Any]) -> Any:
@@ -250,11 +249,10 @@ class AsyncClient:
     async def _send_call(self, call: Call, deadline: Deadline | None = None) -> Answer:
         """Send now with retries within the deadline (a new one by default); the 2xx answer, or raise."""
         from ._http._driver import send_async
-        from ._retry import Deadline
 
         self._check_open()
         config = self._config
-        deadline = deadline or Deadline(config.deadline, config.timeout)
+        deadline = deadline or config.new_deadline()
         return await send_async(
             self._backend.exchange, call, config.policy, deadline, self._error_text, redact=self._redact
         )

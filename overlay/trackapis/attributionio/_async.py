@@ -103,7 +103,7 @@ class AsyncAttributionClient(AsyncClient):
         """Record an event and link the visitor, concurrently. See `AttributionClient.trigger_event`."""
         settings = self._settings
         result, identity, event = settings.event_requests(arguments)
-        deadline = settings.deadline()
+        deadline = settings.public.new_deadline()
         event_outcome, identity_outcome = await asyncio.gather(
             self._send_call(settings.trigger_request(event), deadline),
             self._send_call(settings.trigger_request(identity), deadline),

@@ -110,10 +110,6 @@ class Settings:
         urls = f"base_url={self.public.base_url!r} private_base_url={self.private.base_url!r}"
         return f"public_key={self.public_key!r} {urls}"
 
-    def deadline(self) -> Deadline:
-        """A new call's deadline."""
-        return Deadline(self.public.deadline, self.public.timeout)
-
     def customer_request(self, arguments: Mapping[str, Any]) -> tuple[str, Call]:
         """`fetch_customer()`'s request, from its arguments by name, and the id it asks for."""
         shown = show_flags(arguments)
@@ -401,7 +397,7 @@ class AttributionClient(SyncClient):
         self._life.check_open()
         settings = self._settings
         result, identity, event = settings.event_requests(locals())
-        deadline = settings.deadline()
+        deadline = settings.public.new_deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
         return result, event_outcome, linked.result()

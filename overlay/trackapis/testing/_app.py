@@ -111,6 +111,12 @@ class _Route:
     takes_body: bool
     operation: Mapping[str, Any] = attrs.field(eq=False, repr=False)
     parameters: list[Mapping[str, Any]] = attrs.field(eq=False, repr=False)
+    # Whether validation must unmarshal, for the typed query (see FakeAPI._check).
+    takes_query: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @takes_query.default
+    def _takes_query(self) -> bool:
+        return any(parameter.get("in") == "query" for parameter in self.parameters)
 
 
 class _ValidationRequest:
@@ -418,7 +424,7 @@ class FakeAPI:
         request = _ValidationRequest(route, path_params, query, Headers(headers), body)
         typed: dict[str, Any] = {}
         first: Exception | None
-        if any(parameter.get("in") == "query" for parameter in route.parameters):
+        if route.takes_query:
             result = self._openapi.unmarshal_request(request)
             first = next(iter(result.errors), None)
             typed = dict(result.parameters.query)
