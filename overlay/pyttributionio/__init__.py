@@ -149,17 +149,19 @@ class PyttributionIo:
             when the event request got no answer (logged).
         """
         client = self._current_client()
-        _, event_outcome, identity_outcome = client._event_outcomes(
+        outcomes = client.trigger_event_outcomes(
             attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
         )
-        for outcome, what in ((event_outcome, "Event"), (identity_outcome, "Identity")):
-            if isinstance(outcome, TrackapisError):
+        event_error, identity_error = outcomes.event_error, outcomes.identity_error
+        for error, what in ((event_error, "Event"), (identity_error, "Identity")):
+            if error is not None:
                 logger.error(
-                    'Pyttribution.io: %s trigger for ID "%s" failed: %s', what, attributionio_id, outcome
+                    'Pyttribution.io: %s trigger for ID "%s" failed: %s', what, attributionio_id, error
                 )
-        if isinstance(event_outcome, TransportError):
+        if isinstance(event_error, TransportError):
             return None  # as the original, when the event request got no answer
-        return _status(event_outcome), _status(identity_outcome)
+        result = outcomes.result
+        return _status(result.event_status, event_error), _status(result.identity_status, identity_error)
 
     def close(self) -> None:
         """Close the connections (new; the original held none open)."""
@@ -200,8 +202,8 @@ class PyttributionIo:
         return new
 
 
-def _status(outcome: Any) -> int | None:
+def _status(status: int | None, error: TrackapisError | None) -> int | None:
     """The HTTP status the original returned: also an error status; None without an answer."""
-    if not isinstance(outcome, TrackapisError):  # an answer
-        return int(outcome.status_code)
-    return outcome.status if isinstance(outcome, APIError) else None
+    if isinstance(error, APIError):
+        return error.status
+    return status

@@ -282,6 +282,47 @@ def test_both_requests_failing_raises_the_events_error_noting_the_identitys(
     assert any("identity request failed too" in note for note in caught.value.__notes__)
 
 
+@pytest.mark.parametrize("failing", ["triggerEvent", "triggerIdentity"])
+def test_trigger_event_outcomes_returns_each_requests_outcome_instead_of_raising(
+    client: AttributionClient, attributionio_fake: AttributionFake, failing: str
+) -> None:
+    attributionio_fake.faults.fail_next(100, status=502, operations={failing})
+
+    outcomes = client.trigger_event_outcomes(
+        "cookie", "signup", client_id="john", last_url="https://a.example/"
+    )
+
+    failed, delivered = (
+        (outcomes.event_error, outcomes.identity_error)
+        if failing == "triggerEvent"
+        else (outcomes.identity_error, outcomes.event_error)
+    )
+    assert isinstance(failed, ServerError)
+    assert failed.status == 502
+    assert delivered is None
+    statuses = {
+        "triggerEvent": outcomes.result.event_status,
+        "triggerIdentity": outcomes.result.identity_status,
+    }
+    assert statuses[failing] is None
+    assert statuses[({"triggerEvent", "triggerIdentity"} - {failing}).pop()] == 200
+    assert outcomes.result.client_id == "john"
+    assert not outcomes.result.client_id_generated
+    assert len(attributionio_fake.requests_to(failing)) == FAST_RETRIES.max_retries + 1
+
+
+def test_trigger_event_outcomes_of_a_server_that_does_not_answer_is_a_transport_error() -> None:
+    with AttributionClient(
+        KEY, SECRET, base_url="http://127.0.0.1:9", private_base_url="http://127.0.0.1:9", max_retries=0
+    ) as client:
+        outcomes = client.trigger_event_outcomes("cookie", "signup")
+
+    assert isinstance(outcomes.event_error, TransportError)
+    assert isinstance(outcomes.identity_error, TransportError)
+    assert outcomes.result.event_status is None
+    assert outcomes.result.client_id_generated
+
+
 def test_rate_limit_honours_retry_after(
     client: AttributionClient, attributionio_fake: AttributionFake
 ) -> None:

@@ -30,7 +30,7 @@ from ._client import (
 )
 from ._fields import EventFields, IdentityFields
 from ._identity import new_client_id
-from ._models import Customer, CustomerRecord, EventResult, IdentityResult
+from ._models import Customer, CustomerRecord, EventOutcomes, EventResult, IdentityResult
 from ._payload import UNKNOWN_AGENT, UNKNOWN_URL, TriggerMessage
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "CustomerRecord",
     "DeliveryStats",
     "EventFields",
+    "EventOutcomes",
     "EventResult",
     "FlushResult",
     "IdentityFields",

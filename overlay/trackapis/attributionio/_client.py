@@ -35,7 +35,7 @@ from ._calls import Arguments, fetch_customer_verb, trigger_event_verb, trigger_
 from ._codec import TriggerCodec
 from ._fields import OPERATIONS
 from ._identity import required_id
-from ._models import Customer, EventResult, IdentityResult, parse_customer
+from ._models import Customer, EventOutcomes, EventResult, IdentityResult, parse_customer
 from ._payload import (
     TriggerMessage,
     TriggerRequest,
@@ -199,19 +199,47 @@ def no_customer(error: APIError) -> Customer | None:
     raise error
 
 
-def event_result(
+def event_outcomes(
     result: EventResult, event_outcome: Answer | BaseException, identity_outcome: Answer | BaseException
-) -> EventResult:
-    """`trigger_event()`'s result from its two outcomes (answers or errors); the event's error first."""
-    if isinstance(event_outcome, BaseException):
-        if isinstance(identity_outcome, BaseException):
-            event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
-        raise event_outcome
-    if isinstance(identity_outcome, BaseException):
-        raise identity_outcome
-    return attrs.evolve(
-        result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
-    )
+) -> EventOutcomes:
+    """Both requests' outcomes: the status of each answer, the error of each that failed."""
+    for outcome in (event_outcome, identity_outcome):
+        if isinstance(outcome, BaseException) and not isinstance(outcome, TrackapisError):
+            raise outcome  # not a failed delivery: a bug, or a cancellation
+    event_error = event_outcome if isinstance(event_outcome, TrackapisError) else None
+    identity_error = identity_outcome if isinstance(identity_outcome, TrackapisError) else None
+    event_status = None if isinstance(event_outcome, BaseException) else event_outcome.status_code
+    identity_status = None if isinstance(identity_outcome, BaseException) else identity_outcome.status_code
+    result = attrs.evolve(result, event_status=event_status, identity_status=identity_status)
+    return EventOutcomes(result, event_error, identity_error)
+
+
+def event_result(outcomes: EventOutcomes) -> EventResult:
+    """`trigger_event()`'s result, or the error of a request that failed (the event's first)."""
+    event_error, identity_error = outcomes.event_error, outcomes.identity_error
+    if event_error is not None:
+        if identity_error is not None:
+            event_error.add_note(f"The identity request failed too: {identity_error}")
+        raise event_error
+    if identity_error is not None:
+        raise identity_error
+    return outcomes.result
+
+
+_OUTCOMES_DOC: Final = """Send `trigger_event()`'s two requests now; return each outcome, not raising it.
+
+For callers that report the two separately: `trigger_event()` raises the first error, and in
+background mode queues both; this sends at once in the caller's thread, in either mode, with
+the same retries and deadline. The arguments are `trigger_event()`'s.
+
+Returns:
+    `EventOutcomes`: the result (with the status of each request answered with 2xx), and the
+    error of each request that failed (`APIError` with its status, or `TransportError`).
+
+Raises:
+    ValueError, TypeError: A bad argument (nothing is sent).
+    ClientClosedError: After `close()`.
+"""
 
 
 class _Sender:
@@ -373,34 +401,26 @@ class AttributionClient(SyncClient):
     @trigger_event_verb
     def trigger_event(self, arguments: Arguments) -> EventResult:
         if self._engine is None:
-            return event_result(*self._event_outcomes(**arguments))
+            return event_result(self._send_event_pair(arguments))
         self._life.check_open()
         result, identity, event = self._settings.event_requests(arguments)
         # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
         queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
         return attrs.evolve(result, queued=all(queued))
 
-    def _event_outcomes(
-        self,
-        attributionio_id: Any,
-        event_key: Any,
-        *,
-        client_id: Any,
-        user_agent: Any,
-        last_url: Any,
-        fields: Mapping[str, Any] | None = None,
-    ) -> tuple[EventResult, Outcome, Outcome]:
-        """Send an event and its identity at once, within one deadline; each one's answer or error.
-
-        Also used by the `pyttributionio` shim, which reports the two outcomes separately.
-        """
+    def _send_event_pair(self, arguments: Arguments) -> EventOutcomes:
+        """Send an event and its identity at once, within one deadline; each one's answer or error."""
         self._life.check_open()
         settings = self._settings
-        result, identity, event = settings.event_requests(locals())
+        result, identity, event = settings.event_requests(arguments)
         deadline = settings.public.new_deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
-        return result, event_outcome, linked.result()
+        return event_outcomes(result, event_outcome, linked.result())
+
+    trigger_event_outcomes = trigger_event_verb(
+        _send_event_pair, name="trigger_event_outcomes", doc=_OUTCOMES_DOC
+    )
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by its operationId, now (with retries).

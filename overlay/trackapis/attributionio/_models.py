@@ -12,7 +12,7 @@ from attributionio_client.models import Customer as GeneratedCustomer
 from attributionio_client.models import CustomerResponse, Record
 from attributionio_client.types import Unset
 
-from .._errors import InvalidResponseError
+from .._errors import InvalidResponseError, TrackapisError
 
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -156,3 +156,21 @@ class EventResult:
     event_status: int | None = None
     identity_status: int | None = None
     queued: bool = False
+
+
+@attrs.frozen
+class EventOutcomes:
+    """`trigger_event()`'s two requests, each with its own outcome: for callers that report them
+    separately (the `pyttributionio` drop-in logs each and returns both statuses).
+
+    Attributes:
+        result: The client id (and whether it was generated), the transaction id, and the status
+            of each request that was answered with 2xx (None for one that failed).
+        event_error: Why the event request failed, after retries (an `APIError` carries the
+            answer's status; a `TransportError` means no answer), or None when it was delivered.
+        identity_error: The same for the identity request.
+    """
+
+    result: EventResult
+    event_error: TrackapisError | None = None
+    identity_error: TrackapisError | None = None
