@@ -1,10 +1,12 @@
-"""Benchmark the Interakt clients side by side, in one run, against one loopback fake.
+"""Benchmark the Interakt clients side by side, in one run, against one loopback server.
 
 Compares this project's `track`, the original `interakt-track-python` 1.0.7 (in its own virtual
 environment: both are imported as `track`) and a bare serial httpx loop. Each measurement runs in
-a fresh process; the fake runs in this one, with spec validation off (it would otherwise be
-what is measured) and a fixed added latency. Prints a Markdown table of figures and ratios;
-`--write` also puts it into README.md between the bench markers.
+a fresh process; the server runs in this one with a fixed added latency: `bench_server.py`, a
+minimal one, so that the server's own CPU does not limit the client under test (see there). The
+same bursts against the fake (uvicorn, validation off) are reported beside the table. Prints a
+Markdown table of figures and ratios; `--write` also puts it into README.md between the bench
+markers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench_server import BenchServer
 
 from trackapis.testing import InteraktFake, serve
 
@@ -40,26 +44,42 @@ def run(python: str, *args: str, store: str | None = None) -> dict[str, Any]:
     return result
 
 
-def delivered_rate(fake: InteraktFake, python: str, measure: str, n: int, store: str | None = None) -> float:
-    before = len(fake.events)
-    result = run(python, measure, fake.url, str(n), store=store)
-    arrived = len(fake.events) - before - (measure == "warm")  # the warm-up event
+def delivered_rate(
+    server: BenchServer | InteraktFake, python: str, measure: str, n: int, store: str | None = None
+) -> float:
+    def accepted() -> int:
+        return server.events if isinstance(server, BenchServer) else len(server.events)
+
+    before = accepted()
+    result = run(python, measure, server.url, str(n), store=store)
+    arrived = accepted() - before - (measure == "warm")  # the warm-up event
     if arrived != n:
         raise RuntimeError(f"{python} {measure}: {arrived} of {n} events arrived")
     return n / float(result["seconds"])
 
 
 def paired(
-    repeat: int, ours: Callable[[], float], theirs: Callable[[], float], *, in_turns: bool = True
+    repeat: int,
+    ours: Callable[[], float],
+    theirs: Callable[[], float],
+    *,
+    in_turns: bool = True,
+    best: bool = False,
 ) -> tuple[float, float]:
-    """The medians of `repeat` runs each.
+    """The medians of `repeat` runs each; with `best`, the lowest (for CPU-bound costs, see below).
 
     In turns (ours, theirs, ours, ...) for the CPU-bound figures, so that a slow spell of the
     host (a shared VM's neighbours) weighs on both sides alike. The delivery rates are taken in
-    blocks instead: the original's are bound by the fake's latency, not by the CPU, and its runs
+    blocks instead: the original's are bound by the server's latency, not by the CPU, and its runs
     take seconds of near-idle time, after which this host's CPUs are measurably slower to start
     (5-10% fewer of our events/s after 4 s idle), which would measure the VM's wake-up, not the
     client.
+
+    The caller's cost and the import time are costs of CPU-bound code, which only interference
+    makes slower: on this kind of VM either side's runs fall into two modes minutes apart (median
+    caller cost 3.7-4.4 or 6.4-8.2 us, for ours and the original's alike, in turns), so a median
+    of five picks a mode, not a client. The lowest of enough runs compares like with like
+    (`timeit`'s advice).
     """
     mine: list[float] = []
     their: list[float] = []
@@ -72,7 +92,8 @@ def paired(
         their = [theirs() for _ in range(repeat)]
     runs = f"ours {[round(x, 1) for x in mine]}, original {[round(x, 1) for x in their]}"
     print(f"  runs: {runs}", file=sys.stderr, flush=True)
-    return statistics.median(mine), statistics.median(their)
+    pick = min if best else statistics.median
+    return pick(mine), pick(their)
 
 
 def main() -> None:  # noqa: PLR0915 - one table, measured in order
@@ -85,8 +106,6 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
     args = parser.parse_args()
     ours, original = sys.executable, args.original_python
 
-    fake = InteraktFake(api_key="bench-key")
-    fake.validate = False
     rows: list[tuple[str, str, float, float, float | None, bool]] = []
     burst: dict[str, float] = {}
     spool_rows: list[tuple[str, str, float, float, bool]] = []
@@ -95,16 +114,16 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
     def median(values: list[float]) -> float:
         return statistics.median(values)
 
-    with serve(fake):
+    with BenchServer.running("bench-key") as server:
         for latency, n_ours, n_original, target in ((0.02, 3000, 150, 30.0), (0.0, 3000, 1000, 1.2)):
-            fake.faults.add_latency(latency)
+            server.latency = latency
             mine, theirs = paired(
                 args.repeat,
-                functools.partial(delivered_rate, fake, ours, "throughput", n_ours),
-                functools.partial(delivered_rate, fake, original, "throughput", n_original),
+                functools.partial(delivered_rate, server, ours, "throughput", n_ours),
+                functools.partial(delivered_rate, server, original, "throughput", n_original),
                 in_turns=False,
             )
-            bare = median([delivered_rate(fake, ours, "httpx", n_original) for _ in range(args.repeat)])
+            bare = median([delivered_rate(server, ours, "httpx", n_original) for _ in range(args.repeat)])
             label = f"delivered events/s, {latency * 1000:.0f} ms added latency"
             rows.append((label, f">= {target:g}x the original", mine, theirs, bare, mine / theirs >= target))
             if latency:
@@ -113,18 +132,20 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
                 for measure, when in (("cold", "cold client"), ("warm", "warm client, after 0.6 s idle")):
                     mine, theirs = paired(
                         args.repeat,
-                        functools.partial(delivered_rate, fake, ours, measure, 1000),
-                        functools.partial(delivered_rate, fake, original, measure, 150),
+                        functools.partial(delivered_rate, server, ours, measure, 1000),
+                        functools.partial(delivered_rate, server, original, measure, 150),
                         in_turns=False,
                     )
                     label = f"delivered events/s, 1,000 users, {latency * 1000:.0f} ms, {when}"
                     rows.append((label, ">= 50x the original", mine, theirs, None, mine / theirs >= 50))
                     burst[measure] = mine
                 # The same cold burst through the durable spool (here, before the slow-server rows
-                # below, whose unanswered requests may still land on the fake afterwards).
+                # below, whose unanswered requests may still land on the server afterwards).
                 spool_rate = median(
                     [
-                        delivered_rate(fake, ours, "cold", 1000, store=f"sqlite:///{spool_dir}/burst-{i}.db")
+                        delivered_rate(
+                            server, ours, "cold", 1000, store=f"sqlite:///{spool_dir}/burst-{i}.db"
+                        )
                         for i in range(args.repeat)
                     ]
                 )
@@ -132,15 +153,16 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
                 spool_rows.append((label, "-", burst["cold"], spool_rate, True))
             print(*rows[-1], sep=" | ", file=sys.stderr, flush=True)
 
-        fake.faults.add_latency(5)  # nothing completes while the calls are timed or queued
+        server.latency = 5  # nothing completes while the calls are timed or queued
         mine, theirs = paired(
-            args.repeat,
-            lambda: run(ours, "caller", fake.url, "5000")["median_us"],
-            lambda: run(original, "caller", fake.url, "5000")["median_us"],
+            max(args.repeat, 15),  # each side's best needs runs in the VM's fast mode (see paired)
+            lambda: run(ours, "caller", server.url, "5000")["median_us"],
+            lambda: run(original, "caller", server.url, "5000")["median_us"],
+            best=True,
         )
         rows.append(
             (
-                "median caller-side cost of `track.event()`, us",
+                "caller-side cost of `track.event()`, us (median of 5,000 calls)",
                 "<= the original's",
                 mine,
                 theirs,
@@ -149,28 +171,29 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
             )
         )
         memory_cost = mine
-        spool_cost = median(
+        spool_cost = min(
             [
-                run(ours, "caller", fake.url, "5000", store=f"sqlite:///{spool_dir}/caller-{i}.db")[
+                run(ours, "caller", server.url, "5000", store=f"sqlite:///{spool_dir}/caller-{i}.db")[
                     "median_us"
                 ]
                 for i in range(args.repeat)
             ]
         )
-        label = "median caller-side cost of `track.event()`, us"
+        label = "caller-side cost of `track.event()`, us (median of 5,000 calls)"
         spool_rows.append((label, "<= 3x memory", memory_cost, spool_cost, spool_cost <= 3 * memory_cost))
 
         mine, theirs = paired(
             max(args.repeat, 7),
             lambda: run(ours, "import")["seconds"] * 1000,
             lambda: run(original, "import")["seconds"] * 1000,
+            best=True,
         )
         rows.append(("`import track` time, ms", "<= the original's", mine, theirs, None, mine <= theirs))
 
         mine, theirs = paired(
             args.repeat,
-            lambda: run(ours, "memory", fake.url, "10000")["peak_rss_mb"],
-            lambda: run(original, "memory", fake.url, "10000")["peak_rss_mb"],
+            lambda: run(ours, "memory", server.url, "10000")["peak_rss_mb"],
+            lambda: run(original, "memory", server.url, "10000")["peak_rss_mb"],
         )
         rows.append(
             (
@@ -182,7 +205,16 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
                 mine <= theirs,
             )
         )
-        fake.faults.clear()
+    # The same bursts against the fake (validation off): its CPU per request is the limit here.
+    uvicorn_fake = InteraktFake(api_key="bench-key")
+    uvicorn_fake.validate = False
+    with serve(uvicorn_fake):
+        uvicorn_fake.faults.add_latency(0.02)
+        against_fake = {
+            measure: median([delivered_rate(uvicorn_fake, ours, measure, 1000) for _ in range(args.repeat)])
+            for measure in ("cold", "warm")
+        }
+        print(f"  against the fake: {against_fake}", file=sys.stderr, flush=True)
 
     table = [
         "| measure | target | trackapis | original 1.0.7 | bare httpx loop | ratio | met |",
@@ -198,13 +230,18 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
             *table,
             "",
             f"Measured by `scripts/bench` ({machine}; median of {args.repeat} runs; caller cost, import",
-            "and memory runs of ours and the original's in turns; the fake on loopback with validation",
-            "off; throughput counts the events the fake stored; load average at the end:",
-            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: above the CPU count, the fake and both",
+            "and memory runs of ours and the original's in turns, and of caller cost and import the",
+            "best run, as `timeit` advises for CPU-bound code; the server on loopback is",
+            "`scripts/bench_server.py`, which answers as the fake does at half its CPU per request;",
+            "throughput counts the events the server accepted; load average at the end:",
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs: above the CPU count, the server and both",
             "clients are starved and the throughput figures and ratios fall well below their quiet values).",
-            "Ratios: trackapis / original.",
+            "Ratios: trackapis / original. The same 1,000-user bursts against the fake (uvicorn,",
+            f"validation off) instead: cold {against_fake['cold']:,.0f}, warm {against_fake['warm']:,.0f}",
+            "events/s; on a machine with few CPUs its 0.2-0.35 ms of CPU per request, beside the client's,",
+            "is what limits them.",
             "",
-            'With the durable spool, `track.store = "sqlite:///..."` (same runs, same fake):',
+            'With the durable spool, `track.store = "sqlite:///..."` (same runs, same server):',
             "",
             "| measure | target | memory | sqlite | ratio |",
             "|---|---|---|---|---|",
