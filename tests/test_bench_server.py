@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ def _module() -> Any:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_server"] = module
     spec.loader.exec_module(module)
     return module
 
@@ -34,6 +33,7 @@ def test_counts_what_a_background_client_delivers_over_keep_alive_connections() 
         BenchServer.running(KEY) as server,
         InteraktClient(KEY, base_url=server.url, max_in_flight=4) as client,
     ):
+        server.latency = 0.005
         for i in range(40):
             client.event("Order Placed", user_id=f"user-{i}", traits={"orderNumber": f"B{i}"})
         client.user(user_id="user-1", traits={"name": "Ada"})
@@ -41,6 +41,28 @@ def test_counts_what_a_background_client_delivers_over_keep_alive_connections() 
 
     assert result.delivered == 41
     assert (server.events, server.users) == (40, 1)
+    assert 1 <= server.connections <= 4  # one per request in flight, each kept alive
+
+
+def test_answers_requests_sent_together_on_one_connection_in_their_order() -> None:
+    def request(user: str) -> bytes:
+        body = f'{{"userId": "{user}", "event": "E"}}'.encode()
+        head = f"POST /v1/public/track/{'users' if user == 'u' else 'events'}/ HTTP/1.1\r\nHost: x\r\n"
+        auth = "Authorization: Basic YmVuY2gta2V5Og==\r\n"  # base64 of "bench-key:"
+        return (head + auth + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+    with BenchServer.running(KEY) as server:
+        server.latency = 0.01
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(request("e1") + request("u") + request("e2"))
+            received = b""
+            while received.count(b"HTTP/1.1") < 3 or not received.endswith(b"}"):
+                received += sock.recv(65536)
+
+    statuses = [int(part[:3]) for part in received.split(b"HTTP/1.1 ")[1:]]
+    assert statuses == [201, 202, 201]
+    assert (server.events, server.users, server.connections) == (2, 1, 1)
 
 
 def test_answers_as_the_fake_does_to_a_wrong_key_a_bad_body_and_an_unknown_path() -> None:

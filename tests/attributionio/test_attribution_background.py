@@ -8,6 +8,7 @@ from typing import Any
 from attributionio_helpers import FAST_RETRIES, KEY
 
 from trackapis.attributionio import (
+    APIError,
     AttributionClient,
     AuthenticationError,
     ClientClosedError,
@@ -168,3 +169,20 @@ def test_many_threads_trigger_at_once(attributionio_fake: AttributionFake) -> No
 
     assert result.delivered == 160
     assert len({event.transaction_id for event in attributionio_fake.events}) == 80
+
+
+def test_trigger_event_outcomes_sends_at_once_in_background_mode_too(
+    attributionio_fake: AttributionFake,
+) -> None:
+    attributionio_fake.faults.fail_next(1, status=400, operations={"triggerEvent"})
+    with background(attributionio_fake) as client:
+        outcomes = client.trigger_event_outcomes("cookie", "signup", client_id="ann")
+        queued = client.stats()
+
+    # Answered before it returned, never queued: nothing passed through the engine.
+    assert sorted(r.operation_id for r in attributionio_fake.requests) == ["triggerEvent", "triggerIdentity"]
+    assert queued.queued == 0
+    assert isinstance(outcomes.event_error, APIError)
+    assert outcomes.event_error.status == 400
+    assert (outcomes.identity_error, outcomes.result.identity_status) == (None, 200)
+    assert not outcomes.result.queued

@@ -23,7 +23,6 @@ from ._client import (
     Settings,
     _message,
     customer_of,
-    event_outcomes,
     event_result,
     no_customer,
 )
@@ -110,7 +109,7 @@ class AsyncAttributionClient(AsyncClient):
             self._send_call(settings.trigger_request(identity), deadline),
             return_exceptions=True,
         )
-        return event_result(event_outcomes(result, event_outcome, identity_outcome))
+        return event_result(result, event_outcome, identity_outcome)
 
     async def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by operationId; see `AttributionClient.call()`."""

@@ -199,38 +199,38 @@ def no_customer(error: APIError) -> Customer | None:
     raise error
 
 
-def event_outcomes(
+def event_result(
     result: EventResult, event_outcome: Answer | BaseException, identity_outcome: Answer | BaseException
-) -> EventOutcomes:
+) -> EventResult:
+    """`trigger_event()`'s result from its two outcomes (answers or errors); the event's error first."""
+    if isinstance(event_outcome, BaseException):
+        if isinstance(identity_outcome, BaseException):
+            event_outcome.add_note(f"The identity request failed too: {identity_outcome}")
+        raise event_outcome
+    if isinstance(identity_outcome, BaseException):
+        raise identity_outcome
+    return attrs.evolve(
+        result, event_status=event_outcome.status_code, identity_status=identity_outcome.status_code
+    )
+
+
+def event_outcomes(result: EventResult, event_outcome: Outcome, identity_outcome: Outcome) -> EventOutcomes:
     """Both requests' outcomes: the status of each answer, the error of each that failed."""
-    for outcome in (event_outcome, identity_outcome):
-        if isinstance(outcome, BaseException) and not isinstance(outcome, TrackapisError):
-            raise outcome  # not a failed delivery: a bug, or a cancellation
-    event_error = event_outcome if isinstance(event_outcome, TrackapisError) else None
-    identity_error = identity_outcome if isinstance(identity_outcome, TrackapisError) else None
-    event_status = None if isinstance(event_outcome, BaseException) else event_outcome.status_code
-    identity_status = None if isinstance(identity_outcome, BaseException) else identity_outcome.status_code
-    result = attrs.evolve(result, event_status=event_status, identity_status=identity_status)
-    return EventOutcomes(result, event_error, identity_error)
-
-
-def event_result(outcomes: EventOutcomes) -> EventResult:
-    """`trigger_event()`'s result, or the error of a request that failed (the event's first)."""
-    event_error, identity_error = outcomes.event_error, outcomes.identity_error
-    if event_error is not None:
-        if identity_error is not None:
-            event_error.add_note(f"The identity request failed too: {identity_error}")
-        raise event_error
-    if identity_error is not None:
-        raise identity_error
-    return outcomes.result
+    event_status = None if isinstance(event_outcome, TrackapisError) else event_outcome.status_code
+    identity_status = None if isinstance(identity_outcome, TrackapisError) else identity_outcome.status_code
+    return EventOutcomes(
+        attrs.evolve(result, event_status=event_status, identity_status=identity_status),
+        event_outcome if isinstance(event_outcome, TrackapisError) else None,
+        identity_outcome if isinstance(identity_outcome, TrackapisError) else None,
+    )
 
 
 _OUTCOMES_DOC: Final = """Send `trigger_event()`'s two requests now; return each outcome, not raising it.
 
-For callers that report the two separately: `trigger_event()` raises the first error, and in
-background mode queues both; this sends at once in the caller's thread, in either mode, with
-the same retries and deadline. The arguments are `trigger_event()`'s.
+For callers that report the two separately: `trigger_event()` raises the first error. This
+sends both at once (the identity request on a pool thread), with the same retries and deadline,
+in background mode too: then past the queue, the store, the rate limit and the callbacks.
+The arguments are `trigger_event()`'s.
 
 Returns:
     `EventOutcomes`: the result (with the status of each request answered with 2xx), and the
@@ -401,14 +401,14 @@ class AttributionClient(SyncClient):
     @trigger_event_verb
     def trigger_event(self, arguments: Arguments) -> EventResult:
         if self._engine is None:
-            return event_result(self._send_event_pair(arguments))
+            return event_result(*self._send_event_pair(arguments))
         self._life.check_open()
         result, identity, event = self._settings.event_requests(arguments)
         # Both are queued (no short cut): a dropped identity is reported, and its event still goes.
         queued = [self._queue(identity, result.client_id), self._queue(event, result.client_id)]
         return attrs.evolve(result, queued=all(queued))
 
-    def _send_event_pair(self, arguments: Arguments) -> EventOutcomes:
+    def _send_event_pair(self, arguments: Arguments) -> tuple[EventResult, Outcome, Outcome]:
         """Send an event and its identity at once, within one deadline; each one's answer or error."""
         self._life.check_open()
         settings = self._settings
@@ -416,11 +416,12 @@ class AttributionClient(SyncClient):
         deadline = settings.public.new_deadline()
         linked = self._executor().submit(self._outcome, settings.trigger_request(identity), deadline)
         event_outcome = self._outcome(settings.trigger_request(event), deadline)
-        return event_outcomes(result, event_outcome, linked.result())
+        return result, event_outcome, linked.result()
 
-    trigger_event_outcomes = trigger_event_verb(
-        _send_event_pair, name="trigger_event_outcomes", doc=_OUTCOMES_DOC
-    )
+    def _outcomes(self, arguments: Arguments) -> EventOutcomes:
+        return event_outcomes(*self._send_event_pair(arguments))
+
+    trigger_event_outcomes = trigger_event_verb(_outcomes, name="trigger_event_outcomes", doc=_OUTCOMES_DOC)
 
     def call(self, operation: str, *, body: Mapping[str, Any] | None = None, **params: Any) -> Any:
         """Send any operation of specs/attributionio.yaml by its operationId, now (with retries).
