@@ -253,6 +253,7 @@ class DeliveryEngine:
         Returns False when the queue is full: the payload is then reported to `on_error` as
         dropped. Raises `EngineClosed` after `shutdown()`.
         """
+        starting: threading.Thread | None = None
         with self._cond:
             if self._closed:
                 raise EngineClosed
@@ -286,13 +287,15 @@ class DeliveryEngine:
                         len(self._ready) > self._idle_workers * self._max_batch_size
                         and len(self._workers) < self._max_in_flight
                     ):
-                        self._start_worker()
+                        starting = self._new_worker()
                 else:
                     lane.append(message)
                 if self._store is not None:
                     self._unwritten.append(message)
                     if self._writer is None:
                         self._start_writer()
+        if starting is not None:
+            starting.start()  # outside the lock: start() waits for the thread to run
         if full:
             self._report(
                 MessageDropped(f"the queue is full ({self._max_queue_size} messages pending)"), payload
@@ -374,8 +377,8 @@ class DeliveryEngine:
         # must not stretch shutdown past its timeout (it is a daemon thread; exit does not wait).
         current, grace = threading.current_thread(), time.monotonic() + _JOIN_GRACE
         for worker in workers:
-            if worker is not current:
-                worker.join(max(0.0, grace - time.monotonic()))
+            if worker is not current and worker.is_alive():  # (one counted but not yet started
+                worker.join(max(0.0, grace - time.monotonic()))  # finds the engine stopping)
         return result
 
     def drain(self, timeout: float | None = None) -> FlushResult:
@@ -436,12 +439,14 @@ class DeliveryEngine:
 
     # -- the workers' side ----------------------------------------------------------------------------
 
-    def _start_worker(self) -> None:
+    def _new_worker(self) -> threading.Thread:
+        """A worker thread, counted (under `_cond`); the caller starts it once it has let go of the
+        lock: `start()` waits until the thread runs, and every other worker would wait with it."""
         worker = threading.Thread(
             target=self._work, name=f"{self._name}-delivery-{len(self._workers)}", daemon=True
         )
         self._workers.append(worker)
-        worker.start()
+        return worker
 
     def _work(self) -> None:
         sender: Sender | None = None
@@ -719,6 +724,7 @@ class DeliveryEngine:
             self._store_name(),
         )
         inserted: dict[str, int] = {}
+        starting: list[threading.Thread] = []
         with self._cond:
             self._removed.extend(unreadable)
             for record, payload in decoded:
@@ -747,7 +753,9 @@ class DeliveryEngine:
                 len(self._ready) > self._idle_workers * self._max_batch_size
                 and len(self._workers) < self._max_in_flight
             ):
-                self._start_worker()
+                starting.append(self._new_worker())
+        for worker in starting:
+            worker.start()
 
     def _store_name(self) -> str:
         return getattr(self._store, "description", type(self._store).__name__)
