@@ -59,14 +59,14 @@ def delivered_rate(
     return n / float(result["seconds"])
 
 
-def paired(
+def runs_of(
     repeat: int,
     ours: Callable[[], float],
     theirs: Callable[[], float],
     *more: Callable[[], float],
     in_turns: bool = True,
-) -> tuple[float, ...]:
-    """The medians of `repeat` runs each (the runs themselves are left in `last_runs`).
+) -> list[list[float]]:
+    """`repeat` runs of each side (ours, the original's, then any more), also printed.
 
     In turns (ours, theirs, ours, ...) for the CPU-bound figures, so that a slow spell of the
     host (a shared VM's neighbours) weighs on both sides alike. The delivery rates are taken in
@@ -92,11 +92,15 @@ def paired(
     names = ["ours", "original", *(f"more-{n}" for n in range(len(more)))]
     shown = ", ".join(f"{name} {[round(x, 1) for x in side]}" for name, side in zip(names, runs, strict=True))
     print(f"  runs: {shown}", file=sys.stderr, flush=True)
-    last_runs[:] = runs
-    return tuple(statistics.median(side) for side in runs)
+    return runs
 
 
-last_runs: list[list[float]] = []
+def paired(
+    repeat: int, ours: Callable[[], float], theirs: Callable[[], float], *, in_turns: bool = True
+) -> tuple[float, float]:
+    """The medians of `repeat` runs of each side (see `runs_of`)."""
+    mine, their = runs_of(repeat, ours, theirs, in_turns=in_turns)
+    return statistics.median(mine), statistics.median(their)
 
 
 def main() -> None:  # noqa: PLR0915 - one table, measured in order
@@ -163,8 +167,8 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
 
         server.latency = 5  # nothing completes while the calls are timed or queued
         spool_runs = itertools.count()
-        mine, theirs, spool_cost = paired(
-            max(args.repeat, 15),  # enough runs in either of the VM's modes (see paired)
+        caller_runs = runs_of(
+            max(args.repeat, 15),  # enough runs in either of the VM's modes (see runs_of)
             lambda: run(ours, "caller", server.url, "5000")["median_us"],
             lambda: run(original, "caller", server.url, "5000")["median_us"],
             lambda: run(
@@ -175,7 +179,8 @@ def main() -> None:  # noqa: PLR0915 - one table, measured in order
                 store=f"sqlite:///{spool_dir}/caller-{next(spool_runs)}.db",
             )["median_us"],
         )
-        caller_best = [min(side) for side in last_runs]
+        mine, theirs, spool_cost = (statistics.median(side) for side in caller_runs)
+        caller_best = [min(side) for side in caller_runs]
         rows.append(
             (
                 "caller-side cost of `track.event()`, us (median of 5,000 calls)",
