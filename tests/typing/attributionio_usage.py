@@ -19,11 +19,13 @@ from trackapis.attributionio import (
     Customer,
     CustomerRecord,
     DeliveryStats,
+    EventOutcomes,
     EventResult,
     FlushResult,
     IdentityResult,
     PermissionDeniedError,
     RetryPolicy,
+    TrackapisError,
     TransportError,
     TriggerMessage,
     new_client_id,
@@ -49,6 +51,11 @@ def sync_usage() -> None:
         assert_type(event.client_id, str)
         assert_type(event.transaction_id, str)
         assert_type(event.event_status, int | None)
+        outcomes = client.trigger_event_outcomes("cookie", "signup", client_id="john", is_informational=True)
+        assert_type(outcomes, EventOutcomes)
+        assert_type(outcomes.result, EventResult)
+        assert_type(outcomes.event_error, TrackapisError | None)
+        assert_type(outcomes.identity_error, TrackapisError | None)
         identity = client.trigger_identity("cookie", client_id=42, user_agent=None)
         assert_type(identity, IdentityResult)
         assert_type(identity.client_id_generated, bool)
