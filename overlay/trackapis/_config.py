@@ -108,7 +108,7 @@ def _verify(value: Any) -> Any:
             raise ValueError(f"verify: no CA bundle at {path!r}")
         return path
     raise ValueError(
-        f"verify must be True (the system's SSL_CERT_FILE/SSL_CERT_DIR, else certifi), "
+        f"verify must be True (SSL_CERT_FILE/SSL_CERT_DIR, REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE, else certifi), "
         f"an ssl.SSLContext or a CA bundle path, not {value!r}"
     )
 
@@ -180,10 +180,17 @@ class Network:
             return _context(self.verify, None)
         cafile = os.environ.get("SSL_CERT_FILE") or None
         capath = os.environ.get("SSL_CERT_DIR") or None
-        return _context(
-            cafile if cafile and os.path.isfile(cafile) else None,
-            capath if capath and os.path.isdir(capath) else None,
-        )
+        cafile = cafile if cafile and os.path.isfile(cafile) else None
+        capath = capath if capath and os.path.isdir(capath) else None
+        if cafile is None and capath is None:
+            # The variables `requests` reads (the original SDKs were built on it): a company CA
+            # set up for them keeps working after the switch. A file or a directory, as there.
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+            if bundle and os.path.isdir(bundle):
+                capath = bundle
+            elif bundle and os.path.isfile(bundle):
+                cafile = bundle
+        return _context(cafile, capath)
 
 
 @attrs.frozen

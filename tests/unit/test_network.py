@@ -57,7 +57,7 @@ def plain_server() -> Iterator[ApiServer]:
 @pytest.fixture
 def proxy(monkeypatch: pytest.MonkeyPatch, pki: Pki) -> Iterator[ForwardProxy]:
     forward = ForwardProxy()
-    for name in (*PROXY_VARIABLES, "SSL_CERT_FILE", "SSL_CERT_DIR"):
+    for name in (*PROXY_VARIABLES, "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
     user, password = PROXY_USER, PROXY_PASSWORD.replace("@", "%40").replace(" ", "%20")
@@ -264,6 +264,27 @@ def test_without_ssl_cert_file_certifi_is_trusted_not_the_test_ca(
     monkeypatch: pytest.MonkeyPatch, proxy: ForwardProxy, tls_server: ApiServer
 ) -> None:
     monkeypatch.delenv("SSL_CERT_FILE")
+    assert len(_failures(tls_server.url)) == 2
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_the_ca_bundle_variables_of_requests_are_trusted_without_ssl_cert_file(
+    variable: str, monkeypatch: pytest.MonkeyPatch, pki: Pki, proxy: ForwardProxy, tls_server: ApiServer
+) -> None:
+    # The original SDKs were built on `requests`: a company CA set up for it keeps working.
+    monkeypatch.delenv("SSL_CERT_FILE")
+    monkeypatch.setenv(variable, str(pki.ca))
+    for path in ("InteraktClient background (lean)", "InteraktClient sync", "AttributionClient", "track module"):
+        PATHS[path](tls_server.url)
+    _through(proxy, tls_server)
+    assert len(tls_server.seen) == 4
+
+
+def test_ssl_cert_file_wins_over_requests_ca_bundle(
+    monkeypatch: pytest.MonkeyPatch, pki: Pki, proxy: ForwardProxy, tls_server: ApiServer
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(pki.other_ca))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(pki.ca))
     assert len(_failures(tls_server.url)) == 2
 
 

@@ -36,7 +36,8 @@ class AsyncInteraktClient(AsyncClient):
         retry_policy: Full control over retries (overrides `max_retries`).
         max_connections: Requests in flight at once over keep-alive connections.
         proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
-        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR/REQUESTS_CA_BUNDLE, else certifi), an
+            `ssl.SSLContext` or a CA path.
         transport: An httpx async transport, for tests.
     """
 

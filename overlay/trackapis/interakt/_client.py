@@ -202,8 +202,8 @@ class InteraktClient(SyncClient):
         shutdown_timeout: Seconds that closing (or exiting) keeps delivering before giving up.
         proxy: An http(s) proxy URL; None (the default) takes it from the environment
             (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), False goes direct.
-        verify: True (SSL_CERT_FILE/SSL_CERT_DIR when set, else certifi), an `ssl.SSLContext`,
-            or a CA bundle path.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR or REQUESTS_CA_BUNDLE when set, else
+            certifi), an `ssl.SSLContext`, or a CA bundle path.
         transport: An httpx transport, for tests (all requests then go through httpx).
         store: Where the queue lives: `"memory"` (default), or a spool file that survives a crash
             or kill, `"sqlite:///path/to/spool.db"` (see docs/delivery.md).

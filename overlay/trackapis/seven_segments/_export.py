@@ -38,7 +38,8 @@ class AuthenticatedSevenSegmentsClient(SyncEdge):
         retry_policy: Full control over retries (overrides `max_retries`).
         max_answer_bytes: The largest export read; a larger one raises `InvalidResponseError`.
         proxy: An http(s) proxy URL; None takes it from the environment, False goes direct.
-        verify: True (SSL_CERT_FILE/SSL_CERT_DIR, else certifi), an `ssl.SSLContext` or a CA path.
+        verify: True (SSL_CERT_FILE/SSL_CERT_DIR/REQUESTS_CA_BUNDLE, else certifi), an
+            `ssl.SSLContext` or a CA path.
         transport: An httpx transport, for tests.
     """
 
