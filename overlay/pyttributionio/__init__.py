@@ -30,7 +30,6 @@ from trackapis.attributionio import (
     DEFAULT_TIMEOUT,
     APIError,
     AttributionClient,
-    Customer,
     TrackapisError,
     TransportError,
 )
@@ -38,7 +37,8 @@ from trackapis.attributionio import (
 __all__ = ["PyttributionIo"]
 __version__ = _trackapis_version
 
-logger = logging.getLogger("pyttributionio")
+# The original's logger (its module's name); a child of `pyttributionio`, so either name's settings apply.
+logger = logging.getLogger("pyttributionio.pyttributionio")
 
 _PRIVATE_SUFFIX = "/api/v1"
 
@@ -76,10 +76,25 @@ class PyttributionIo:
         self._options: dict[str, Any] = {"timeout": timeout, "deadline": deadline, "max_retries": max_retries}
         self._api_key = api_key
         self._api_secret = api_secret
+        if not _secret_usable(api_secret):
+            # The public API needs no secret: the triggers still work; the fetches log why not.
+            shown = "empty" if isinstance(api_secret, str) else f"a {type(api_secret).__name__}"
+            logger.error("Pyttribution.io: api_secret is %s, not a secret; every fetch will fail", shown)
+            api_secret = None
+        self._secret: str | None = api_secret
         self._lock = threading.Lock()
         self._hosts: tuple[str, str] | None = None
         self._client: AttributionClient | None = None
-        self._current_client()  # bad credentials or options fail here, as early as possible
+        self._unusable: str | None = None
+        try:
+            self._current_client()  # bad options fail here, as early as possible
+        except (TypeError, ValueError) as error:
+            if isinstance(api_key, str) and api_key.strip():
+                raise
+            # The original took any credentials and failed at each call: so does this one (each
+            # call logs why and returns None), so that an app whose keys are not set still starts.
+            self._unusable = str(error)
+            logger.error("Pyttribution.io: %s; every call will fail", error)
 
     def __repr__(self) -> str:
         return f"<PyttributionIo api_key={self._api_key!r}>"
@@ -92,23 +107,23 @@ class PyttributionIo:
 
     def fetch_customer_info_pageviews(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's pageviews."""
-        return self._fetch(client_id, "customer pageviews", pageviews=True)
+        return self._fetch(client_id, "customer pageviews", show_pageviews=True)
 
     def fetch_customer_info_touchpoints(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's touchpoints."""
-        return self._fetch(client_id, "customer touchpoints", touchpoints=True)
+        return self._fetch(client_id, "customer touchpoints", show_touchpoints=True)
 
     def fetch_customer_info_events(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's events."""
-        return self._fetch(client_id, "customer events", events=True)
+        return self._fetch(client_id, "customer events", show_events=True)
 
     def fetch_customer_info_identities(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's identities."""
-        return self._fetch(client_id, "customer identities", identities=True)
+        return self._fetch(client_id, "customer identities", show_identities=True)
 
     def fetch_customer_info_full(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and all four lists."""
-        return self._fetch(client_id, "full customer info", full=True)
+        return self._fetch(client_id, "full customer info", show_all=True)
 
     # -- public API ----------------------------------------------------------------------------------
 
@@ -121,13 +136,17 @@ class PyttributionIo:
             The HTTP status of the request (also an error status, as the original did, after
             retries); None when no answer came (logged).
         """
-        client = self._current_client()
+        client = self._usable_client(f'Identity trigger for ID "{attributionio_id}"')
+        if client is None:
+            return None
         try:
             return client.trigger_identity(
                 attributionio_id, client_id=client_id, user_agent=user_agent
             ).status
-        except APIError as error:
-            logger.error('Pyttribution.io: Identity trigger for ID "%s" failed: %s', attributionio_id, error)
+        except APIError as error:  # the original returned it silently; a warning here
+            logger.warning(
+                'Pyttribution.io: Identity trigger for ID "%s" failed: %s', attributionio_id, error
+            )
             return error.status
         except TrackapisError as error:
             logger.error('Pyttribution.io: Identity trigger for ID "%s" failed: %s', attributionio_id, error)
@@ -148,15 +167,19 @@ class PyttributionIo:
             answered with one, None for an identity request that got no answer; None in all
             when the event request got no answer (logged).
         """
-        client = self._current_client()
+        client = self._usable_client(f'Event trigger for ID "{attributionio_id}"')
+        if client is None:
+            return None
         outcomes = client.trigger_event_outcomes(
             attributionio_id, event_key, client_id=client_id, user_agent=user_agent, last_url=last_url
         )
         event_error, identity_error = outcomes.event_error, outcomes.identity_error
         for error, what in ((event_error, "Event"), (identity_error, "Identity")):
             if error is not None:
-                logger.error(
-                    'Pyttribution.io: %s trigger for ID "%s" failed: %s', what, attributionio_id, error
+                # An error status: a warning (the original returned it silently); no answer: an error.
+                level = logging.WARNING if isinstance(error, APIError) else logging.ERROR
+                logger.log(
+                    level, 'Pyttribution.io: %s trigger for ID "%s" failed: %s', what, attributionio_id, error
                 )
         if isinstance(event_error, TransportError):
             return None  # as the original, when the event request got no answer
@@ -172,14 +195,29 @@ class PyttributionIo:
 
     # -- internals ------------------------------------------------------------------------------------
 
-    def _fetch(self, client_id: str | int, what: str, **flags: bool) -> dict[str, Any] | None:
-        client = self._current_client()
+    def _fetch(self, client_id: str | int, what: str, **flags: bool) -> Any:
+        # Through the generic `call()`, not `fetch_customer()`: the original returned the answer's
+        # `customer` as it came, also with fields the typed `Customer` refuses (a null list).
+        client = self._usable_client(f"Retrieval of {what}")
+        if client is None:
+            return None
         try:
-            customer: Customer | None = client.fetch_customer(client_id, **flags)
-        except (TrackapisError, ValueError) as error:  # ValueError: an id no URL can carry
+            payload = client.call("getCustomer", client_id=client_id, **flags)
+        except APIError as error:
+            if error.status != 404:  # no such customer: None, as the original (silently)
+                logger.warning("Pyttribution.io: Retrieval of %s failed: %s", what, error)
+            return None
+        except (TrackapisError, ValueError, TypeError) as error:  # no answer, or an id no URL can carry
             logger.error("Pyttribution.io: Retrieval of %s failed: %s", what, error)
             return None
-        return None if customer is None else customer.to_dict()
+        return payload.get("customer") if isinstance(payload, dict) else None
+
+    def _usable_client(self, failure: str) -> AttributionClient | None:
+        """The client, or None (logged as `failure`) when the credentials given cannot work."""
+        if self._unusable is not None:
+            logger.error("Pyttribution.io: %s failed: %s", failure, self._unusable)
+            return None
+        return self._current_client()
 
     def _current_client(self) -> AttributionClient:
         # The hosts are read at every call, so that changing the class attributes takes effect.
@@ -188,10 +226,18 @@ class PyttributionIo:
             if self._client is not None and hosts == self._hosts:
                 return self._client
             private = hosts[0].rstrip("/")
+            if not private.endswith(_PRIVATE_SUFFIX):
+                # The customers path is the spec's, /api/v1/{key}/customers/{id}: the original
+                # put any PRIVATE_API_URL in front of /{key}/..., this puts it in front of /api/v1.
+                logger.warning(
+                    "Pyttribution.io: PRIVATE_API_URL %r does not end in /api/v1; requests go to %s/api/v1/",
+                    private,
+                    private,
+                )
             private = private.removesuffix(_PRIVATE_SUFFIX)
             new = AttributionClient(
                 self._api_key,
-                self._api_secret,
+                self._secret,
                 private_base_url=private,
                 base_url=hosts[1].rstrip("/"),
                 **self._options,
@@ -200,6 +246,11 @@ class PyttributionIo:
         if old is not None:
             old.close()
         return new
+
+
+def _secret_usable(api_secret: Any) -> bool:
+    """A secret, or None (public API only)."""
+    return api_secret is None or (isinstance(api_secret, str) and bool(api_secret.strip()))
 
 
 def _status(status: int | None, error: TrackapisError | None) -> int | None:

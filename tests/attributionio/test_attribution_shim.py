@@ -111,7 +111,9 @@ def test_failed_fetches_log_and_return_none(
     attributionio_fake.faults.fail_next(100, status=status)
 
     assert shim.fetch_customer_info_base("john") is None
-    assert [r.levelno for r in caplog.records] == [logging.ERROR]
+    # A warning: the original returned None silently for an error status (an error when no answer).
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    assert [r.name for r in caplog.records] == ["pyttributionio.pyttributionio"]  # the original's logger
     assert str(status) in caplog.text
 
 
@@ -190,8 +192,7 @@ def test_changing_the_hosts_takes_effect(shim: PyttributionIo, monkeypatch: pyte
 def test_bad_input_raises_at_the_call_site(shim: PyttributionIo, attributionio_fake: AttributionFake) -> None:
     with pytest.raises(TypeError, match="attributionio_id"):
         shim.trigger_event(None, "signup")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="api_key"):
-        PyttributionIo("", SECRET)
+    assert PyttributionIo("", SECRET).trigger_identity("cookie") is None  # as the original: no raise
     assert attributionio_fake.requests == []
 
 
@@ -199,3 +200,74 @@ def test_module_surface() -> None:
     assert pyttributionio.__all__ == ["PyttributionIo"]
     assert PyttributionIo.GET_REQUEST == "GET"
     assert "s3" not in repr(PyttributionIo(KEY, "s3cr3t-value"))
+
+
+def test_a_customer_comes_back_as_sent_also_with_what_the_typed_client_refuses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The original returned the answer's `customer` as it came; a null list or a list of
+    # non-objects (which the typed `Customer` refuses as an invalid response) included.
+    import http.server
+    import json
+    import threading
+
+    sent = {"customer": {"client_id": "j", "pageviews": None, "events": {"odd": 1}, "identities": [1]}}
+    paths: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            paths.append(self.path)
+            body = json.dumps(sent).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", url + "/api/v1")
+        shim = PyttributionIo(api_key=KEY, api_secret=SECRET)
+        assert shim.fetch_customer_info_full("j") == sent["customer"]
+        assert shim.fetch_customer_info_pageviews("j") == sent["customer"]
+        shim.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert paths[0].startswith(f"/api/v1/{KEY}/customers/j?show_all=true&secret=")
+
+
+def test_missing_credentials_fail_each_call_not_the_constructor(caplog: pytest.LogCaptureFixture) -> None:
+    # The original took any credentials: an app whose keys are not set (a dev machine) starts,
+    # and each call logs why it failed and returns None.
+    shim = PyttributionIo(None, None)  # type: ignore[arg-type]
+    assert shim.trigger_identity("cookie") is None
+    assert shim.trigger_event("cookie", "signup") is None
+    assert shim.fetch_customer_info_base("john") is None
+    assert [r.levelno for r in caplog.records] == [logging.ERROR] * 4
+    assert all("api_key must be a string, not NoneType" in r.getMessage() for r in caplog.records)
+
+
+def test_an_empty_secret_leaves_the_triggers_working(
+    attributionio_fake: AttributionFake, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(PyttributionIo, "PRIVATE_API_URL", attributionio_fake.url + "/api/v1")
+    monkeypatch.setattr(PyttributionIo, "PUBLIC_API_URL", attributionio_fake.url + "/")
+    shim = PyttributionIo(KEY, "")
+    assert shim.trigger_identity("cookie", client_id="john") == 200
+    assert shim.fetch_customer_info_base("john") is None
+    assert "api_secret is empty" in caplog.text
+    assert "api_secret is required" in caplog.text
+    shim.close()
+
+
+def test_request_exception_is_where_the_original_had_it() -> None:
+    from pyttributionio import pyttributionio as module
+
+    assert module.RequestException is PyttributionIo.RequestException
+    assert issubclass(module.RequestException, Exception)
