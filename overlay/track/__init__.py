@@ -307,7 +307,7 @@ class _Handover:
         with self._lock:
             if self.released:
                 return None
-            if len(self._held) < self.new.queue.maxsize:
+            if not 0 < self.new.queue.maxsize <= len(self._held):  # 0 or less: no limit
                 self._held.append((kind, kwargs))
                 return True, queue_msg
         self.new._report(

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Unpack
 
-from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult
+from trackapis.delivery import DEFAULT_MAX_IN_FLIGHT, DEFAULT_SHUTDOWN_TIMEOUT, FlushResult, MessageDropped
 from trackapis.interakt import (
     ClientClosedError,
     EventFields,
@@ -28,18 +30,24 @@ from trackapis.interakt import (
     user_message,
 )
 
-from .const import DEFAULT_HOST
+from .const import DEFAULT_HOST, ApiPaths
 from .consumer import Consumer, QueueView
 from .request import Response, _shim_error
 from .utils import input_error, require
 
-__all__ = ["Client", "ErrorHandler"]
+__all__ = ["ID_TYPES", "NO_TIMEOUT_BOUND", "Client", "ErrorHandler"]
 
 # "No limit" for the engine's flush and shutdown: far beyond any delivery, within what
 # `threading` waits accept.
 _NO_LIMIT = 1e9
 
 ErrorHandler = Callable[[Exception, dict[str, Any]], object]
+
+# The original's id types (what its `require()` took): numbers are sent as `str(number)`. Here
+# a bool is refused (the original sent "True"), and a non-integral number is sent as it did.
+ID_TYPES = (numbers.Number, str)
+# `timeout=None` meant "no limit" to `requests`; an attempt here always ends: it gets this long.
+NO_TIMEOUT_BOUND = 60.0
 
 
 class Client:
@@ -95,10 +103,13 @@ class Client:
             _set_debug(True)
         options = {
             "base_url": host or DEFAULT_HOST,
-            "timeout": timeout,
+            "timeout": _attempt_timeout(timeout),
             "max_retries": max_retries,
             "background": not sync_mode,
-            "max_queue_size": max_queue_size,
+            # As `queue.Queue(maxsize)`: 0 or less is no limit.
+            "max_queue_size": max_queue_size
+            if not _number(max_queue_size) or max_queue_size > 0
+            else sys.maxsize,
             "max_in_flight": max_in_flight,
             "rate_limit_per_minute": rate_limit_per_minute,
             "shutdown_timeout": shutdown_timeout,
@@ -206,12 +217,18 @@ class Client:
     def _track(self, kind: str, kwargs: dict[str, Any]) -> tuple[bool, dict[str, Any]] | Response:
         """`user()`/`event()` with their arguments by name (the module's calls, held calls)."""
         if self.sync_mode:
+            if kind == "event":
+                kwargs["traits"], kwargs["user_id"] = _no_traits(kwargs["traits"]), _id(kwargs["user_id"])
+            elif kind == "user":
+                kwargs["user_id"] = _id(kwargs["user_id"])
             if kwargs["traits"] is not None:
                 kwargs["traits"] = _json_keys(kwargs["traits"])
             return self._send_now(self._typed(), kind, kwargs)
         fields = dict(kwargs)
-        event, user_id, country_code, phone_number, traits, created_at = (
-            fields.pop(name, None) for name in _ENQUEUED
+        # `event` is an argument of event() only: passed to user(), it stays a field and is refused.
+        event = fields.pop("event", None) if kind == "event" else None
+        user_id, country_code, phone_number, traits, created_at = (
+            fields.pop(name, None) for name in _ENQUEUED[1:]
         )
         return self._enqueue(kind, event, user_id, country_code, phone_number, traits, created_at, fields)
 
@@ -265,6 +282,11 @@ class Client:
         self, kind: str, arguments: tuple[Any, ...], fields: Mapping[str, Any]
     ) -> tuple[bool, dict[str, Any]]:
         event, user_id, country_code, phone_number, traits, created_at = arguments
+        # What the original took and the typed client does not: an empty non-dict `traits` in
+        # event() (it used `traits or {}`), a float or other non-int number as an id.
+        user_id = _id(user_id)
+        if kind == "event":
+            traits = _no_traits(traits)
         converted = False
         while True:
             client = self._client
@@ -307,24 +329,61 @@ class Client:
             self.logger.debug("Request failed: %s", error)
             raise _shim_error(error) from error
         self.logger.debug("Data uploaded successfully")
-        return Response(answer.status, answer.headers, answer.content)
+        path = ApiPaths.User.value if kind == "user" else ApiPaths.Event.value
+        return Response(
+            answer.status, answer.headers, answer.content, (self.host or DEFAULT_HOST).rstrip("/") + path
+        )
 
     def _report(self, error: Exception, message: InteraktMessage) -> None:
         # As the original's consumer: a warning, then on_error (read now, so that a later
         # assignment of `client.on_error` or `track.on_error` takes effect).
         error = _shim_error(error)
-        self.logger.warning("Error uploading: %s", error)
+        # A full queue was logged by the call that found it so, with the original's line.
+        if not (isinstance(error, MessageDropped) and str(error).startswith(_QUEUE_FULL)):
+            self.logger.warning("Error uploading: %s", error)
         if self.on_error is not None:
             self.on_error(error, {"path": message.path, "body": message.body})
 
 
 # `_enqueue`'s arguments after `kind`.
+# The engine's words for a message refused by a full queue (see _report).
+_QUEUE_FULL = "the queue is full"
 _ENQUEUED = ("event", "user_id", "country_code", "phone_number", "traits", "created_at")
 # The original's positional order of `user()` and `event()` (created_at and **fields are new).
 _PARAMETERS = {
     "user": ("user_id", "country_code", "phone_number", "traits", "created_at"),
     "event": ("user_id", "event", "traits", "country_code", "phone_number", "created_at"),
 }
+
+
+def _attempt_timeout(timeout: Any) -> Any:
+    """The original's `timeout` (passed to `requests`) as the seconds one attempt may take."""
+    if timeout is None:
+        return NO_TIMEOUT_BOUND
+    if isinstance(timeout, tuple) and len(timeout) == 2 and all(_number(part) for part in timeout):
+        return timeout[0] + timeout[1]  # (connect, read): here one bound for the whole attempt
+    return timeout
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _no_traits(traits: Any) -> Any:
+    """event()'s `traits or {}`: an empty list, string or zero was sent as `{}` by the original."""
+    if traits is None or isinstance(traits, dict):
+        return traits
+    try:
+        return traits if traits else {}
+    except Exception:  # an object without a truth value: refused by name later
+        return traits
+
+
+def _id(value: Any) -> Any:
+    """A non-integral number as the original sent it (`str(1.5)`); anything else unchanged."""
+    if isinstance(value, numbers.Number) and not isinstance(value, (bool, numbers.Integral)):
+        return str(value)
+    return value
 
 
 def _arguments(kind: str, values: tuple[Any, ...], fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -373,17 +432,27 @@ def _json_key(key: Any) -> Any:
 
 
 _debug_forwarding = False
+_levels_before: dict[str, int] = {}  # what _set_debug(True) replaced, by logger name
 
 
 def _set_debug(on: bool) -> None:
     """Debug logs on the `interakt` logger (the original's) and trackapis' `trackapis.interakt`."""
     global _debug_forwarding  # noqa: PLW0603 - one handler per process
-    level = logging.DEBUG if on else logging.NOTSET
-    logging.getLogger("interakt").setLevel(level)
-    project = logging.getLogger("trackapis.interakt")
-    project.setLevel(level)
+    loggers = [logging.getLogger("interakt"), logging.getLogger("trackapis.interakt")]
+    if on:
+        for one in loggers:
+            if one.level != logging.DEBUG:
+                _levels_before[one.name] = one.level
+                one.setLevel(logging.DEBUG)
+    else:
+        # Off again: the levels it found, unless the application has set them since (the
+        # original never lowered a level, so `debug = False` alone changes nothing there).
+        for one in loggers:
+            before = _levels_before.pop(one.name, None)
+            if before is not None and one.level == logging.DEBUG:
+                one.setLevel(before)
     if on and not _debug_forwarding:
-        project.addHandler(_ToInteraktHandlers())
+        loggers[1].addHandler(_ToInteraktHandlers())
         _debug_forwarding = True
 
 

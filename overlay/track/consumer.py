@@ -58,7 +58,7 @@ class QueueView:
         return self.qsize() == 0
 
     def full(self) -> bool:
-        return self.qsize() >= self.maxsize
+        return 0 < self.maxsize <= self.qsize()  # as queue.Queue: a maxsize of 0 or less has no limit
 
     def join(self) -> None:
         """Wait until every queued message is delivered or failed."""

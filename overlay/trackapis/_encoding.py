@@ -15,6 +15,8 @@ import decimal
 import enum
 import json
 import math
+import numbers
+import operator
 import sys
 import uuid
 from collections.abc import Mapping
@@ -79,14 +81,19 @@ def text(value: str, where: str) -> str:
 
 
 def id_text(value: Any, *, argument: str) -> str:
-    """An id given as a `str` or an `int` (not a bool, float, Decimal, complex or Fraction), as a string."""
+    """An id given as a `str` or an integer (not a bool, float, Decimal, complex or Fraction), as a string.
+
+    An integer is an `int` or any other `numbers.Integral` (numpy's and pandas' int64 ids).
+    """
     if type(value) is str:
         return text(value, argument)
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise TypeError(f"{argument} must be a string or an int, not {type(value).__name__}")
     if isinstance(value, str):
         return text(str.__str__(value), argument)
-    return str(bounded_int(value, argument))  # int(): an IntEnum's str() is its name
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(bounded_int(value, argument))  # int(): an IntEnum's str() is its name
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(bounded_int(operator.index(value), argument))
+    raise TypeError(f"{argument} must be a string or an int, not {type(value).__name__}")
 
 
 def utc_text(moment: datetime.datetime, where: str) -> str:

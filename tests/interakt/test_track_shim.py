@@ -151,3 +151,108 @@ def test_missing_api_key_is_a_clear_error() -> None:
     track.api_key = None
     with pytest.raises(ValueError, match=r"track\.api_key is not set"):
         track.user(user_id="u")
+
+
+# -- what the original took that the typed client does not (found by a differential audit) ----------
+
+
+def test_integral_ids_of_other_types_and_non_integral_numbers_are_sent_as_the_original_sent_them(
+    interakt_fake: InteraktFake,
+) -> None:
+    import numbers
+
+    class Int64:  # numpy.int64 and pandas' ids: a numbers.Integral that is not an int
+        def __init__(self, value: int) -> None:
+            self.value = value
+
+        def __index__(self) -> int:
+            return self.value
+
+    numbers.Integral.register(Int64)
+    track.user(user_id=Int64(12345))  # type: ignore[arg-type]
+    track.event(user_id=1.5, event="Float id")  # type: ignore[arg-type]
+    assert track.flush(5).delivered == 2
+    assert [user.user_id for user in interakt_fake.users] == ["12345", "1.5"]
+    with pytest.raises(TypeError, match="user_id"):
+        track.user(user_id=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("traits", [[], "", 0, None])
+def test_an_event_with_empty_traits_of_another_type_sends_no_traits(
+    traits: Any, interakt_fake: InteraktFake
+) -> None:
+    assert track.event(user_id="42", event="E", traits=traits)[1]["body"]["traits"] == {}  # type: ignore[index]
+    assert track.flush(5).delivered == 1
+
+
+def test_an_event_argument_given_to_user_is_refused_not_dropped(interakt_fake: InteraktFake) -> None:
+    with pytest.raises(TypeError, match="'event'"):
+        track.user(user_id="42", event="Meant track.event")  # type: ignore[call-arg]
+    client = track.Client(api_key=KEY, host=interakt_fake.url, sync_mode=True)
+    with pytest.raises(TypeError, match="'event'"):
+        client.user(user_id="42", event="x")  # type: ignore[call-arg]
+    assert interakt_fake.requests == []
+
+
+@pytest.mark.parametrize("timeout", [None, (3, 5)])
+def test_timeout_none_or_a_connect_read_pair_is_taken(timeout: Any, interakt_fake: InteraktFake) -> None:
+    track.timeout = timeout
+    track.event(user_id="42", event="E")
+    assert track.flush(5).delivered == 1
+    track.sync_mode = True
+    assert track.event(user_id="42", event="E").status_code == 201  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_max_queue_size_zero_or_less_is_no_limit_as_with_queue_queue(
+    size: int, interakt_fake: InteraktFake
+) -> None:
+    track.max_queue_size = size
+    assert all(track.event(user_id=str(n), event="E")[0] for n in range(50))  # type: ignore[index]
+    assert track.default_client is not None
+    assert track.default_client.queue.full() is False
+    assert track.flush(10).delivered == 50
+
+
+def test_a_full_queue_logs_the_original_line_once(
+    interakt_fake: InteraktFake, caplog: pytest.LogCaptureFixture
+) -> None:
+    interakt_fake.faults.add_latency(0.3)
+    client = track.Client(api_key=KEY, host=interakt_fake.url, max_queue_size=1, max_in_flight=1)
+    outcomes = [client.event(user_id="42", event=f"E{n}")[0] for n in range(3)]  # type: ignore[index]
+    client.shutdown()
+    assert outcomes.count(False) >= 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == ["track-python queue is full"] * outcomes.count(False)
+
+
+def test_debug_off_restores_the_level_it_found(interakt_fake: InteraktFake) -> None:
+    import logging
+
+    chosen = logging.getLogger("interakt")
+    before = chosen.level
+    try:
+        chosen.setLevel(logging.ERROR)
+        track.debug = False  # the original never lowered a level
+        assert chosen.level == logging.ERROR
+        track.debug = True
+        assert chosen.level == logging.DEBUG
+        track.debug = False
+        assert chosen.level == logging.ERROR
+    finally:
+        track.debug = False
+        chosen.setLevel(before)
+
+
+def test_the_sync_answer_has_the_url_it_was_sent_to(interakt_fake: InteraktFake) -> None:
+    track.sync_mode = True
+    answer = track.event(user_id="42", event="E")
+    assert answer.url == interakt_fake.url + "/v1/public/track/events/"  # type: ignore[union-attr]
+
+
+def test_the_original_id_types_are_there() -> None:
+    import numbers
+
+    from track.client import ID_TYPES
+
+    assert ID_TYPES == (numbers.Number, str)
