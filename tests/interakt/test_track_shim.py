@@ -255,4 +255,4 @@ def test_the_original_id_types_are_there() -> None:
 
     from track.client import ID_TYPES
 
-    assert ID_TYPES == (numbers.Number, str)
+    assert (numbers.Number, str) == ID_TYPES

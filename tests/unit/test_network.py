@@ -274,7 +274,12 @@ def test_the_ca_bundle_variables_of_requests_are_trusted_without_ssl_cert_file(
     # The original SDKs were built on `requests`: a company CA set up for it keeps working.
     monkeypatch.delenv("SSL_CERT_FILE")
     monkeypatch.setenv(variable, str(pki.ca))
-    for path in ("InteraktClient background (lean)", "InteraktClient sync", "AttributionClient", "track module"):
+    for path in (
+        "InteraktClient background (lean)",
+        "InteraktClient sync",
+        "AttributionClient",
+        "track module",
+    ):
         PATHS[path](tls_server.url)
     _through(proxy, tls_server)
     assert len(tls_server.seen) == 4
