@@ -124,6 +124,16 @@ def _context(cafile: str | None, capath: str | None) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
+def _without_credentials(proxies: Mapping[str, str]) -> dict[str, str]:
+    """Proxy URLs with any `user:password@` shown as `<secret>@`."""
+    shown = {}
+    for name, url in proxies.items():
+        head, at, host = url.rpartition("@")
+        scheme = head.split("://", 1)[0] + "://" if "://" in head else ""
+        shown[name] = f"{scheme}<secret>@{host}" if at else url
+    return shown
+
+
 def _environment_proxies() -> dict[str, str]:
     # Read only when a *_proxy variable exists: urllib.request costs ~35 ms to import.
     if not any(name.lower().endswith("_proxy") for name in os.environ):
@@ -137,7 +147,10 @@ def _environment_proxies() -> dict[str, str]:
 class Network:
     """Where requests go (a proxy or not) and whom they trust; resolved once, shared by both backends."""
 
-    proxies: dict[str, str] = attrs.field(factory=dict)  # scheme ("http", "https", "all", "no") -> URL
+    # scheme ("http", "https", "all", "no") -> URL; shown without credentials
+    proxies: dict[str, str] = attrs.field(
+        factory=dict, repr=lambda proxies: repr(_without_credentials(proxies))
+    )
     verify: Any = True
 
     @classmethod
@@ -167,6 +180,18 @@ class Network:
             if urllib.request.proxy_bypass_environment(host, self.proxies):  # type: ignore[attr-defined]
                 return None
         return found if "://" in found else "http://" + found
+
+    def proxy_credentials(self) -> list[str]:
+        """The proxies' `user:password` and password (decoded), for redactors to hide."""
+        import urllib.parse
+
+        found = []
+        for name, url in self.proxies.items():
+            parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+            if name != "no" and parts.password:
+                password = urllib.parse.unquote(parts.password)
+                found += [f"{urllib.parse.unquote(parts.username or '')}:{password}", password]
+        return found
 
     def ssl_context(self) -> ssl.SSLContext:
         """The one TLS context of this config (built on first use, then shared)."""

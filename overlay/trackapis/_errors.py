@@ -50,12 +50,17 @@ class TrackapisError(Exception):
 
 
 class TransportError(TrackapisError):
-    """The request got no response: connection refused or dropped, timeout, TLS failure."""
+    """The request got no response: connection refused or dropped, timeout, TLS failure.
 
-    def __init__(self, message: str, *, method: str, path: str) -> None:
+    `unsent` is True when the request certainly never reached the server (the connection, the
+    proxy's tunnel or the TLS handshake was refused), so sending it again cannot duplicate it.
+    """
+
+    def __init__(self, message: str, *, method: str, path: str, unsent: bool = False) -> None:
         super().__init__(f"{method} {path}: {message}")
         self.method = method
         self.path = path
+        self.unsent = unsent
 
 
 class APIError(TrackapisError):

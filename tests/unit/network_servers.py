@@ -86,6 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
             payload = json.dumps({"results": [{"status": "ok"} for _ in commands]}).encode()
         elif path.startswith("/analytics/"):
             payload, content_type = b"a,b\n1,2\n", "text/csv"
+        elif self.server.echo:  # a gateway that echoes the request it got, credentials included
+            payload = json.dumps({"result": True, "message": f"got {dict(self.headers.items())}"}).encode()
         else:
             payload = json.dumps({"result": True, "success": True, "message": "ok"}).encode()
         self.send_response(200)
@@ -102,6 +104,7 @@ class _Server(ThreadingHTTPServer):
     request_queue_size = 128
     seen: list[tuple[str, str, dict[str, str]]]
     delay: float = 0.0
+    echo: bool = False
 
 
 class ApiServer:
@@ -123,6 +126,14 @@ class ApiServer:
     @property
     def seen(self) -> list[tuple[str, str, dict[str, str]]]:
         return self._server.seen
+
+    @property
+    def echo(self) -> bool:
+        return self._server.echo
+
+    @echo.setter
+    def echo(self, value: bool) -> None:
+        self._server.echo = value
 
     def close(self) -> None:
         self._server.shutdown()
@@ -150,6 +161,7 @@ class ForwardProxy:
 
     def __init__(self) -> None:
         self.forwarded: list[tuple[str, str | None]] = []
+        self.refuse = False  # True: answer 407 to everything
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -176,6 +188,15 @@ class ForwardProxy:
         method, target, _ = lines[0].split(" ", 2)
         headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
         self.forwarded.append((f"{method} {target}", headers.get("proxy-authorization")))
+        if self.refuse:  # a 407 page that shows the request it refused, credentials included
+            page = head + b"\r\n"
+            client.sendall(
+                b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Type: text/plain\r\n"
+                + b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(page)
+                + page
+            )
+            client.close()
+            return
         if method == "CONNECT":
             host, _, port = target.rpartition(":")
             upstream = socket.create_connection((host, int(port)))

@@ -312,3 +312,56 @@ def test_verify_takes_a_ca_path_or_a_context(
 def test_tests_set_their_own_environment(proxy: ForwardProxy) -> None:
     assert os.environ["NO_PROXY"] == ""
     assert Path(os.environ["SSL_CERT_FILE"]).is_file()
+
+
+# -- what a refusal tells: never the proxy's credentials; whether the request left -----------------
+
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_proxy_refusal_never_shows_the_proxy_credentials(
+    scheme: str, proxy: ForwardProxy, tls_server: ApiServer, plain_server: ApiServer
+) -> None:
+    proxy.refuse = True
+    url = tls_server.url if scheme == "https" else plain_server.url
+    failures: list[Exception] = []
+    with InteraktClient(
+        "key", base_url=url, retry_policy=NO_RETRIES, on_error=lambda e, m: failures.append(e)
+    ) as c:
+        c.event("Signed Up", user_id="42")
+        c.flush(10)
+    with InteraktClient("key", base_url=url, background=False, retry_policy=NO_RETRIES) as c:
+        try:
+            c.event("Signed Up", user_id="42")
+        except Exception as error:  # an APIError (407) over http, a TransportError over https
+            failures.append(error)
+    assert len(failures) == 2
+    token = base64.b64encode(f"{PROXY_USER}:{PROXY_PASSWORD}".encode()).decode()
+    for error in failures:
+        text = f"{error!r} {error} {getattr(error, 'body', '')}"
+        assert "407" in text, text
+        assert token not in text and PROXY_PASSWORD not in text, text
+        # Refused by the proxy: the API never got it (an import sends such rows again).
+        assert getattr(error, "status", None) == 407 or getattr(error, "unsent", False), error
+    assert all(line.startswith("CONNECT") for line, _ in proxy.forwarded) == (scheme == "https")
+    with InteraktClient("key", base_url=url) as client:
+        assert PROXY_PASSWORD not in repr(client._connection)  # type: ignore[attr-defined]
+
+
+def test_a_refused_handshake_is_unsent(
+    monkeypatch: pytest.MonkeyPatch, pki: Pki, proxy: ForwardProxy, tls_server: ApiServer
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(pki.other_ca))
+    failures = _failures(tls_server.url)
+    assert [getattr(error, "unsent", None) for error in failures] == [True, True]
+
+
+def test_a_2xx_answer_that_echoes_the_key_has_it_hidden(
+    monkeypatch: pytest.MonkeyPatch, proxy: ForwardProxy, plain_server: ApiServer
+) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    plain_server.echo = True
+    with InteraktClient("s3cr3t-key", base_url=plain_server.url) as client:
+        answer = client.send_event("Signed Up", user_id="42")
+    secret = base64.b64encode(b"s3cr3t-key:").decode()
+    assert secret not in repr(answer) and "s3cr3t-key" not in repr(answer), repr(answer)
+    assert "<secret>" in repr(answer) or "<secret>" in str(answer)

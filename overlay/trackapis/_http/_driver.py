@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
+import attrs
+
 from .._errors import TransportError
 from .._retry import Deadline, RetryPolicy
 from ..delivery import SendResult, Verdict
@@ -45,11 +47,12 @@ def _next_wait(result: SendResult, retries: int, policy: RetryPolicy, deadline: 
     return wait if deadline.allows_wait(wait) else None
 
 
-def _settled(result: SendResult, answer: Answer | None) -> Answer:
+def _settled(result: SendResult, answer: Answer | None, redact: Redactor) -> Answer:
     if result.error is not None:
         raise result.error
     assert answer is not None
-    return answer
+    content = redact.content(answer.content)  # error bodies are redacted by the verdict
+    return answer if content is answer.content else attrs.evolve(answer, content=content)
 
 
 def send(
@@ -71,7 +74,7 @@ def send(
         result, answer = attempt(exchange, call, deadline.attempt_timeout(), policy, extract, redact=redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
-            return _settled(result, answer)
+            return _settled(result, answer, redact)
         sleep(wait)
         retries += 1
 
@@ -102,6 +105,6 @@ async def send_async(
             result = verdict(answer, call, policy, extract, redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
-            return _settled(result, answer)
+            return _settled(result, answer, redact)
         await sleep(wait)
         retries += 1

@@ -31,7 +31,7 @@ import httpx
 from .._config import ConnectionConfig
 from .._errors import TransportError
 from ._answer import Answer, Call, decoded
-from ._redact import NOTHING, Redactor
+from ._redact import NOTHING, Redactor, hide_everywhere
 from ._verdict import is_foreign, translated
 
 # Requests in flight at once when no `max_connections` is given (httpx's own default pool size).
@@ -192,6 +192,7 @@ class _Base:
         self._max_connections = max_connections
         self._given = transport
         self._redact = redact
+        hide_everywhere(*config.network.proxy_credentials())
         self._lock = threading.Lock()
         self._transports: dict[str | None, Any] = {}
         self._running: set[Any] = set()

@@ -33,7 +33,7 @@ from typing import Final
 from .._config import ConnectionConfig
 from .._errors import TransportError
 from ._answer import Answer, Call, decoded
-from ._redact import NOTHING, Redactor
+from ._redact import NOTHING, Redactor, hide_everywhere
 from ._verdict import is_foreign, translate
 
 _MAX_LINE: Final = 65536  # http.client's limits, so a hostile server meets the same bounds
@@ -69,6 +69,10 @@ class IncompleteRead(ProtocolError):
 
 class RemoteDisconnected(ProtocolError):
     pass
+
+
+class ProxyError(OSError):
+    """The proxy refused the CONNECT tunnel (the request never left for the server)."""
 
 
 class _Reader:
@@ -263,6 +267,7 @@ class LeanConnection:
             raise ValueError(f"base_url must be an http(s) URL, not {config.base_url!r}")
         self._timeout = config.timeout
         self._redact = redact
+        hide_everywhere(*config.network.proxy_credentials())
         fixed = {"Host": _host_header(url), "Accept-Encoding": "identity", "User-Agent": config.user_agent}
         fixed.update(headers)
         self._origin = f"{url.scheme}://{url.netloc}"
@@ -306,7 +311,7 @@ class LeanConnection:
                 reader = _Reader(sock, end)
                 status, _, _, _ = _head(reader, "CONNECT")
                 if status != 200 or reader.leftover:
-                    raise OSError(f"Tunnel connection failed: {status}")
+                    raise ProxyError(f"Tunnel connection failed: {status}")
             if self._context is not None:
                 sock.settimeout(max(end - time.monotonic(), 0.001))
                 sock = self._context.wrap_socket(sock, server_hostname=self._server_hostname)

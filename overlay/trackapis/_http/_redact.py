@@ -11,6 +11,21 @@ REDACTED: Final = "<secret>"
 _SHORTEST: Final = 4
 
 
+# Proxy credentials (user:password in a proxy URL) of this process, found when a connection
+# config is resolved: every redactor hides them, since any client's error may carry them (a
+# proxy's 407 page that echoes the Proxy-Authorization header it got).
+_everywhere: list[str] = []
+
+
+def hide_everywhere(*secrets: str) -> None:
+    """Make every `Redactor` of this process hide these secrets (proxy credentials) too."""
+    forms = set(_everywhere)
+    for secret in secrets:
+        if secret:
+            forms |= _forms(secret)
+    _everywhere[:] = sorted(forms, key=len, reverse=True)
+
+
 def _forms(secret: str) -> set[str]:
     forms = {secret, quote(secret), quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/")}
     # A credential that travels inside HTTP Basic: its base64 form too.
@@ -47,13 +62,22 @@ class Redactor:
         return f"{type(self).__name__}(<hidden>)"
 
     def __call__(self, text: str) -> str:
-        for form in self._forms:
-            if form in text:
-                text = text.replace(form, REDACTED)
+        for forms in (self._forms, _everywhere):
+            for form in forms:
+                if form in text:
+                    text = text.replace(form, REDACTED)
         return text
 
     def contains_secret(self, text: str) -> bool:
-        return any(form in text for form in self._forms)
+        return any(form in text for forms in (self._forms, _everywhere) for form in forms)
+
+    def content(self, content: bytes) -> bytes:
+        """A body with each secret replaced, if it has one (a 2xx from a gateway that echoes the
+        request); else the same bytes. Only a body that has one is decoded (as UTF-8, leniently)."""
+        for forms in (self._forms, _everywhere):
+            if any(form.encode() in content for form in forms):
+                return self(content.decode("utf-8", errors="replace")).encode()
+        return content
 
     def __add__(self, other: Redactor) -> Redactor:
         joined = Redactor()

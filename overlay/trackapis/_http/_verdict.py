@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -48,6 +49,17 @@ def is_foreign(error: BaseException) -> bool:
     return isinstance(error, _foreign())
 
 
+def _unsent(error: BaseException) -> bool:
+    """Whether the request certainly never reached the server: no connection, tunnel or handshake."""
+    if isinstance(error, (ConnectionRefusedError, socket.gaierror)):
+        return True
+    ssl = sys.modules.get("ssl")
+    if ssl is not None and isinstance(error, ssl.SSLCertVerificationError):
+        return True  # refused in the handshake, before the request
+    # httpx's and the lean backend's: a connection (TCP, TLS) or a proxy tunnel not made.
+    return type(error).__name__ in ("ConnectError", "ProxyError")
+
+
 def translate(error: BaseException, method: str, path: str, redact: Redactor = NOTHING) -> TransportError:
     """The `TransportError` for a lower layer's exception (no secret in its text).
 
@@ -58,7 +70,9 @@ def translate(error: BaseException, method: str, path: str, redact: Redactor = N
         text = f"timed out ({name}: {error})" if str(error) else f"timed out ({name})"
     else:
         text = f"{name}: {error}" if str(error) else name
-    translated = TransportError(redact(one_line(text)), method=method, path=redact(path))
+    translated = TransportError(
+        redact(one_line(text)), method=method, path=redact(path), unsent=_unsent(error)
+    )
     # Chained for debugging, unless the lower layer's own text shows a secret.
     translated.__cause__ = None if redact.contains_secret(f"{error} {path}") else error
     translated.__suppress_context__ = True

@@ -7,7 +7,6 @@ customer, so they share a lane and settle in the order they were queued, which k
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -24,17 +23,12 @@ def run_failure(error: BaseException) -> bool:
 
     Each of these means the API did not process the request, so sending the row again later
     cannot make a duplicate: 401/403 (credentials), 404 (a wrong base URL: the tracking paths
-    exist), 429 after the retries, and a connection that could not be made.
+    exist), 407 (a proxy's), 429 after the retries, and a connection, proxy tunnel or TLS
+    handshake that could not be made (a reset or a timeout may come after the server got it).
     """
     if isinstance(error, APIError):
-        return error.status in (401, 403, 404, 405, 429)
-    if isinstance(error, TransportError):
-        # Only a connection never made: a reset or a timeout may come after the server got it.
-        cause = error.__cause__
-        if isinstance(cause, (ConnectionRefusedError, socket.gaierror)):
-            return True
-        return type(cause).__name__ in ("ConnectError", "ProxyError")
-    return False
+        return error.status in (401, 403, 404, 405, 407, 429)
+    return isinstance(error, TransportError) and error.unsent
 
 
 class _BackgroundClient(Protocol):
