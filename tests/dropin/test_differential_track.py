@@ -27,6 +27,36 @@ track.host = URL
 
 CASES = [
     Case(
+        "what_the_original_also_took",
+        SETUP
+        + """
+import logging, numbers
+class Int64:  # numpy.int64 and pandas ids: a numbers.Integral that is not an int
+    def __init__(self, value):
+        self.value = value
+    def __index__(self):
+        return self.value
+    def __int__(self):
+        return self.value
+    def __str__(self):
+        return str(self.value)
+numbers.Integral.register(Int64)
+track.timeout = None
+track.max_queue_size = 0
+observe("integral id", lambda: track.user(user_id=Int64(12345)))
+observe("float id", lambda: track.event(user_id=1.5, event="Float id"))
+observe("empty list traits", lambda: track.event(user_id="u", event="E", traits=[]))
+observe("zero traits", lambda: track.event(user_id="u", event="E", traits=0))
+observe("queue not full", lambda: track.default_client.queue.full())
+chosen = logging.getLogger("interakt")
+chosen.setLevel(logging.ERROR)
+track.debug = False
+observe("level kept", lambda: chosen.level)
+track.shutdown()
+""",
+        ordered=False,  # users concurrently here
+    ),
+    Case(
         "readme_calls",
         SETUP
         + """
