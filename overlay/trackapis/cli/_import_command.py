@@ -225,7 +225,7 @@ def _import(spec: ImportTargetSpec, params: dict[str, Any]) -> int:
             params["as_json"] = False  # printed once, with the counts
         raise CommandError(
             f"the import stopped: {summary.stopped_because}. This is a problem of the run, not of the rows: "
-            f"{spec.credentials}, any proxy (HTTPS_PROXY) and its trusted CAs (SSL_CERT_FILE), "
+            f"{spec.credentials}, the proxy (HTTPS_PROXY) and the trusted CAs (SSL_CERT_FILE), "
             f"then run the same command again ({left} rows left to send; "
             "none was recorded as failed for this)"
         )
