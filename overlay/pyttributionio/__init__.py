@@ -30,6 +30,7 @@ from trackapis.attributionio import (
     DEFAULT_TIMEOUT,
     APIError,
     AttributionClient,
+    InvalidResponseError,
     TrackapisError,
     TransportError,
 )
@@ -80,8 +81,7 @@ class PyttributionIo:
             # The public API needs no secret: the triggers still work; the fetches log why not.
             shown = "empty" if isinstance(api_secret, str) else f"a {type(api_secret).__name__}"
             logger.error("Pyttribution.io: api_secret is %s, not a secret; every fetch will fail", shown)
-            api_secret = None
-        self._secret: str | None = api_secret
+        self._secret: str | None = api_secret if _secret_usable(api_secret) else None
         self._lock = threading.Lock()
         self._hosts: tuple[str, str] | None = None
         self._client: AttributionClient | None = None
@@ -107,23 +107,23 @@ class PyttributionIo:
 
     def fetch_customer_info_pageviews(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's pageviews."""
-        return self._fetch(client_id, "customer pageviews", show_pageviews=True)
+        return self._fetch(client_id, "customer pageviews", pageviews=True)
 
     def fetch_customer_info_touchpoints(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's touchpoints."""
-        return self._fetch(client_id, "customer touchpoints", show_touchpoints=True)
+        return self._fetch(client_id, "customer touchpoints", touchpoints=True)
 
     def fetch_customer_info_events(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's events."""
-        return self._fetch(client_id, "customer events", show_events=True)
+        return self._fetch(client_id, "customer events", events=True)
 
     def fetch_customer_info_identities(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and the customer's identities."""
-        return self._fetch(client_id, "customer identities", show_identities=True)
+        return self._fetch(client_id, "customer identities", identities=True)
 
     def fetch_customer_info_full(self, client_id: str | int) -> dict[str, Any] | None:
         """The base information and all four lists."""
-        return self._fetch(client_id, "full customer info", show_all=True)
+        return self._fetch(client_id, "full customer info", full=True)
 
     # -- public API ----------------------------------------------------------------------------------
 
@@ -136,7 +136,7 @@ class PyttributionIo:
             The HTTP status of the request (also an error status, as the original did, after
             retries); None when no answer came (logged).
         """
-        client = self._usable_client(f'Identity trigger for ID "{attributionio_id}"')
+        client = self._usable_client('Identity trigger for ID "%s"', attributionio_id)
         if client is None:
             return None
         try:
@@ -167,7 +167,7 @@ class PyttributionIo:
             answered with one, None for an identity request that got no answer; None in all
             when the event request got no answer (logged).
         """
-        client = self._usable_client(f'Event trigger for ID "{attributionio_id}"')
+        client = self._usable_client('Event trigger for ID "%s"', attributionio_id)
         if client is None:
             return None
         outcomes = client.trigger_event_outcomes(
@@ -195,27 +195,29 @@ class PyttributionIo:
 
     # -- internals ------------------------------------------------------------------------------------
 
-    def _fetch(self, client_id: str | int, what: str, **flags: bool) -> Any:
-        # Through the generic `call()`, not `fetch_customer()`: the original returned the answer's
-        # `customer` as it came, also with fields the typed `Customer` refuses (a null list).
-        client = self._usable_client(f"Retrieval of {what}")
+    def _fetch(self, client_id: str | int, what: str, **flags: bool) -> dict[str, Any] | None:
+        client = self._usable_client("Retrieval of %s", what)
         if client is None:
             return None
         try:
-            payload = client.call("getCustomer", client_id=client_id, **flags)
-        except APIError as error:
-            if error.status != 404:  # no such customer: None, as the original (silently)
-                logger.warning("Pyttribution.io: Retrieval of %s failed: %s", what, error)
+            customer = client.fetch_customer(client_id, **flags)
+        except InvalidResponseError as error:
+            # The original returned the answer's `customer` as it came, also one that the typed
+            # `Customer` refuses (a null list, a list of non-objects).
+            found = error.body.get("customer") if isinstance(error.body, dict) else None
+            return found if isinstance(found, dict) else None
+        except APIError as error:  # 404 is None above; the original returned None silently
+            logger.warning("Pyttribution.io: Retrieval of %s failed: %s", what, error)
             return None
         except (TrackapisError, ValueError, TypeError) as error:  # no answer, or an id no URL can carry
             logger.error("Pyttribution.io: Retrieval of %s failed: %s", what, error)
             return None
-        return payload.get("customer") if isinstance(payload, dict) else None
+        return None if customer is None else customer.to_dict()
 
-    def _usable_client(self, failure: str) -> AttributionClient | None:
-        """The client, or None (logged as `failure`) when the credentials given cannot work."""
+    def _usable_client(self, failure: str, subject: Any) -> AttributionClient | None:
+        """The client, or None (logged as `failure % subject`) when the credentials cannot work."""
         if self._unusable is not None:
-            logger.error("Pyttribution.io: %s failed: %s", failure, self._unusable)
+            logger.error(f"Pyttribution.io: {failure} failed: %s", subject, self._unusable)
             return None
         return self._current_client()
 

@@ -25,6 +25,8 @@ This module imports nothing but the standard library and does no I/O: `delivery/
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "APIError",
     "AuthenticationError",
@@ -106,7 +108,12 @@ class ServerError(APIError):
 
 
 class InvalidResponseError(TrackapisError):
-    """A success status with a body the spec does not allow."""
+    """A success status with a body the spec does not allow; `body` is that body as decoded JSON
+    (None when it was not JSON, or not kept)."""
+
+    def __init__(self, message: str, *, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
 
 
 class ClientClosedError(TrackapisError):

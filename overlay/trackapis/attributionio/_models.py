@@ -114,7 +114,9 @@ def parse_customer(client_id: str, payload: Any) -> Customer:
                 raise TypeError(f"`customer.{name}` is not a list of objects")
         generated = CustomerResponse.from_dict(payload)
     except (TypeError, KeyError, ValueError, AttributeError) as error:
-        raise InvalidResponseError(f"GET customer {client_id!r}: unexpected body: {error}") from None
+        raise InvalidResponseError(
+            f"GET customer {client_id!r}: unexpected body: {error}", body=payload
+        ) from None
     return Customer.from_generated(client_id, generated.customer)
 
 
