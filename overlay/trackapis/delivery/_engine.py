@@ -218,6 +218,7 @@ class DeliveryEngine:
         self._idle_workers = 0
         self._closed = False
         self._stopping = False
+        self._refusing: str | None = None  # why new messages are refused (the process is ending)
         self._rng = random.Random()
         # The durable store's side (unused without a store): accepted and not yet written, and
         # the store ids of settled messages not yet removed; the writer thread takes both.
@@ -258,7 +259,7 @@ class DeliveryEngine:
             if self._closed:
                 raise EngineClosed
             self._counters.queued += 1
-            if self._pending >= self._max_queue_size:
+            if self._pending >= self._max_queue_size or self._refusing is not None:
                 self._counters.dropped += 1
                 full = True
             elif self._fleet:
@@ -297,9 +298,8 @@ class DeliveryEngine:
         if starting is not None:
             starting.start()  # outside the lock: start() waits for the thread to run
         if full:
-            self._report(
-                MessageDropped(f"the queue is full ({self._max_queue_size} messages pending)"), payload
-            )
+            why = self._refusing or f"the queue is full ({self._max_queue_size} messages pending)"
+            self._report(MessageDropped(why), payload)
             return False
         return True
 
@@ -366,8 +366,8 @@ class DeliveryEngine:
             self._has_work.notify_all()
             workers = list(self._workers)
         if self._store is not None:
-            left = self._close_store()
-            result = attrs.evolve(result, pending=left)
+            left, in_flight = self._close_store()
+            result = attrs.evolve(result, pending=left - in_flight, unknown=result.unknown + in_flight)
         else:
             dropped, unknown = self._abandon_pending("the shutdown timeout expired")
             result = attrs.evolve(
@@ -399,6 +399,28 @@ class DeliveryEngine:
         return attrs.evolve(
             result, dropped=result.dropped + dropped, unknown=result.unknown + unknown, pending=0
         )
+
+    def terminate(self, why: str) -> None:
+        """The process ends now (SIGTERM's default action, after `drain()`): from here on a new
+        message is refused and reported as dropped (`why`), and what was accepted since the drain
+        is reported now, or committed to a durable store, so nothing accepted is lost unreported."""
+        if self._closed and self._stopping:
+            return
+        with self._cond:
+            self._refusing = why
+            if self._store is not None:
+                # What is stored waits for the next start: a send now would arrive, and then
+                # again from the store, since the process ends before its removal is committed.
+                self._stopping = True
+                self._has_work.notify_all()
+            in_flight = [message for message in self._in_flight.values() if not message.settled]
+        if self._store is None:
+            self._abandon_pending(why)
+            return
+        self._sync_now()
+        for message in in_flight:  # it stays in the store: the next start sends it again
+            reason = f"it was in flight when {why}; it stays in the store and may arrive twice"
+            self._report(MessageUnknown(reason), message.payload)
 
     def _abandon_pending(self, why: str) -> tuple[int, int]:
         """Report everything pending as dropped, except a message in flight: its fate is unknown
@@ -931,8 +953,12 @@ class DeliveryEngine:
                     break
                 self._idle.wait(min(remaining, self._sync_interval))
 
-    def _close_store(self) -> int:
-        """At shutdown: leave what is still pending in the store for the next process; close it."""
+    def _close_store(self) -> tuple[int, int]:
+        """At shutdown: leave what is still pending in the store for the next process; close it.
+
+        Returns how many are left, and how many of those were in flight: those may have arrived
+        and are sent again at the next start, so each is reported as `MessageUnknown`.
+        """
         store = self._store
         assert store is not None
         writer = self._writer
@@ -941,6 +967,7 @@ class DeliveryEngine:
             writer.join(5.0)
         with self._cond:
             left = [message for lane in self._lanes.values() for message in lane if not message.settled]
+            in_flight = [message for message in left if self._in_flight.get(message.key) is message]
             self._unwritten = [message for message in self._unwritten if not message.settled]
             for message in left:
                 message.settled = True  # neither delivered nor dropped: left in the store
@@ -976,7 +1003,13 @@ class DeliveryEngine:
                 store.close()
             except Exception:
                 logger.debug("%s: closing the store failed", self._name, exc_info=True)
-        return len(left)
+        why = (
+            "it was in flight when the shutdown timeout expired; it stays in the store and is sent "
+            "again at the next start, so it may arrive twice"
+        )
+        for message in in_flight:
+            self._report(MessageUnknown(why), message.payload)
+        return len(left), len(in_flight)
 
     # -- process lifecycle ------------------------------------------------------------------------------
 
@@ -997,14 +1030,27 @@ _engines: weakref.WeakSet[DeliveryEngine] = weakref.WeakSet()
 
 
 def _shutdown_all_at_exit() -> None:
-    # Never raises, and one engine failing never keeps the others from delivering.
-    for engine in list(_engines):
-        try:
-            if not engine.closed or engine.stats().pending:
-                engine.shutdown()
-        except BaseException:
-            with contextlib.suppress(Exception):
-                logger.exception("%s: delivering at exit failed", engine._name)
+    # Never raises, and one engine failing never keeps the others from delivering. The engines
+    # deliver at once, each within its shutdown_timeout: an exit takes the longest, not the sum.
+    engines = [engine for engine in list(_engines) if not engine.closed or engine.stats().pending]
+    threads = [
+        threading.Thread(target=_shutdown_at_exit, args=(engine,), name="trackapis-exit", daemon=True)
+        for engine in engines[1:]
+    ]
+    for thread in threads:
+        thread.start()
+    if engines:
+        _shutdown_at_exit(engines[0])
+    for thread in threads:
+        thread.join()
+
+
+def _shutdown_at_exit(engine: DeliveryEngine) -> None:
+    try:
+        engine.shutdown()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            logger.exception("%s: delivering at exit failed", engine._name)
 
 
 def live_engines() -> list[DeliveryEngine]:

@@ -101,6 +101,15 @@ def _drain_all(engines: list[DeliveryEngine], signal_when_done: bool) -> None:
             thread.start()
         for thread in threads:
             thread.join()
+        if _ends_the_process():
+            # Other threads (and the main one, when the signal found it inside an engine) go on
+            # queueing until the process ends: from now on each message is refused and reported,
+            # and what they queued since the drain is reported (or committed to the store) now.
+            for engine in live_engines():
+                try:
+                    engine.terminate("the process was stopped (SIGTERM)")
+                except Exception:
+                    logger.exception("%s: ending at SIGTERM failed", engine._name)
     finally:
         _drained.set()
         if signal_when_done:
@@ -120,6 +129,11 @@ def _drain_one(engine: DeliveryEngine) -> None:
         )
     except Exception:
         logger.exception("%s: draining at SIGTERM failed", engine._name)
+
+
+def _ends_the_process() -> bool:
+    """Whether handing the signal on ends the process (the default action), not a handler."""
+    return not callable(_previous) and _previous != signal.SIG_IGN
 
 
 def _hand_over(signum: int, frame: FrameType | None) -> None:

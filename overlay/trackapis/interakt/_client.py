@@ -74,6 +74,20 @@ class _Connection:
             redact=self.redact,
         )
 
+    def prepare_workers(self) -> None:
+        """Import what the worker threads' senders use, in the thread that makes the client: a
+        fork while a worker imports would leave the child a half-initialized module (its
+        workers would then fail with ImportError). An https target's trust store too (`ssl`)."""
+        from .._http import _answer, _driver  # noqa: F401
+        from .._http._lean import lean_supported
+
+        if self.transport is None and lean_supported(self.config):
+            if self.config.base_url.startswith("https:"):
+                self.config.network.ssl_context()
+        else:
+            from .._http import _httpx  # noqa: F401
+            from . import _generated  # noqa: F401
+
     def sender(self) -> _LeanSender | _HttpxSender:
         from .._http._lean import lean_supported
 
@@ -244,6 +258,7 @@ class InteraktClient(SyncClient):
             **engine_options(locals(), options, codec=_codec, message_of=lambda message: message, warn=_warn),
         )
         self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
+        self._connection.prepare_workers()
         self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
 
     def __repr__(self) -> str:
