@@ -205,7 +205,10 @@ class PyttributionIo:
             # The original returned the answer's `customer` as it came, also one that the typed
             # `Customer` refuses (a null list, a list of non-objects).
             found = error.body.get("customer") if isinstance(error.body, dict) else None
-            return found if isinstance(found, dict) else None
+            if isinstance(found, dict):
+                return found
+            logger.error("Pyttribution.io: Retrieval of %s failed: %s", what, error)
+            return None
         except APIError as error:  # 404 is None above; the original returned None silently
             logger.warning("Pyttribution.io: Retrieval of %s failed: %s", what, error)
             return None

@@ -188,9 +188,12 @@ class Network:
         found = []
         for name, url in self.proxies.items():
             parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
+            user = urllib.parse.unquote(parts.username or "")
             if name != "no" and parts.password:
                 password = urllib.parse.unquote(parts.password)
-                found += [f"{urllib.parse.unquote(parts.username or '')}:{password}", password]
+                found += [f"{user}:{password}", password]
+            elif name != "no" and user:  # a token as the user name alone: sent as `user:`
+                found.append(user)
         return found
 
     def ssl_context(self) -> ssl.SSLContext:

@@ -560,3 +560,58 @@ def test_drain_reports_what_is_left_and_keeps_accepting(
     release.set()
     assert engine.flush(timeout=10).delivered == 1
     assert recorder.delivered[-1] == "after"
+
+
+def test_a_fork_waits_while_a_worker_makes_its_sender() -> None:
+    # Making a sender imports what it sends with; a fork in the middle of an import would leave
+    # the child a half-initialized module. In a subprocess: forking a threaded pytest warns.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = """
+        import os, threading, time
+        from trackapis.delivery import DeliveryEngine, SendResult
+
+        entered, release = threading.Event(), threading.Event()
+
+        class Sender:
+            def send(self, payloads):
+                return [SendResult.delivered()] * len(payloads)
+            def close(self):
+                pass
+
+        def factory():
+            entered.set()
+            release.wait(10)
+            return Sender()
+
+        engine = DeliveryEngine(factory)
+        engine.submit("m", "k")
+        assert entered.wait(10)
+        forked_at = []
+
+        def fork():
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+            forked_at.append(time.monotonic())
+            os.waitpid(pid, 0)
+
+        forking = threading.Thread(target=fork)
+        forking.start()
+        time.sleep(0.3)
+        waited = not forked_at
+        released = time.monotonic()
+        release.set()
+        forking.join(10)
+        print(waited, bool(forked_at) and forked_at[0] >= released, engine.shutdown(5).delivered)
+    """
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout.split() == ["True", "True", "1"], done.stderr[-3000:]

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,30 @@ def test_terminate_refuses_and_reports_what_came_after_the_drain(
     kinds = {payload: kind for kind, payload, _ in reports}
     assert kinds == {"first": "MessageUnknown", "second": "MessageDropped", "late": "MessageDropped"}
     assert all("SIGTERM" in why for _, _, why in reports), reports
+
+
+def test_terminate_with_a_spool_reports_each_message_once_and_keeps_the_rest(
+    spool: str, engines: list[DeliveryEngine]
+) -> None:
+    held = Started(opened=False)
+    reports: list[tuple[str, Any]] = []
+    delivered: list[Any] = []
+    engine = engine_on(
+        spool,
+        held,
+        engines,
+        max_in_flight=1,
+        on_error=lambda error, payload: reports.append((type(error).__name__, payload)),
+        on_delivered=delivered.append,
+    )
+    for n in range(3):
+        engine.submit({"n": n}, "k")
+    assert held.started.wait(10)
+    engine.terminate("the process was stopped (SIGTERM)")
+    assert engine.submit({"n": "late"}, "k") is False
+    held.open.set()  # the one in flight returns: nothing more is reported for it
+    time.sleep(0.3)
+    assert reports == [("MessageUnknown", {"n": 0}), ("MessageDropped", {"n": "late"})]
+    assert delivered == []
+    assert held.sent == [{"n": 0}]  # nothing more was sent: the rest waits in the spool
+    assert rows(spool) >= 2

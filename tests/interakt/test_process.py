@@ -209,27 +209,6 @@ def test_bad_input_is_refused_at_the_call_site_naming_the_argument(
         client.shutdown(1)
 
 
-def test_the_workers_imports_happen_in_the_thread_that_makes_the_client() -> None:
-    # A fork while a worker thread imports leaves the child a half-initialized module, and its
-    # workers then fail with ImportError (found 1 run in 3 by an audit): so nothing is left for
-    # the workers to import. No message is queued here, so no worker has run.
-    script = """
-        import sys, threading
-        from trackapis.interakt import InteraktClient
-        client = InteraktClient("key", base_url="http://127.0.0.1:9")
-        modules = ("trackapis._http._lean", "trackapis._http._driver")
-        print(threading.active_count(), *(name in sys.modules for name in modules))
-    """
-    out = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout.split()
-    assert out == ["1", "True", "True"]
-
-
 def test_a_child_forked_while_the_parent_delivers_delivers_its_own(interakt_fake: InteraktFake) -> None:
     script = """
         import os, sys

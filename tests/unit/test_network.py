@@ -356,14 +356,36 @@ def test_a_refused_handshake_is_unsent(
     assert [getattr(error, "unsent", None) for error in failures] == [True, True]
 
 
-def test_a_2xx_answer_that_echoes_the_key_has_it_hidden(
+def test_the_cli_never_prints_the_key_a_2xx_answer_echoes(
     monkeypatch: pytest.MonkeyPatch, proxy: ForwardProxy, plain_server: ApiServer
 ) -> None:
+    # A gateway that echoes the request in a 2xx answer: the clients return the answer as it
+    # came (it is the caller's data), but the command's output never shows the key.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     plain_server.echo = True
-    with InteraktClient("s3cr3t-key", base_url=plain_server.url) as client:
-        answer = client.send_event("Signed Up", user_id="42")
-    secret = base64.b64encode(b"s3cr3t-key:").decode()
-    assert secret not in repr(answer), repr(answer)
-    assert "s3cr3t-key" not in repr(answer), repr(answer)
-    assert "<secret>" in repr(answer) or "<secret>" in str(answer)
+    env = {**os.environ, "INTERAKT_API_KEY": "s3cr3t-key", "INTERAKT_HOST": plain_server.url}
+    done = subprocess.run(
+        [sys.executable, "-m", "trackapis", "interakt", "event", "Signed Up", "--user-id", "42"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    encoded = base64.b64encode(b"s3cr3t-key:").decode()
+    assert "<secret>" in done.stdout, done.stdout
+    assert encoded not in done.stdout + done.stderr
+    assert "s3cr3t-key" not in done.stdout + done.stderr
+
+
+def test_a_proxy_token_given_as_the_user_name_is_hidden_too() -> None:
+    from trackapis._config import Network
+    from trackapis._http._redact import Redactor, hide_everywhere
+
+    network = Network({"all": "http://T0KEN-only@127.0.0.1:3128"})
+    hide_everywhere(*network.proxy_credentials())
+    sent = "Proxy-Authorization: Basic " + base64.b64encode(b"T0KEN-only:").decode()
+    assert Redactor()(sent) == "Proxy-Authorization: Basic <secret>"
+    assert "T0KEN-only" not in Redactor()("proxy http://T0KEN-only@127.0.0.1:3128 refused")
+    assert "T0KEN-only" not in repr(network)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-import attrs
-
 from .._errors import TransportError
 from .._retry import Deadline, RetryPolicy
 from ..delivery import SendResult, Verdict
@@ -47,12 +45,11 @@ def _next_wait(result: SendResult, retries: int, policy: RetryPolicy, deadline: 
     return wait if deadline.allows_wait(wait) else None
 
 
-def _settled(result: SendResult, answer: Answer | None, redact: Redactor) -> Answer:
+def _settled(result: SendResult, answer: Answer | None) -> Answer:
     if result.error is not None:
         raise result.error
     assert answer is not None
-    content = redact.content(answer.content)  # error bodies are redacted by the verdict
-    return answer if content is answer.content else attrs.evolve(answer, content=content)
+    return answer
 
 
 def send(
@@ -74,7 +71,7 @@ def send(
         result, answer = attempt(exchange, call, deadline.attempt_timeout(), policy, extract, redact=redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
-            return _settled(result, answer, redact)
+            return _settled(result, answer)
         sleep(wait)
         retries += 1
 
@@ -105,6 +102,6 @@ async def send_async(
             result = verdict(answer, call, policy, extract, redact)
         wait = _next_wait(result, retries, policy, deadline)
         if wait is None:
-            return _settled(result, answer, redact)
+            return _settled(result, answer)
         await sleep(wait)
         retries += 1

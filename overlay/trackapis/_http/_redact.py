@@ -14,16 +14,17 @@ _SHORTEST: Final = 4
 # Proxy credentials (user:password in a proxy URL) of this process, found when a connection
 # config is resolved: every redactor hides them, since any client's error may carry them (a
 # proxy's 407 page that echoes the Proxy-Authorization header it got).
-_everywhere: list[str] = []
+_everywhere: tuple[str, ...] = ()
 
 
 def hide_everywhere(*secrets: str) -> None:
     """Make every `Redactor` of this process hide these secrets (proxy credentials) too."""
+    global _everywhere  # noqa: PLW0603 - replaced whole, never changed in place: readers see one or the other
     forms = set(_everywhere)
     for secret in secrets:
         if secret:
             forms |= _forms(secret)
-    _everywhere[:] = sorted(forms, key=len, reverse=True)
+    _everywhere = tuple(sorted(forms, key=len, reverse=True))
 
 
 def _forms(secret: str) -> set[str]:
@@ -70,14 +71,6 @@ class Redactor:
 
     def contains_secret(self, text: str) -> bool:
         return any(form in text for forms in (self._forms, _everywhere) for form in forms)
-
-    def content(self, content: bytes) -> bytes:
-        """A body with each secret replaced, if it has one (a 2xx from a gateway that echoes the
-        request); else the same bytes. Only a body that has one is decoded (as UTF-8, leniently)."""
-        for forms in (self._forms, _everywhere):
-            if any(form.encode() in content for form in forms):
-                return self(content.decode("utf-8", errors="replace")).encode()
-        return content
 
     def __add__(self, other: Redactor) -> Redactor:
         joined = Redactor()

@@ -414,6 +414,11 @@ class DeliveryEngine:
                 self._stopping = True
                 self._has_work.notify_all()
             in_flight = [message for message in self._in_flight.values() if not message.settled]
+            if self._store is not None:
+                for message in in_flight:  # settled here, so that its worker's return reports nothing
+                    message.settled = True
+                    self._pending -= 1
+                    self._counters.unknown += 1
         if self._store is None:
             self._abandon_pending(why)
             return
@@ -478,7 +483,8 @@ class DeliveryEngine:
                 if batch is None:
                     return
                 if sender is None:
-                    sender = self._sender_factory()
+                    with _making_sender:  # a fork waits: making a sender imports (see below)
+                        sender = self._sender_factory()
                 if self._fleet_limiter is not None:  # one limit for the fleet (see _redis_rate.py)
                     token = self._fleet_limiter.acquire()
                     try:
@@ -968,6 +974,7 @@ class DeliveryEngine:
         with self._cond:
             left = [message for lane in self._lanes.values() for message in lane if not message.settled]
             in_flight = [message for message in left if self._in_flight.get(message.key) is message]
+            self._counters.unknown += len(in_flight)
             self._unwritten = [message for message in self._unwritten if not message.settled]
             for message in left:
                 message.settled = True  # neither delivered nor dropped: left in the store
@@ -991,7 +998,9 @@ class DeliveryEngine:
                     )
         except Exception as error:
             logger.warning("%s: closing %s failed: %s", self._name, self._store_name(), error)
-            lost = [message for message in left if message.stored is None]
+            # Not stored, so not sent again: dropped; one in flight is reported below, as unknown.
+            flying = {id(message) for message in in_flight}
+            lost = [message for message in left if message.stored is None and id(message) not in flying]
             for message in lost:
                 self._report(
                     MessageDropped(f"it could not be written to the store: {error}"), message.payload
@@ -1027,20 +1036,29 @@ def _positive_int(name: str, value: int) -> None:
 
 
 _engines: weakref.WeakSet[DeliveryEngine] = weakref.WeakSet()
+# Held while a worker makes its sender, which imports what it sends with (the lean connection,
+# `ssl`) on first use; a fork waits for it, since a fork in the middle of an import leaves the
+# child a half-initialized module, and the child's workers fail with ImportError.
+_making_sender = threading.Lock()
 
 
 def _shutdown_all_at_exit() -> None:
     # Never raises, and one engine failing never keeps the others from delivering. The engines
     # deliver at once, each within its shutdown_timeout: an exit takes the longest, not the sum.
     engines = [engine for engine in list(_engines) if not engine.closed or engine.stats().pending]
-    threads = [
-        threading.Thread(target=_shutdown_at_exit, args=(engine,), name="trackapis-exit", daemon=True)
-        for engine in engines[1:]
-    ]
-    for thread in threads:
-        thread.start()
-    if engines:
-        _shutdown_at_exit(engines[0])
+    threads, here = [], engines[:1]
+    for engine in engines[1:]:
+        thread = threading.Thread(
+            target=_shutdown_at_exit, args=(engine,), name="trackapis-exit", daemon=True
+        )
+        try:
+            thread.start()
+        except RuntimeError:  # Python 3.12.0-3.12.1 refuse new threads at exit (cpython#113964)
+            here.append(engine)
+        else:
+            threads.append(thread)
+    for engine in here:
+        _shutdown_at_exit(engine)
     for thread in threads:
         thread.join()
 
@@ -1072,3 +1090,8 @@ def _register_exit_and_fork(engine: DeliveryEngine) -> None:
 # after fork, give the child empty engines with working locks.
 atexit.register(_shutdown_all_at_exit)
 os.register_at_fork(after_in_child=_after_fork)
+os.register_at_fork(
+    before=_making_sender.acquire,
+    after_in_parent=_making_sender.release,
+    after_in_child=_making_sender.release,
+)

@@ -74,20 +74,6 @@ class _Connection:
             redact=self.redact,
         )
 
-    def prepare_workers(self) -> None:
-        """Import what the worker threads' senders use, in the thread that makes the client: a
-        fork while a worker imports would leave the child a half-initialized module (its
-        workers would then fail with ImportError). An https target's trust store too (`ssl`)."""
-        from .._http import _answer, _driver  # noqa: F401
-        from .._http._lean import lean_supported
-
-        if self.transport is None and lean_supported(self.config):
-            if self.config.base_url.startswith("https:"):
-                self.config.network.ssl_context()
-        else:
-            from .._http import _httpx  # noqa: F401
-            from . import _generated  # noqa: F401
-
     def sender(self) -> _LeanSender | _HttpxSender:
         from .._http._lean import lean_supported
 
@@ -135,14 +121,17 @@ class _HttpxSender:
     """One worker thread's sender over httpx (a given transport, or an HTTPS proxy)."""
 
     def __init__(self, connection: _Connection) -> None:
-        self._connection = connection
-        self._backend = connection.backend(max_connections=1)
-
-    def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
         from .._http._answer import Call
         from .._http._driver import attempt
         from ._generated import request_kwargs
 
+        # Imported here, when the engine makes the sender (a fork waits for that), not in send().
+        self._call, self._attempt, self._request_kwargs = Call, attempt, request_kwargs
+        self._connection = connection
+        self._backend = connection.backend(max_connections=1)
+
+    def send(self, payloads: Sequence[InteraktMessage]) -> list[SendResult]:
+        Call, attempt, request_kwargs = self._call, self._attempt, self._request_kwargs
         connection = self._connection
         config = connection.config
         results = []
@@ -258,7 +247,6 @@ class InteraktClient(SyncClient):
             **engine_options(locals(), options, codec=_codec, message_of=lambda message: message, warn=_warn),
         )
         self._life = Lifecycle("InteraktClient", self._connection.backend, self._engine)
-        self._connection.prepare_workers()
         self._lanes = LaneMemory()  # a phone-only message follows the user id last seen with it
 
     def __repr__(self) -> str:
