@@ -518,3 +518,20 @@ def test_sync_and_async_methods_show_their_own_signature_kind_and_name() -> None
     assert "analysis_type: 'AnalysisType'" in str(
         inspect.signature(AsyncAuthenticatedSevenSegmentsClient.export_analysis)
     )
+
+
+@pytest.mark.parametrize("analysis", ["funnel", "report", "retention", "segmentation"])
+def test_a_2xx_that_says_success_false_is_an_api_error_with_the_servers_message(analysis: str) -> None:
+    # {"success": false, "errors": [...]} with a 200: a refusal, not a result (nor an empty HTML).
+    refusal = httpx.MockTransport(
+        lambda request: httpx.Response(200, json={"success": False, "errors": ["no access"]})
+    )
+    with SevenSegmentsClient(TOKEN, base_url="http://127.0.0.1:9", transport=refusal) as client:
+        with pytest.raises(APIError, match="no access") as raised:
+            client.get_html("john123", "Banner left")
+        assert raised.value.status == 200
+    exports = AuthenticatedSevenSegmentsClient(
+        "user", "secret", base_url="http://127.0.0.1:9", transport=refusal
+    )
+    with exports, pytest.raises(APIError, match="no access"):
+        exports.export_analysis(analysis, "A1")  # type: ignore[arg-type]

@@ -235,3 +235,48 @@ def test_the_plugin_fails_a_session_whose_fuzzing_never_got_a_2xx(tmp_path: Path
     assert result.returncode == 1, result.stdout[-3000:]
     assert "2 passed" in result.stdout
     assert "contract: 2 operation(s) fuzzed without a single 2xx answer" in result.stdout
+
+
+def test_a_users_broken_client_fails_saying_why_and_the_client_fixture_follows_the_fakes_tokens(
+    tmp_path: Path,
+) -> None:
+    # A user's project: company tokens of their own; one test with a client that sends the wrong
+    # path, one with the plugin's client fixture. The first fails naming the fake's refusal.
+    (tmp_path / "test_theirs.py").write_text(
+        textwrap.dedent(
+            """
+            import httpx
+            import pytest
+            from trackapis.testing import received
+
+            pytest_plugins = ["trackapis.testing.pytest_plugin"]
+
+            @pytest.fixture(scope="session")
+            def seven_segments_fake_options():
+                return {"company_tokens": {"their-token"}}
+
+            def test_broken(seven_segments_fake):
+                body = {"customer_ids": {"registered": "john"}, "company_id": "their-token", "type": "x"}
+                httpx.post(seven_segments_fake.url + "/crm/event", json=body)
+                received(seven_segments_fake).customer("john")
+
+            def test_fixture(seven_segments_fake, seven_segments_fake_client):
+                seven_segments_fake_client.track("john", "signed_up")
+                seven_segments_fake_client.flush(10)
+                received(seven_segments_fake).customer("john")
+            """
+        ),
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theirs.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
+    assert "it refused 1 requests" in result.stdout
+    assert "POST /crm/event -> 404" in result.stdout
+    assert "no operation at /crm/event" in result.stdout

@@ -250,8 +250,8 @@ def test_a_204_and_a_head_answer_have_no_body() -> None:
         (b"HTTP/1.1 2x0 OK\r\n\r\n", "BadStatusLine"),
         (b"HTTP/1.1 200 OK\r\n" + b"X: " + b"y" * 70_000 + b"\r\n\r\n", "LineTooLong"),
         (b"HTTP/1.1 200 OK\r\n" + b"X: y\r\n" * 101 + b"\r\n", "more than 100 headers"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}", "IncompleteRead"),
-        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "IncompleteRead"),
+        (b"HTTP/1.1 500 Oops\r\nContent-Length: 10\r\n\r\n{}", "IncompleteRead"),
+        (b"HTTP/1.1 503 Busy\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "IncompleteRead"),
         (b"", "RemoteDisconnected"),
     ],
 )
@@ -272,3 +272,18 @@ def test_a_header_or_target_that_would_split_the_request_is_refused() -> None:
     connection.close()
     server.close()
     assert server.heads == []  # nothing left for the server
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}",
+        b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
+def test_a_2xx_to_a_post_cut_short_is_an_answer_not_a_reason_to_send_again(answer: bytes) -> None:
+    # The server did it: sending it again would record it twice. The status decides.
+    (outcome,), server = _exchange([answer], close_after=True)
+    assert not isinstance(outcome, TransportError), outcome
+    assert 200 <= outcome.status < 300
+    assert len(server.heads) == 1

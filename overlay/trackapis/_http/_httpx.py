@@ -32,7 +32,7 @@ from .._config import ConnectionConfig
 from .._errors import TransportError
 from ._answer import Answer, Call, decoded
 from ._redact import NOTHING, Redactor, hide_everywhere
-from ._verdict import is_foreign, translated
+from ._verdict import answered, is_foreign, translated
 
 # Requests in flight at once when no `max_connections` is given (httpx's own default pool size).
 _UNLIMITED = 100
@@ -244,7 +244,7 @@ class HttpxBackend(_Base):
                 request = _request(call, self._headers, seconds)
                 response = self._transport_for(call.base_url).handle_request(request)
                 try:
-                    raw, unreadable = _read(response, call.cap)
+                    raw, unreadable = _read(response, call.cap, call.method)
                 finally:
                     response.close()
         finally:
@@ -307,7 +307,7 @@ class AsyncHttpxBackend(_Base):
             request = _request(call, self._headers, seconds)
             response = await self._transport_for(call.base_url).handle_async_request(request)
             try:
-                raw, unreadable = await _aread(response, call.cap)
+                raw, unreadable = await _aread(response, call.cap, call.method)
             finally:
                 await response.aclose()
         return decoded(response.status_code, _lower(response), raw, unreadable)
@@ -329,8 +329,9 @@ def _lower(response: httpx.Response) -> dict[str, str]:
 class _Body:
     """An answer's body, collected up to the call's cap (sync and async feed it alike)."""
 
-    def __init__(self, response: httpx.Response, cap: int) -> None:
+    def __init__(self, response: httpx.Response, cap: int, method: str) -> None:
         self._cap = cap
+        self._answered = answered(response.status_code, method)
         self._chunks: list[bytes] = []
         self._size = 0
         self.unreadable: str | None = None
@@ -351,21 +352,27 @@ class _Body:
         """The body could not be read to its end after the status arrived.
 
         A timeout (the attempt's deadline passed while the body dripped in) leaves the status to
-        decide. A connection closed or reset before the promised end is an incomplete message
-        (RFC 9112, section 8), no answer at all: that is raised again.
+        decide, as does a connection closed before the end of a 2xx to a POST (`answered`: the
+        server did it). Otherwise a connection closed or reset before the promised end is an
+        incomplete message (RFC 9112, section 8), no answer at all: that is raised again.
         """
-        if not is_foreign(error) or not isinstance(error, httpx.TimeoutException):
+        if not is_foreign(error):
             raise error
-        self.unreadable = f"{type(error).__name__}: {error}"
+        if isinstance(error, httpx.TimeoutException):
+            self.unreadable = f"{type(error).__name__}: {error}"
+        elif self._answered:
+            self.unreadable = f"the body was cut short ({type(error).__name__}: {error})"
+        else:
+            raise error
 
     def result(self) -> tuple[bytes, str | None]:
         return (b"" if self.unreadable else b"".join(self._chunks)), self.unreadable
 
 
-def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+def _read(response: httpx.Response, cap: int, method: str) -> tuple[bytes, str | None]:
     if response.is_stream_consumed:  # a test transport's response, made with `content=`/`json=`
         return response.content, None
-    body = _Body(response, cap)
+    body = _Body(response, cap, method)
     try:
         for chunk in () if body.unreadable else response.iter_raw():
             if not body.take(chunk):
@@ -375,10 +382,10 @@ def _read(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
     return body.result()
 
 
-async def _aread(response: httpx.Response, cap: int) -> tuple[bytes, str | None]:
+async def _aread(response: httpx.Response, cap: int, method: str) -> tuple[bytes, str | None]:
     if response.is_stream_consumed:
         return response.content, None
-    body = _Body(response, cap)
+    body = _Body(response, cap, method)
     try:
         if body.unreadable is None:
             async for chunk in response.aiter_raw():

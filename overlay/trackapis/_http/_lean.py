@@ -34,7 +34,7 @@ from .._config import ConnectionConfig
 from .._errors import TransportError
 from ._answer import Answer, Call, decoded
 from ._redact import NOTHING, Redactor, hide_everywhere
-from ._verdict import is_foreign, translate
+from ._verdict import answered, is_foreign, translate
 
 _MAX_LINE: Final = 65536  # http.client's limits, so a hostile server meets the same bounds
 _MAX_HEADERS: Final = 100
@@ -362,12 +362,14 @@ class LeanConnection:
             translated = translate(error, call.method, call.path, self._redact)
             raise translated from translated.__cause__
         # The status arrived: from here on it decides, whatever happens to the body.
-        raw, unreadable = self._body(reader, framing, call)
+        raw, unreadable = self._body(reader, framing, call, status)
         if unreadable is not None or will_close or reader.leftover:
             self.close()  # what is left of the answer is not worth reading
         return decoded(status, headers, raw, unreadable)
 
-    def _body(self, reader: _Reader, framing: int | str | None, call: Call) -> tuple[bytes, str | None]:
+    def _body(
+        self, reader: _Reader, framing: int | str | None, call: Call, status: int
+    ) -> tuple[bytes, str | None]:
         cap = call.cap
         if isinstance(framing, int) and framing > cap:
             return b"", f"{framing} bytes, over the cap of {cap}"
@@ -381,11 +383,12 @@ class LeanConnection:
         except TimeoutError as error:  # the body dripped past the deadline: the status decides
             return b"", f"{type(error).__name__}: {error}"
         except Exception as error:
-            # Closed or reset before the promised end: an incomplete message (RFC 9112,
-            # section 8) is no answer at all.
             self.close()
             if not is_foreign(error):
                 raise
+            if answered(status, call.method):
+                return b"", f"the body was cut short ({type(error).__name__}: {error})"
+            # Otherwise an incomplete message (RFC 9112, section 8) is no answer: sent again.
             translated = translate(error, call.method, call.path, self._redact)
             raise translated from translated.__cause__
         if raw is None:

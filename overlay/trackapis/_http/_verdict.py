@@ -49,6 +49,14 @@ def is_foreign(error: BaseException) -> bool:
     return isinstance(error, _foreign())
 
 
+def answered(status: int, method: str) -> bool:
+    """Whether a status line alone settles a request whose body was cut short: a 2xx to a request
+    that changes something (a POST) means the server did it, and sending it again would do it
+    twice; a GET is sent again (a read repeats harmlessly), as is an error status (the status
+    retries it or not, and a request refused was not done)."""
+    return 200 <= status < 300 and method not in ("GET", "HEAD", "OPTIONS")
+
+
 def _unsent(error: BaseException) -> bool:
     """Whether the request certainly never reached the server: no connection, tunnel or handshake."""
     if isinstance(error, (ConnectionRefusedError, socket.gaierror)):

@@ -68,7 +68,8 @@ def _json(response: Answer, method: str, path: str) -> Any:
 
 
 def check_accepted(response: Answer, path: str) -> None:
-    """Raise `APIError` for a 2xx tracking answer whose body says `"success": false` (a refusal)."""
+    """Raise `APIError` for a 2xx answer whose body says `"success": false` (a refusal): the
+    tracking calls, `get_html` and the exports alike."""
     try:
         payload = response.json()
     except ValueError:
@@ -79,6 +80,7 @@ def check_accepted(response: Answer, path: str) -> None:
 
 
 def html_of(response: Answer) -> str:
+    check_accepted(response, "/campaigns/html/get")
     payload = _json(response, "POST", "/campaigns/html/get")
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, str):
@@ -144,6 +146,7 @@ def export_of(
                 f"{response.text[:100]!r}"
             )
         return response.text, None
+    check_accepted(response, path)
     payload = _json(response, "POST", path)
     if not isinstance(payload, dict):
         raise InvalidResponseError(f"POST {path}: expected a JSON object, got {str(payload)[:100]}")

@@ -67,6 +67,8 @@ class RecordedRequest:
     operation_id: str | None
     status: int | None = None
     received_at: float = attrs.field(factory=time.time, repr=False)
+    refusal: str | None = None
+    """Why the fake refused it (an error status): the message of its error body."""
 
     def json(self) -> JsonValue:
         """The body, decoded as JSON."""
@@ -360,6 +362,8 @@ class FakeAPI:
                 route, allowed, method=method, path=path, query=query, headers=raw_headers, body=body
             )
         recorded.status = reply.status
+        if reply.status >= 400:
+            recorded.refusal = _refusal(reply.body)
         await self._send(send, reply)
 
     def _answer(
@@ -500,9 +504,11 @@ class FakeAPI:
     @staticmethod
     async def _drop(send: Send, recorded: RecordedRequest) -> None:
         # ASGI has no "close the socket" message: start a response that promises a body, send
-        # part of it, then fail, and the server aborts the connection mid-response.
+        # part of it, then fail, and the server aborts the connection mid-response. Not with a
+        # 2xx: a 2xx cut short says the server did it (clients do not send it again), and the
+        # fake did nothing; an error status cut short is no answer, as a connection dropped.
         recorded.status = None
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+        await send({"type": "http.response.start", "status": 503, "headers": [(b"content-length", b"64")]})
         await send({"type": "http.response.body", "body": b"{", "more_body": True})
         raise DroppedConnection
 
@@ -515,3 +521,13 @@ class FakeAPI:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _refusal(body: JsonValue | bytes) -> str:
+    """An error reply's reason, short: the API's message (or errors), else the body's start."""
+    if isinstance(body, dict):
+        for name in ("message", "errors", "error"):
+            if body.get(name):
+                return str(body[name])[:300]
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else json.dumps(body)
+    return text[:300]

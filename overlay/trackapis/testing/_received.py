@@ -88,6 +88,18 @@ def _no_duplicates(keys: Iterable[tuple[str, Iterable[str]]]) -> None:
         raise AssertionError(f"{len(duplicates)} events arrived more than once: {duplicates[:10]}")
 
 
+def refused(fake: FakeAPI) -> str:
+    """What the fake refused, and why (the last few): where a missing record usually comes from."""
+    refusals = [
+        f"{request.method} {request.path} -> {request.status}: {request.refusal}"
+        for request in fake.requests
+        if request.status is not None and request.status >= 400
+    ]
+    if not refusals:
+        return ""
+    return f"; it refused {len(refusals)} requests, the last: {refusals[-5:]}"
+
+
 def _requests_shown(api: str, fake: FakeAPI) -> None:
     if fake.requests:
         shown = [f"{request.method} {request.path}" for request in fake.requests[:10]]
@@ -111,6 +123,7 @@ class InteraktReceived:
             who = f"user {user_id!r}" if user_id is not None else f"the user with phone {phone!r}"
             raise AssertionError(
                 f"the Interakt fake received nothing for {who}; users it knows: {known[:20]}"
+                + refused(self.fake)
             )
         return found
 
@@ -218,6 +231,7 @@ class SevenSegmentsReceived:
         known = [customer.ids for customer in self.fake.customers]
         raise AssertionError(
             f"the 7SEGMENTS fake received nothing for customer {ids}; it knows: {known[:20]}"
+            + refused(self.fake)
         )
 
     def events(self, registered: str | None = None, **ids: str) -> list[SevenSegmentsEvent]:
@@ -294,7 +308,7 @@ class AttributionReceived:
             known = sorted({identity.client_id for identity in self.fake.identities})
             raise AssertionError(
                 f"the Attribution.io fake received no identity for client id {client_id!r}; "
-                f"client ids it knows: {known[:20]}"
+                f"client ids it knows: {known[:20]}" + refused(self.fake)
             )
         aliases = sorted({a for identity in found for a in identity.aliases})
         if alias is not None and alias not in aliases:

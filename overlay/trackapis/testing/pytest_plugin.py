@@ -185,14 +185,17 @@ def interakt_fake_env(
 
 
 @pytest.fixture
-def seven_segments_fake_client(seven_segments_fake: SevenSegmentsFake) -> Iterator[SevenSegmentsClient]:
-    """A buffered `SevenSegmentsClient` (company token `test-company-token`) pointed at
-    `seven_segments_fake`; call `.flush()` before asserting. Shut down after the test."""
+def seven_segments_fake_client(
+    seven_segments_fake: SevenSegmentsFake, seven_segments_fake_options: SevenSegmentsFakeOptions
+) -> Iterator[SevenSegmentsClient]:
+    """A buffered `SevenSegmentsClient` pointed at `seven_segments_fake`, with a company token the
+    fake accepts (the first of `company_tokens` in sorted order, else `test-company-token`); call
+    `.flush()` before asserting. Shut down after the test."""
     from ..seven_segments import SevenSegmentsClient
 
-    client = SevenSegmentsClient(
-        SEVEN_SEGMENTS_TEST_TOKEN, base_url=seven_segments_fake.url, background=True, shutdown_timeout=5
-    )
+    tokens = sorted(seven_segments_fake_options.get("company_tokens") or ())
+    token = tokens[0] if tokens else SEVEN_SEGMENTS_TEST_TOKEN
+    client = SevenSegmentsClient(token, base_url=seven_segments_fake.url, background=True, shutdown_timeout=5)
     try:
         yield client
     finally:
