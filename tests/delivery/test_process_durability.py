@@ -51,6 +51,14 @@ def _start(script: str, fake: InteraktFake, **env: str) -> subprocess.Popen[str]
     )
 
 
+def _run_to_end(script: str, fake: InteraktFake, **env: str) -> str:
+    """Run `script` (see `_start`) to its end, which must be a clean exit; its output."""
+    process = _start(script, fake, **env)
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 0, err[-3000:]
+    return out
+
+
 def _wait_for_line(process: subprocess.Popen[str], line: str) -> None:
     assert process.stdout is not None
     for got in process.stdout:
@@ -152,7 +160,7 @@ def test_sigterm_while_threads_keep_queueing_loses_nothing_unreported(
     accepted = {int(line.split()[1]) for line in stderr.splitlines() if line.startswith("ACCEPTED ")}
     reported = {int(line.split()[1]) for line in stderr.splitlines() if line.startswith("REPORTED ")}
     if store == "sqlite":  # the next start delivers what the spool kept
-        after = _start(
+        _run_to_end(
             """
             import os
             from trackapis.interakt import InteraktClient
@@ -163,8 +171,6 @@ def test_sigterm_while_threads_keep_queueing_loses_nothing_unreported(
             RUN=run,
             STORE=spool,
         )
-        _, errors = after.communicate(timeout=60)
-        assert after.returncode == 0, errors[-3000:]
     arrived = _arrived(fake, run)
     lost = accepted - set(arrived) - reported
     assert accepted
@@ -203,7 +209,7 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
     first.communicate(timeout=30)
     before = _arrived(fake, run)
 
-    second = _start(
+    out = _run_to_end(
         """
         import os
         from trackapis.interakt import InteraktClient
@@ -219,8 +225,6 @@ def test_kill_9_with_a_spool_then_a_new_process_delivers_everything_in_order(
         SPOOL=spool,
         RUN=run,
     )
-    out, err = second.communicate(timeout=180)
-    assert second.returncode == 0, err[-3000:]
 
     arrived = _arrived(fake, run)
     missing = set(range(EVENTS)) - set(arrived)

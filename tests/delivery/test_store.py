@@ -261,75 +261,63 @@ def test_a_forked_child_uses_the_spool_as_an_owner_of_its_own(
     assert rows(spool) == 0
 
 
+def one_in_flight(
+    url: str | None, engines: list[DeliveryEngine], count: int, **options: Any
+) -> tuple[Started, DeliveryEngine, list[tuple[str, Any, str]]]:
+    """An engine (on the spool at `url`, or in memory) with `count` messages `{"n": ...}` of one
+    key queued, the first held in flight; and what its `on_error` got: (kind, payload, why)."""
+    held = Started(opened=False)
+    reports: list[tuple[str, Any, str]] = []
+    options.update(
+        max_in_flight=1,
+        on_error=lambda error, payload: reports.append((type(error).__name__, payload, str(error))),
+    )
+    if url is None:
+        engine = DeliveryEngine(held.factory, **options)
+        engines.append(engine)
+    else:
+        engine = engine_on(url, held, engines, **options)
+    for n in range(count):
+        engine.submit({"n": n}, "k")
+    assert held.started.wait(10)
+    return held, engine, reports
+
+
 def test_a_message_in_flight_at_a_bounded_shutdown_is_reported_unknown(
     spool: str, engines: list[DeliveryEngine]
 ) -> None:
-    held = Started(opened=False)
-    reports: list[tuple[str, Any]] = []
-    first = engine_on(
-        spool,
-        held,
-        engines,
-        max_in_flight=1,
-        on_error=lambda error, payload: reports.append((type(error).__name__, payload)),
-    )
-    for n in range(5):
-        first.submit({"n": n}, "k")
-    assert held.started.wait(10)
+    held, first, reports = one_in_flight(spool, engines, 5)
     result = first.shutdown(timeout=0.2)
     held.open.set()  # the one in flight arrives after all: the next start sends it again
     assert result.unknown == 1
     assert result.pending == 4
-    assert reports == [("MessageUnknown", {"n": 0})]
+    assert [(kind, payload) for kind, payload, _ in reports] == [("MessageUnknown", {"n": 0})]
     assert rows(spool) == 5
 
 
-def test_terminate_refuses_and_reports_what_came_after_the_drain(
-    spool: str, engines: list[DeliveryEngine]
-) -> None:
-    from trackapis.delivery import DeliveryEngine as Engine
-
-    held = Started(opened=False)
-    reports: list[tuple[str, Any, str]] = []
-    engine = Engine(
-        held.factory,
-        max_in_flight=1,
-        on_error=lambda error, payload: reports.append((type(error).__name__, payload, str(error))),
-    )
-    engines.append(engine)
-    engine.submit("first", "k")
-    engine.submit("second", "k")
-    assert held.started.wait(10)
+def test_terminate_refuses_and_reports_what_came_after_the_drain(engines: list[DeliveryEngine]) -> None:
+    held, engine, reports = one_in_flight(None, engines, 2)
     engine.terminate("the process was stopped (SIGTERM)")
-    assert engine.submit("late", "k") is False
+    assert engine.submit({"n": "late"}, "k") is False
     held.open.set()
-    kinds = {payload: kind for kind, payload, _ in reports}
-    assert kinds == {"first": "MessageUnknown", "second": "MessageDropped", "late": "MessageDropped"}
+    kinds = [(kind, payload["n"]) for kind, payload, _ in reports]
+    assert kinds == [("MessageUnknown", 0), ("MessageDropped", 1), ("MessageDropped", "late")]
     assert all("SIGTERM" in why for _, _, why in reports), reports
 
 
 def test_terminate_with_a_spool_reports_each_message_once_and_keeps_the_rest(
     spool: str, engines: list[DeliveryEngine]
 ) -> None:
-    held = Started(opened=False)
-    reports: list[tuple[str, Any]] = []
     delivered: list[Any] = []
-    engine = engine_on(
-        spool,
-        held,
-        engines,
-        max_in_flight=1,
-        on_error=lambda error, payload: reports.append((type(error).__name__, payload)),
-        on_delivered=delivered.append,
-    )
-    for n in range(3):
-        engine.submit({"n": n}, "k")
-    assert held.started.wait(10)
+    held, engine, reports = one_in_flight(spool, engines, 3, on_delivered=delivered.append)
     engine.terminate("the process was stopped (SIGTERM)")
     assert engine.submit({"n": "late"}, "k") is False
     held.open.set()  # the one in flight returns: nothing more is reported for it
     time.sleep(0.3)
-    assert reports == [("MessageUnknown", {"n": 0}), ("MessageDropped", {"n": "late"})]
+    assert [(kind, payload) for kind, payload, _ in reports] == [
+        ("MessageUnknown", {"n": 0}),
+        ("MessageDropped", {"n": "late"}),
+    ]
     assert delivered == []
     assert held.sent == [{"n": 0}]  # nothing more was sent: the rest waits in the spool
     assert rows(spool) >= 2

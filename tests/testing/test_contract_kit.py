@@ -204,6 +204,18 @@ def test_the_session_fake_run_got_a_2xx_for_every_operation() -> None:
     session_report.assert_every_operation_succeeded()
 
 
+def _their_tests(project: Path) -> subprocess.CompletedProcess[str]:
+    """pytest on a user's project (its `test_theirs.py`), in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theirs.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def test_the_plugin_fails_a_session_whose_fuzzing_never_got_a_2xx(tmp_path: Path) -> None:
     # A user's own contract test with a wrong key, and no explicit assertion: still a failure.
     (tmp_path / "test_theirs.py").write_text(
@@ -223,14 +235,7 @@ def test_the_plugin_fails_a_session_whose_fuzzing_never_got_a_2xx(tmp_path: Path
         ),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theirs.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _their_tests(tmp_path)
 
     assert result.returncode == 1, result.stdout[-3000:]
     assert "2 passed" in result.stdout
@@ -268,14 +273,7 @@ def test_a_users_broken_client_fails_saying_why_and_the_client_fixture_follows_t
         ),
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_theirs.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = _their_tests(tmp_path)
     assert "1 failed, 1 passed" in result.stdout, result.stdout[-3000:]
     assert "it refused 1 requests" in result.stdout
     assert "POST /crm/event -> 404" in result.stdout

@@ -162,8 +162,8 @@ def _attribution_async(url: str) -> None:
     asyncio.run(main())
 
 
-def _cli(url: str) -> None:
-    env = {**os.environ, "INTERAKT_API_KEY": "key", "INTERAKT_HOST": url}
+def _cli(url: str, key: str = "key") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "INTERAKT_API_KEY": key, "INTERAKT_HOST": url}
     done = subprocess.run(
         [sys.executable, "-m", "trackapis", "interakt", "event", "Signed Up", "--user-id", "42"],
         env=env,
@@ -173,9 +173,10 @@ def _cli(url: str) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done
 
 
-PATHS: dict[str, Callable[[str], None]] = {
+PATHS: dict[str, Callable[[str], object]] = {
     "InteraktClient background (lean)": _interakt_background,
     "InteraktClient sync": _interakt_sync,
     "AsyncInteraktClient": _interakt_async,
@@ -363,16 +364,7 @@ def test_the_cli_never_prints_the_key_a_2xx_answer_echoes(
     # came (it is the caller's data), but the command's output never shows the key.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     plain_server.echo = True
-    env = {**os.environ, "INTERAKT_API_KEY": "s3cr3t-key", "INTERAKT_HOST": plain_server.url}
-    done = subprocess.run(
-        [sys.executable, "-m", "trackapis", "interakt", "event", "Signed Up", "--user-id", "42"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _cli(plain_server.url, key="s3cr3t-key")
     encoded = base64.b64encode(b"s3cr3t-key:").decode()
     assert "<secret>" in done.stdout, done.stdout
     assert encoded not in done.stdout + done.stderr
