@@ -77,11 +77,11 @@ class PyttributionIo:
         self._options: dict[str, Any] = {"timeout": timeout, "deadline": deadline, "max_retries": max_retries}
         self._api_key = api_key
         self._api_secret = api_secret
-        if not _secret_usable(api_secret):
+        self._secret: str | None = api_secret if _secret_usable(api_secret) else None
+        if self._secret is None and api_secret is not None:
             # The public API needs no secret: the triggers still work; the fetches log why not.
             shown = "empty" if isinstance(api_secret, str) else f"a {type(api_secret).__name__}"
             logger.error("Pyttribution.io: api_secret is %s, not a secret; every fetch will fail", shown)
-        self._secret: str | None = api_secret if _secret_usable(api_secret) else None
         self._lock = threading.Lock()
         self._hosts: tuple[str, str] | None = None
         self._client: AttributionClient | None = None

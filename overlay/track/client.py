@@ -345,9 +345,9 @@ class Client:
             self.on_error(error, {"path": message.path, "body": message.body})
 
 
-# `_enqueue`'s arguments after `kind`.
 # The engine's words for a message refused by a full queue (see _report).
 _QUEUE_FULL = "the queue is full"
+# `_enqueue`'s arguments after `kind`.
 _ENQUEUED = ("event", "user_id", "country_code", "phone_number", "traits", "created_at")
 # The original's positional order of `user()` and `event()` (created_at and **fields are new).
 _PARAMETERS = {

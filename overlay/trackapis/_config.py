@@ -187,12 +187,14 @@ class Network:
 
         found = []
         for name, url in self.proxies.items():
+            if name == "no":  # NO_PROXY's host list, not a proxy
+                continue
             parts = urllib.parse.urlsplit(url if "://" in url else "http://" + url)
             user = urllib.parse.unquote(parts.username or "")
-            if name != "no" and parts.password:
+            if parts.password:
                 password = urllib.parse.unquote(parts.password)
                 found += [f"{user}:{password}", password]
-            elif name != "no" and user:  # a token as the user name alone: sent as `user:`
+            elif user:  # a token as the user name alone: sent as `user:`
                 found.append(user)
         return found
 

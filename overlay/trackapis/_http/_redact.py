@@ -20,11 +20,9 @@ _everywhere: tuple[str, ...] = ()
 def hide_everywhere(*secrets: str) -> None:
     """Make every `Redactor` of this process hide these secrets (proxy credentials) too."""
     global _everywhere  # noqa: PLW0603 - replaced whole, never changed in place: readers see one or the other
-    forms = set(_everywhere)
-    for secret in secrets:
-        if secret:
-            forms |= _forms(secret)
-    _everywhere = tuple(sorted(forms, key=len, reverse=True))
+    new = set().union(*(_forms(secret) for secret in secrets if secret)) - set(_everywhere)
+    if new:  # (every backend registers its proxies' credentials: most have none, or the same)
+        _everywhere = tuple(sorted({*_everywhere, *new}, key=len, reverse=True))
 
 
 def _forms(secret: str) -> set[str]:

@@ -68,20 +68,29 @@ def _json(response: Answer, method: str, path: str) -> Any:
 
 
 def check_accepted(response: Answer, path: str) -> None:
-    """Raise `APIError` for a 2xx answer whose body says `"success": false` (a refusal): the
-    tracking calls, `get_html` and the exports alike."""
+    """Raise `APIError` for a 2xx tracking answer whose body says `"success": false` (a refusal)."""
     try:
         payload = response.json()
     except ValueError:
         return  # no JSON body: the status decides
+    _refuse(response, payload, path)
+
+
+def _accepted_json(response: Answer, path: str) -> Any:
+    """A 2xx POST answer's JSON (`_json`), or the `APIError` its `"success": false` says."""
+    payload = _json(response, "POST", path)
+    _refuse(response, payload, path)
+    return payload
+
+
+def _refuse(response: Answer, payload: Any, path: str) -> None:
     if isinstance(payload, dict) and payload.get("success") is False:
         message = error_message_of(payload) or 'the server answered "success": false'
         raise APIError(response.status_code, message, method="POST", path=path, body=response.text)
 
 
 def html_of(response: Answer) -> str:
-    check_accepted(response, "/campaigns/html/get")
-    payload = _json(response, "POST", "/campaigns/html/get")
+    payload = _accepted_json(response, "/campaigns/html/get")
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, str):
         raise InvalidResponseError(
@@ -146,8 +155,7 @@ def export_of(
                 f"{response.text[:100]!r}"
             )
         return response.text, None
-    check_accepted(response, path)
-    payload = _json(response, "POST", path)
+    payload = _accepted_json(response, path)
     if not isinstance(payload, dict):
         raise InvalidResponseError(f"POST {path}: expected a JSON object, got {str(payload)[:100]}")
     # The spec allows exactly these shapes. The one the request asks for is tried first; a server
